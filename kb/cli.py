@@ -1,0 +1,97 @@
+"""The `kb` command: each subcommand is a thin wrapper around the modules that do the work."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kb.content import load_site
+from kb.validate import errors
+
+
+def _root(root: str | None) -> Path:
+    path = Path(root or os.environ.get("KB_ROOT") or Path.cwd()).resolve()
+    if not (path / "content").is_dir():
+        raise click.ClickException(
+            f"no content/ folder in {path}: run kb from the site's folder or pass --root"
+        )
+    return path
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False), help="Site folder (default: .)")
+
+
+@click.group()
+def main() -> None:
+    """kb: the Employment Services Transformation knowledge base."""
+
+
+@main.command()
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def check(root: str | None, fmt: str) -> None:
+    """Validate all content; print every problem as path:line: message."""
+    site = load_site(_root(root))
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in site.problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in site.problems:
+            click.echo(str(problem), err=problem.level == "error")
+        if not site.problems:
+            click.echo(f"{len(site.entries)} entries checked: no problems.")
+    sys.exit(1 if errors(site.problems) else 0)
+
+
+@main.command()
+@root_option
+@click.option("--output", "-o", default="build", type=click.Path(file_okay=False),
+              help="Output folder (default: build/).")
+@click.option("--base-url", default="/", help="URL the site is served from, e.g. https://example.org/kb/")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
+    """Validate, index and freeze the site into OUTPUT, atomically."""
+    from kb.freeze import BuildError
+    from kb.freeze import build as freeze_build
+
+    site_root = _root(root)
+    started = time.perf_counter()
+    show = not quiet and sys.stderr.isatty() and os.environ.get("CI") != "true"
+
+    def progress(count: int, url: str) -> None:
+        if show and count % 25 == 0:
+            click.echo(f"\r  {count} pages written…", nl=False, err=True)
+
+    try:
+        report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress)
+    except BuildError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"build stopped: {len(error.problems)} problem(s); {output}/ was left as it was"
+        ) from None
+    if show:
+        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+    if not quiet:
+        counts = ", ".join(f"{n} {lang}" for lang, n in report.published.items())
+        click.echo(f"Published {counts} entries; {report.files} files in {report.output} "
+                   f"({time.perf_counter() - started:.1f} s).")
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+def serve(root: str | None, host: str, port: int) -> None:
+    """Development server: live search, drafts shown, reload on change."""
+    from kb.app import create_app
+
+    site_root = _root(root)
+    app = create_app({"KB_ROOT": site_root, "KB_DRAFTS": True, "KB_RELOAD": True,
+                      "TEMPLATES_AUTO_RELOAD": True})
+    extra = [str(p) for p in (site_root / "static").rglob("*") if p.is_file()]
+    app.run(host=host, port=port, debug=False, use_reloader=False, extra_files=extra)

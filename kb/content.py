@@ -1,0 +1,245 @@
+"""The content model: entries read once into one in-memory Site, checked, paired and rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from kb import data
+from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
+from kb.markdown import Renderer, entry_links, plain_text
+from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
+from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
+
+PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
+
+
+@dataclass
+class Entry:
+    """One question and its answer in one language."""
+
+    id: str
+    lang: str
+    slug: str
+    path: str
+    title: str
+    phase: str
+    audiences: tuple[str, ...]
+    topics: tuple[str, ...]
+    updated: dt.date
+    status: str
+    period: str
+    summary: str | None
+    order: int
+    body: str
+    body_line: int
+    html: str = ""
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
+
+    @cached_property
+    def text(self) -> str:
+        """The answer as plain text (search, descriptions, structured data)."""
+        return plain_text(self.html)
+
+    @property
+    def description(self) -> str:
+        return self.summary or _shorten(self.text, 200)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (PHASE_ORDER[self.phase], self.order, self.title.casefold())
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass
+class Site:
+    """Everything kb knows about the content, read once."""
+
+    root: Path
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    topics: dict[str, Term] = field(default_factory=dict)
+    glossary: list[data.GlossaryItem] = field(default_factory=list)
+    timeline: list[data.TimelineEvent] = field(default_factory=list)
+    synonyms: list[list[str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, lang: str, id: str) -> Entry | None:
+        return self.entries.get((lang, id))
+
+    def by_slug(self, lang: str, slug: str) -> Entry | None:
+        return self._slugs.get((lang, slug))
+
+    @cached_property
+    def _slugs(self) -> dict[tuple[str, str], Entry]:
+        return {(e.lang, e.slug): e for e in self.entries.values()}
+
+    def entries_in(self, lang: str, drafts: bool = False) -> list[Entry]:
+        """Entries of one language in reading order (phase, then order, then title)."""
+        chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
+        return sorted(chosen, key=lambda e: e.sort_key)
+
+    def translation(self, entry: Entry) -> Entry | None:
+        return self.get(OTHER_LANG[entry.lang], entry.id)
+
+    def topic_slug_map(self, lang: str) -> dict[str, Term]:
+        return {topic.slug(lang): topic for topic in self.topics.values()}
+
+    def abbreviations(self, lang: str) -> dict[str, str]:
+        return {
+            item.abbrs[lang]: item.terms[lang] for item in self.glossary if item.abbrs.get(lang)
+        }
+
+    @property
+    def last_updated(self) -> dt.date | None:
+        dates = [e.updated for e in self.entries.values() if not e.draft]
+        return max(dates) if dates else None
+
+
+def load_site(root: Path) -> Site:
+    """Read, check, pair and render all content under root/content."""
+    site = Site(root=root)
+    problems = site.problems
+    content = root / "content"
+    if not content.is_dir():
+        problems.append(Problem("content", 0, f"no content/ folder in {root}"))
+        return site
+    site.topics = data.load_topics(root, problems)
+    site.glossary = data.load_glossary(root, problems)
+    site.timeline = data.load_timeline(root, problems)
+    site.synonyms = data.load_synonyms(root, problems)
+    for lang in LANGS:
+        for file in sorted((content / lang).rglob("*.md")):
+            entry = read_entry(root, file, lang, site.topics, problems)
+            if entry is not None:
+                _add(site, entry)
+    _check_translations(site)
+    _check_references(site)
+    _render(site)
+    problems.sort(key=lambda p: (p.path, p.line, p.message))
+    return site
+
+
+def read_entry(
+    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem]
+) -> Entry | None:
+    """Read one Markdown file into an Entry, or report why it cannot be one."""
+    path = file.relative_to(root).as_posix()
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(path, 1, f"file is {size / 1e6:.1f} MB: entries must stay under "
+                                         f"{MAX_FILE_BYTES / 1e6:.0f} MB, split it into several"))
+        return None
+    try:
+        source = split_front_matter(decode(file.read_bytes()))
+        values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
+    except SourceError as error:
+        problems.append(Problem(path, error.line, error.message))
+        return None
+    checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line)
+    fields = checker.check(values)
+    slug = file.stem
+    if not SLUG.match(slug):
+        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is not a valid slug: "
+                                                  "use lower-case letters, digits and hyphens"))
+        fields = None
+    if not _has_text(source.body):
+        checker.problems.append(Problem(path, source.body_line, "the entry has no answer text "
+                                                                "below the front matter"))
+        fields = None
+    problems.extend(checker.problems)
+    if fields is None:
+        return None
+    return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
+                 **fields)
+
+
+def _has_text(body: str) -> bool:
+    lines = [line for line in body.split("\n") if line.strip()]
+    return any(not line.lstrip().startswith("#") for line in lines)
+
+
+def _add(site: Site, entry: Entry) -> None:
+    for other in site.entries.values():
+        if other.lang != entry.lang:
+            continue
+        if other.id == entry.id:
+            site.problems.append(Problem(entry.path, 2, f"duplicate id '{entry.id}': "
+                                                         f"{other.path} has it too"))
+            return
+        if other.slug == entry.slug:
+            site.problems.append(Problem(entry.path, 1, f"duplicate file name '{entry.slug}.md': "
+                                                         f"{other.path} has the same URL"))
+            return
+    site.entries[(entry.lang, entry.id)] = entry
+
+
+def _check_translations(site: Site) -> None:
+    """Every entry exists in both languages with the same phase, audiences and topics."""
+    for entry in list(site.entries.values()):
+        other = site.translation(entry)
+        if other is None:
+            missing = "French" if entry.lang == "en" else "English"
+            site.problems.append(Problem(
+                entry.path, 2, f"entry '{entry.id}' has no {missing} translation: add a file under "
+                               f"content/{OTHER_LANG[entry.lang]}/ with 'id: {entry.id}'"))
+            continue
+        if entry.lang != "en":
+            continue
+        for name in ("phase", "audiences", "topics", "status"):
+            if set(_as_tuple(getattr(entry, name))) != set(_as_tuple(getattr(other, name))):
+                site.problems.append(Problem(
+                    other.path, 2, f"{name} differs from the English entry {entry.path}: "
+                                   f"{getattr(other, name)} vs {getattr(entry, name)}"))
+
+
+def _as_tuple(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _check_references(site: Site) -> None:
+    """Links between entries, and the entries that data files point to, must exist."""
+    for entry in site.entries.values():
+        for line, target in entry_links(entry.body, entry.body_line):
+            linked = site.get(entry.lang, target)
+            if linked is None:
+                site.problems.append(Problem(entry.path, line, f"link to a missing entry "
+                                                               f"'entry:{target}': no entry has this id"))
+            elif linked.draft and not entry.draft:
+                site.problems.append(Problem(entry.path, line, f"link to draft entry '{target}', "
+                                                               "which is not published"))
+    ids = {id for _, id in site.entries}
+    for item in site.glossary:
+        if item.entry and item.entry not in ids:
+            site.problems.append(Problem("content/glossary.yml", item.line,
+                                         f"glossary item '{item.id}' points to a missing entry "
+                                         f"'{item.entry}'"))
+    for event in site.timeline:
+        if event.entry not in ids:
+            site.problems.append(Problem("content/timeline.yml", event.line,
+                                         f"timeline event points to a missing entry '{event.entry}'"))
+
+
+def _render(site: Site) -> None:
+    """Render each body once; entry links become paths relative to an entry page."""
+    by_lang: dict[str, list[Entry]] = defaultdict(list)
+    for entry in site.entries.values():
+        by_lang[entry.lang].append(entry)
+    for lang, entries in by_lang.items():
+        def resolve(target: str, lang: str = lang) -> str | None:
+            linked = site.get(lang, target)
+            return f"../{linked.slug}/" if linked else None
+
+        renderer = Renderer(resolve, site.abbreviations(lang))
+        for entry in entries:
+            entry.html = renderer.render(entry.body)

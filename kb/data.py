@@ -1,0 +1,167 @@
+"""The editors' data files in content/: topics, glossary, timeline and search synonyms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb.frontmatter import SourceError, decode, parse_yaml
+from kb.taxonomy import LANGS, Term
+from kb.validate import SLUG, Problem
+
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class GlossaryItem:
+    """A term with its French counterpart, optional acronyms and the entry that explains it."""
+
+    id: str
+    terms: dict[str, str]
+    abbrs: dict[str, str | None]
+    definitions: dict[str, str]
+    entry: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated event; `precision` is 'day', 'month' or 'year' as the source gives it."""
+
+    date: dt.date
+    precision: str
+    entry: str
+    texts: dict[str, str]
+    line: int
+
+
+class DataFile:
+    """Reads one YAML data file and collects its problems as path:line messages."""
+
+    def __init__(self, root: Path, name: str, problems: list[Problem]):
+        self.path = f"content/{name}"
+        self.problems = problems
+        self.value: Any = None
+        self.lines: dict[Any, int] = {}
+        file = root / "content" / name
+        if not file.exists():
+            return
+        try:
+            self.value, self.lines = parse_yaml(decode(file.read_bytes()))
+        except SourceError as error:
+            self.report(error.line, error.message)
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def items(self, kind: type) -> list[tuple[Any, Any, int]]:
+        """(key, value, line) for a mapping or a list; reports the wrong shape."""
+        if self.value is None:
+            return []
+        if not isinstance(self.value, kind):
+            self.report(1, f"must be a {'mapping' if kind is dict else 'list'} at the top level")
+            return []
+        pairs = self.value.items() if kind is dict else enumerate(self.value)
+        return [(key, item, self.lines.get(key, 1)) for key, item in pairs]
+
+
+def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], label: str):
+    """Return {lang: {field: text}} or None, reporting each missing language or field."""
+    result = {}
+    for lang in LANGS:
+        part = item.get(lang) if isinstance(item, dict) else None
+        if not isinstance(part, dict):
+            data.report(line, f"{label}: missing '{lang}:' with {', '.join(fields)}")
+            return None
+        for field in fields:
+            if not isinstance(part.get(field), str) or not part[field].strip():
+                data.report(line, f"{label}: missing {lang}.{field}")
+                return None
+        result[lang] = part
+    return result
+
+
+def load_topics(root: Path, problems: list[Problem]) -> dict[str, Term]:
+    data = DataFile(root, "topics.yml", problems)
+    topics = {}
+    for key, item, line in data.items(dict):
+        parts = _bilingual(data, item, line, ("label", "slug"), f"topic '{key}'")
+        if parts is None:
+            continue
+        for lang in LANGS:
+            if not SLUG.match(parts[lang]["slug"]):
+                data.report(line, f"topic '{key}': {lang}.slug must be lower-case with hyphens")
+        labels = {lang: parts[lang]["label"] for lang in LANGS}
+        slugs = {lang: parts[lang]["slug"] for lang in LANGS}
+        descriptions = {lang: parts[lang].get("description", "") for lang in LANGS}
+        topics[str(key)] = Term(str(key), labels, slugs, descriptions)
+    return topics
+
+
+def load_glossary(root: Path, problems: list[Problem]) -> list[GlossaryItem]:
+    data = DataFile(root, "glossary.yml", problems)
+    items = []
+    for _, item, line in data.items(list):
+        name = item.get("id") if isinstance(item, dict) else None
+        parts = _bilingual(data, item, line, ("term", "definition"), f"glossary item '{name}'")
+        if parts is None or not name:
+            if parts is not None:
+                data.report(line, "glossary item: missing 'id'")
+            continue
+        items.append(
+            GlossaryItem(
+                id=name,
+                terms={lang: parts[lang]["term"] for lang in LANGS},
+                abbrs={lang: parts[lang].get("abbr") for lang in LANGS},
+                definitions={lang: parts[lang]["definition"] for lang in LANGS},
+                entry=item.get("entry"),
+                line=line,
+            )
+        )
+    return items
+
+
+def parse_partial_date(value: Any) -> tuple[dt.date, str] | None:
+    """'2023-02-01', '2023-02' or '2023' → (first day, precision)."""
+    match = PARTIAL_DATE.match(str(value))
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        date = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return date, "day" if day else "month" if month else "year"
+
+
+def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
+    data = DataFile(root, "timeline.yml", problems)
+    events = []
+    for index, item, line in data.items(list):
+        if not isinstance(item, dict):
+            data.report(line, "timeline event must have date, entry, en and fr")
+            continue
+        parsed = parse_partial_date(item.get("date"))
+        if parsed is None:
+            data.report(line, f"date '{item.get('date')}' must be YYYY-MM-DD, YYYY-MM or YYYY")
+            continue
+        texts = {lang: item.get(lang) for lang in LANGS}
+        if not all(isinstance(text, str) and text.strip() for text in texts.values()):
+            data.report(line, "timeline event needs its text in both 'en:' and 'fr:'")
+            continue
+        events.append(TimelineEvent(parsed[0], parsed[1], str(item.get("entry")), texts, line))
+    return sorted(events, key=lambda event: event.date)
+
+
+def load_synonyms(root: Path, problems: list[Problem]) -> list[list[str]]:
+    data = DataFile(root, "synonyms.yml", problems)
+    groups = []
+    for _, item, line in data.items(list):
+        if not isinstance(item, list) or len(item) < 2 or not all(isinstance(w, str) for w in item):
+            data.report(line, "a synonym group is a list of two or more words: [SSM, GSS]")
+            continue
+        groups.append([word.strip() for word in item])
+    return groups

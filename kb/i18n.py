@@ -1,0 +1,65 @@
+"""Languages in the interface: Flask-Babel set-up, the compiled catalog, and French dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g
+from flask_babel import Babel
+
+from kb.taxonomy import LOCALES
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+CATALOG = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
+
+
+def compile_catalog(po_path: Path = CATALOG) -> Path:
+    """Compile the .po catalog into the .mo that gettext reads, when it is missing or stale."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale="fr_CA")
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp.replace(mo_path)
+    return mo_path
+
+
+def current_lang() -> str:
+    return g.get("lang", "en")
+
+
+def init_app(app: Flask) -> None:
+    compile_catalog()
+    Babel(
+        app,
+        default_locale="en",
+        default_translation_directories=str(TRANSLATIONS),
+        locale_selector=current_lang,
+    )
+    app.jinja_env.filters["long_date"] = lambda date: long_date(date, current_lang())
+    app.jinja_env.filters["partial_date"] = lambda date, precision: partial_date(
+        date, precision, current_lang()
+    )
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """'January 20, 2023' or '1er janvier 2024' (French uses the ordinal for the first)."""
+    text = format_date(date, format="long", locale=LOCALES[lang])
+    if lang == "fr" and date.day == 1:
+        text = "1er" + text[1:]
+    return text
+
+
+def partial_date(date: dt.date, precision: str, lang: str) -> str:
+    """A date given to the day, the month ('February 2023', 'février 2023') or the year."""
+    if precision == "day":
+        return long_date(date, lang)
+    if precision == "month":
+        return format_date(date, format="LLLL y", locale=LOCALES[lang])
+    return str(date.year)

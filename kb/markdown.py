@@ -1,0 +1,106 @@
+"""Markdown bodies: entry links, rendering once, and sanitising the HTML."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from collections.abc import Callable
+from xml.etree import ElementTree
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+}
+
+
+def entry_links(body: str, first_line: int) -> list[tuple[int, str]]:
+    """Every `entry:ID` link target in a body, with its line number."""
+    found = []
+    for offset, line in enumerate(body.split("\n")):
+        for match in ENTRY_LINK.finditer(line):
+            found.append((first_line + offset, match.group(1)))
+    return found
+
+
+class _EntryLinks(Treeprocessor):
+    """Rewrites `entry:ID#anchor` hrefs to the URL of that entry in the page's language."""
+
+    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None]):
+        super().__init__(md)
+        self.resolve = resolve
+
+    def run(self, root: ElementTree.Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if not href.startswith("entry:"):
+                continue
+            target, _, anchor = href[len("entry:") :].partition("#")
+            url = self.resolve(target)
+            link.set("href", (url + ("#" + anchor if anchor else "")) if url else "#")
+
+
+class EntryLinkExtension(Extension):
+    def __init__(self, resolve: Callable[[str], str | None]):
+        super().__init__()
+        self.resolve = resolve
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_EntryLinks(md, self.resolve), "kb_entry_links", 1)
+
+
+class Renderer:
+    """Renders entry bodies of one language: Markdown once, then an allow-list sanitiser."""
+
+    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str]):
+        self._md = markdown.Markdown(
+            extensions=[
+                "extra",
+                "sane_lists",
+                "toc",
+                EntryLinkExtension(resolve),
+            ],
+            extension_configs={
+                "abbr": {"glossary": abbreviations},
+                "toc": {"permalink": False, "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": "↩"},
+            },
+            output_format="html",
+        )
+
+    def render(self, body: str) -> str:
+        html = self._md.reset().convert(body)
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    """Keep only safe tags, attributes and URL schemes (no script, handlers or javascript:)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def plain_text(html: str) -> str:
+    """Visible text of sanitised HTML, whitespace collapsed (for search and descriptions)."""
+    text = html_module.unescape(nh3.clean(html, tags=set()))
+    # Collapse ASCII whitespace only: no-break spaces are part of French typography.
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()

@@ -1,0 +1,189 @@
+"""Thin views over the Site: one URL rule per language, the language carried in g.lang."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+
+from kb.app import current_site
+from kb.content import Entry
+from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES, SECTIONS, Term
+
+bp = Blueprint("pages", __name__)
+root_bp = Blueprint("root", __name__)
+LOCALIZED: set[str] = set()
+
+
+def route(endpoint: str, section: str | None, rest: str = "") -> Callable:
+    """Register a view under /<lang>/<localized section>/<rest> for every language."""
+
+    def decorator(view: Callable) -> Callable:
+        for lang in LANGS:
+            parts = [lang] + ([SECTIONS[section][lang]] if section else []) + ([rest] if rest else [])
+            bp.add_url_rule("/" + "/".join(parts) + "/", endpoint, view, defaults={"lang": lang})
+        LOCALIZED.add(f"{bp.name}.{endpoint}")
+        return view
+
+    return decorator
+
+
+@bp.url_value_preprocessor
+def pull_lang(endpoint: str | None, values: dict | None) -> None:
+    g.lang = (values or {}).pop("lang", "en")
+
+
+@bp.url_defaults
+def add_lang(endpoint: str, values: dict) -> None:
+    if endpoint in LOCALIZED:
+        values.setdefault("lang", g.get("lang", "en"))
+
+
+def visible(entries: Iterable[Entry]) -> list[Entry]:
+    drafts = current_app.config["KB_DRAFTS"]
+    return [e for e in entries if drafts or not e.draft]
+
+
+def entries() -> list[Entry]:
+    return current_site().entries_in(g.lang, drafts=current_app.config["KB_DRAFTS"])
+
+
+def render(template: str, *, alternates: dict[str, str] | None = None, **context) -> str:
+    """Render a page; alternates are the same page's URLs per language (the toggle, hreflang)."""
+    if alternates is None:
+        values = dict(request.view_args or {})
+        alternates = {lang: url_for(request.endpoint, **values, lang=lang) for lang in LANGS}
+    shown = context.get("entries") or ([context["entry"]] if "entry" in context else [])
+    modified = max((e.updated for e in shown), default=current_site().last_updated)
+    return render_template(
+        template,
+        lang=g.lang,
+        other_lang=OTHER_LANG[g.lang],
+        lang_names=LANG_NAMES,
+        alternates=alternates,
+        modified=modified,
+        site=current_site(),
+        phases=PHASES,
+        audiences=AUDIENCES,
+        **context,
+    )
+
+
+def term_urls(endpoint: str, term: Term) -> dict[str, str]:
+    return {lang: url_for(endpoint, slug=term.slug(lang), lang=lang) for lang in LANGS}
+
+
+def find_term(terms: Iterable[Term], slug: str) -> Term:
+    for term in terms:
+        if term.slug(g.lang) == slug:
+            return term
+    abort(404)
+
+
+@root_bp.route("/")
+def splash() -> str:
+    g.lang = "en"
+    return render_template("splash.html", lang_names=LANG_NAMES, langs=LANGS)
+
+
+@route("home", None)
+def home() -> str:
+    latest = sorted(entries(), key=lambda e: (e.updated, e.title), reverse=True)[:5]
+    return render("home.html", latest=latest, topics=current_site().topics.values())
+
+
+@route("entry_list", "entries")
+def entry_list() -> str:
+    return render("list.html", entries=entries(), title=_("All questions"))
+
+
+@route("entry", "entries", "<slug>")
+def entry(slug: str) -> str:
+    site = current_site()
+    page = site.by_slug(g.lang, slug)
+    if page is None or page not in visible([page]):
+        abort(404)
+    translation = site.translation(page)
+    alternates = {page.lang: url_for("pages.entry", slug=page.slug, lang=page.lang)}
+    other = OTHER_LANG[g.lang]
+    alternates[other] = (
+        url_for("pages.entry", slug=translation.slug, lang=other)
+        if translation else url_for("pages.home", lang=other)
+    )
+    related = [
+        e for e in entries()
+        if e.id != page.id and (e.phase == page.phase or set(e.topics) & set(page.topics))
+    ]
+    related.sort(key=lambda e: (-len(set(e.topics) & set(page.topics)), e.phase != page.phase))
+    return render("entry.html", entry=page, related=related[:5], alternates=alternates)
+
+
+@route("phase", "phases", "<slug>")
+def phase(slug: str) -> str:
+    term = find_term(PHASES.values(), slug)
+    chosen = [e for e in entries() if e.phase == term.id]
+    events = [ev for ev in current_site().timeline if _entry_phase(ev.entry) == term.id]
+    return render("taxonomy.html", term=term, kind="phase", entries=chosen, events=events,
+                  alternates=term_urls("pages.phase", term))
+
+
+def _entry_phase(id: str) -> str | None:
+    entry = current_site().get(g.lang, id)
+    return entry.phase if entry else None
+
+
+@route("audience", "audiences", "<slug>")
+def audience(slug: str) -> str:
+    term = find_term(AUDIENCES.values(), slug)
+    chosen = [e for e in entries() if term.id in e.audiences]
+    ids = {e.id for e in chosen}
+    events = [ev for ev in current_site().timeline if ev.entry in ids]
+    return render("taxonomy.html", term=term, kind="audience", entries=chosen, events=events,
+                  alternates=term_urls("pages.audience", term))
+
+
+@route("topic_list", "topics")
+def topic_list() -> str:
+    shown = entries()
+    counts = {id: sum(id in e.topics for e in shown) for id in current_site().topics}
+    return render("topics.html", topics=current_site().topics.values(), counts=counts,
+                  entries=shown)
+
+
+@route("topic", "topics", "<slug>")
+def topic(slug: str) -> str:
+    term = find_term(current_site().topics.values(), slug)
+    chosen = [e for e in entries() if term.id in e.topics]
+    return render("taxonomy.html", term=term, kind="topic", entries=chosen, events=[],
+                  alternates=term_urls("pages.topic", term))
+
+
+@route("glossary", "glossary")
+def glossary() -> str:
+    items = sorted(current_site().glossary, key=lambda item: item.terms[g.lang].casefold())
+    return render("glossary.html", items=items)
+
+
+@route("timeline", "timeline")
+def timeline() -> str:
+    return render("timeline.html", events=current_site().timeline)
+
+
+@route("search", "search")
+def search() -> str:
+    return render("search.html", query=request.args.get("q", "")[:200],
+                  topics=current_site().topics.values())
+
+
+@root_bp.route("/404.html")
+def not_found_page() -> str:
+    """The page static hosts serve for unknown paths (they set the 404 status themselves)."""
+    g.lang = "en"
+    return render_template("404.html", lang_names=LANG_NAMES)
+
+
+@root_bp.app_errorhandler(404)
+def not_found(error) -> tuple[str, int]:
+    g.lang = g.get("lang", "en")
+    return render_template("404.html", lang_names=LANG_NAMES), 404

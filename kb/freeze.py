@@ -52,7 +52,7 @@ def url_generators(site: Site) -> Iterator[tuple[str, dict]]:
 
 
 def make_freezer(app: Flask, site: Site) -> Freezer:
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=True)
+    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: url_generators(site))
     return freezer
 

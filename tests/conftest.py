@@ -1,0 +1,113 @@
+"""Shared fixtures: the real content, the Flask test client, one frozen build, headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from kb.app import create_app
+from kb.content import load_site
+from kb.freeze import build
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site():
+    """The real content of the repository, loaded once."""
+    return load_site(ROOT)
+
+
+@pytest.fixture(scope="session")
+def app(site):
+    return create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def frozen(tmp_path_factory) -> Path:
+    """The real site built once with `kb build`'s code path."""
+    out = tmp_path_factory.mktemp("frozen") / "build"
+    build(ROOT, out)
+    return out
+
+
+def make_site(tmp_path: Path, files: dict[str, str | bytes], data: bool = True) -> Path:
+    """A tiny site in tmp_path: the repo's templates, static and data files, plus given files."""
+    for name in ("templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "content" / "en").mkdir(parents=True)
+    (tmp_path / "content" / "fr").mkdir(parents=True)
+    if data:
+        for name in ("topics.yml", "glossary.yml", "synonyms.yml", "timeline.yml"):
+            if name == "timeline.yml":
+                (tmp_path / "content" / name).write_text("[]\n")
+            elif (ROOT / "content" / name).exists():
+                shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
+        pass
+
+
+@pytest.fixture(scope="session")
+def frozen_server(frozen):
+    """The frozen site served over HTTP on loopback, as a static host would."""
+    handler = functools.partial(_QuietHandler, directory=str(frozen))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright; a loud skip without it, a failure under CI."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,209 @@
+"""The loader and the validator: each content problem is reported as path:line: message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import make_site
+from kb.content import load_site
+
+
+def entry(id="planning", title="What is the planning period?", phase="phase-2",
+          audiences="[service-providers]", topics="[timeline]", updated="2023-01-20",
+          status="published", period="February 2023 to April 2023",
+          body="The planning period runs from February to April 2023.", extra="") -> str:
+    return (f"---\nid: {id}\ntitle: {title}\nphase: {phase}\naudiences: {audiences}\n"
+            f"topics: {topics}\nupdated: {updated}\nstatus: {status}\nperiod: {period}\n"
+            f"{extra}---\n{body}\n")
+
+
+def pair(en: str | bytes | None = None, fr: str | bytes | None = None, **kwargs) -> dict:
+    """An English and a French file for one entry; override either side's text."""
+    return {
+        "content/en/phase-2/planning.md": entry(**kwargs) if en is None else en,
+        "content/fr/phase-2/planification.md": entry(
+            **{"title": "Qu'est-ce que la période de planification?", **kwargs}
+        ) if fr is None else fr,
+    }
+
+
+def messages(tmp_path, files: dict) -> list[str]:
+    return [str(p) for p in load_site(make_site(tmp_path, files)).problems]
+
+
+def test_valid_pair_loads_with_no_problem(tmp_path):
+    site = load_site(make_site(tmp_path, pair()))
+    assert site.problems == []
+    en, fr = site.get("en", "planning"), site.get("fr", "planning")
+    assert (en.slug, fr.slug) == ("planning", "planification")
+    assert en.updated == dt.date(2023, 1, 20)
+    assert en.audiences == ("service-providers",)
+    assert site.translation(en) is fr
+    assert "February to April 2023" in en.html
+
+
+EN = "content/en/phase-2/planning.md"
+FR = "content/fr/phase-2/planification.md"
+
+CASES = {
+    "invalid_yaml": (
+        pair(en="---\nid: planning\ntitle: [unclosed\nphase: phase-2\n---\nText\n"),
+        f"{EN}:4: invalid YAML: expected ',' or ']', but got ':'",
+    ),
+    "missing_front_matter": (
+        pair(en="Just text, no front matter.\n"),
+        f"{EN}:1: missing front matter: the file must start with a line '---'",
+    ),
+    "unclosed_front_matter": (
+        pair(en="---\nid: planning\ntitle: x\n"),
+        f"{EN}:1: front matter is not closed: add a line '---' after the last key",
+    ),
+    "tab_in_yaml": (
+        pair(en=entry().replace("phase: phase-2", "phase:\tphase-2")),
+        f"{EN}:4: YAML does not allow tabs: indent with spaces",
+    ),
+    "empty_file": (
+        pair(en=""),
+        f"{EN}:1: the file is empty: start it with '---', the front matter, then '---'",
+    ),
+    "latin1_bytes": (
+        pair(en=entry(body="Période de planification").encode("latin-1")),
+        f"{EN}:11: byte 0xe9 is not valid UTF-8: save the file as UTF-8",
+    ),
+    "missing_key": (
+        pair(en=entry().replace("period: February 2023 to April 2023\n", "")),
+        f"{EN}:2: missing 'period': add a line 'period: ...' to the front matter",
+    ),
+    "unknown_key": (
+        pair(extra="tittle: oops\n"),
+        f"{EN}:10: unknown key 'tittle' (did you mean 'title'?): allowed keys are id, title, "
+        "phase, audiences, topics, updated, status, period, summary, order",
+    ),
+    "unknown_phase": (
+        pair(phase="phase-4"),
+        f"{EN}:4: unknown phase 'phase-4': use one of prototype, phase-1, phase-2, phase-3, all "
+        "(did you mean 'phase-3'?)",
+    ),
+    "unknown_audience": (
+        pair(audiences="[providers]"),
+        f"{EN}:5: unknown audience 'providers': use service-providers, ssms, social-assistance "
+        "(did you mean 'service-providers'?)",
+    ),
+    "unknown_topic": (
+        pair(topics="[contract]"),
+        f"{EN}:6: unknown topic 'contract': use timeline, contracts, funding, programs, roles, "
+        "planning, disputes, consultation, results, social-assistance (did you mean 'contracts'?)",
+    ),
+    "impossible_date": (
+        pair(updated="2023-02-30"),
+        f"{EN}:7: updated '2023-02-30' is not a real date: write it as YYYY-MM-DD",
+    ),
+    "unknown_status": (
+        pair(status="publish"),
+        f"{EN}:8: unknown status 'publish': use one of published, draft (did you mean 'published'?)",
+    ),
+    "duplicate_key": (
+        pair(extra="phase: phase-1\n"),
+        f"{EN}:10: 'phase' is given twice (also on line 4)",
+    ),
+    "heading_only": (
+        pair(en=entry(body="## Just a heading")),
+        f"{EN}:11: the entry has no answer text below the front matter",
+    ),
+    "link_to_missing_entry": (
+        pair(en=entry(body="Intro.\n\nSee [the other one](entry:nowhere).")),
+        f"{EN}:13: link to a missing entry 'entry:nowhere': no entry has this id",
+    ),
+    "missing_translation": (
+        {EN: entry()},
+        f"{EN}:2: entry 'planning' has no French translation: add a file under content/fr/ "
+        "with 'id: planning'",
+    ),
+    "id_mismatch_between_languages": (
+        pair(fr=entry(id="planification")),
+        f"{FR}:2: entry 'planification' has no English translation: add a file under "
+        "content/en/ with 'id: planification'",
+    ),
+    "phase_differs_between_languages": (
+        pair(fr=entry(phase="phase-1")),
+        f"{FR}:2: phase differs from the English entry {EN}: phase-1 vs phase-2",
+    ),
+    "bad_slug": (
+        {"content/en/phase-2/Planning Period.md": entry(), FR: entry()},
+        "content/en/phase-2/Planning Period.md:1: file name 'Planning Period.md' is not a valid "
+        "slug: use lower-case letters, digits and hyphens",
+    ),
+    "bad_id": (
+        pair(id="Planning_Period"),
+        f"{EN}:2: id 'Planning_Period' must be lower-case letters, digits and hyphens",
+    ),
+    "five_megabyte_entry": (
+        pair(en=entry(body="word " * 1_000_000)),
+        f"{EN}:1: file is 5.0 MB: entries must stay under 1 MB, split it into several",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_problem_is_reported_with_file_line_and_fix(tmp_path, case):
+    files, expected = CASES[case]
+    assert expected in messages(tmp_path, files)
+
+
+def test_duplicate_id_names_both_files(tmp_path):
+    files = pair()
+    files["content/en/phase-2/planning-copy.md"] = entry()
+    assert (f"content/en/phase-2/planning.md:2: duplicate id 'planning': "
+            f"content/en/phase-2/planning-copy.md has it too") in messages(tmp_path, files)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    files = pair(phase="phase-9", audiences="[nobody]", updated="2023-13-01")
+    found = messages(tmp_path, files)
+    assert len([m for m in found if m.startswith(EN)]) == 3
+    assert found == sorted(found)
+
+
+def test_bom_and_windows_line_endings_are_accepted(tmp_path):
+    text = "\ufeff" + entry().replace("\n", "\r\n")
+    site = load_site(make_site(tmp_path, pair(en=text.encode("utf-8"))))
+    assert site.problems == []
+    assert site.get("en", "planning").title == "What is the planning period?"
+
+
+def test_long_title_is_a_warning_not_an_error(tmp_path):
+    site = load_site(make_site(tmp_path, pair(title="Why " * 40 + "?")))
+    assert [p.level for p in site.problems] == ["warning", "warning"]
+
+
+def test_drafts_are_loaded_but_not_listed(tmp_path):
+    site = load_site(make_site(tmp_path, pair(status="draft")))
+    assert site.get("en", "planning").draft
+    assert site.entries_in("en") == []
+    assert [e.id for e in site.entries_in("en", drafts=True)] == ["planning"]
+
+
+def test_link_from_published_to_draft_is_an_error(tmp_path):
+    files = pair(body="See [draft](entry:later).")
+    files["content/en/phase-2/later.md"] = entry(id="later", status="draft")
+    files["content/fr/phase-2/plus-tard.md"] = entry(id="later", status="draft")
+    assert f"{EN}:11: link to draft entry 'later', which is not published" in messages(
+        tmp_path, files)
+
+
+def test_data_file_problems_name_the_line(tmp_path):
+    files = pair()
+    files["content/timeline.yml"] = (
+        "- date: 2023-02\n  entry: planning\n  en: Planning begins.\n  fr: Début.\n"
+        "- date: 2023-02-30\n  entry: planning\n  en: x\n  fr: y\n"
+        "- date: 2024-01-01\n  entry: nowhere\n  en: x\n  fr: y\n"
+    )
+    found = messages(tmp_path, files)
+    assert "content/timeline.yml:5: date '2023-02-30' must be YYYY-MM-DD, YYYY-MM or YYYY" in found
+    assert "content/timeline.yml:9: timeline event points to a missing entry 'nowhere'" in found
+
+
+def test_real_content_has_no_problem(site):
+    assert [str(p) for p in site.problems] == []

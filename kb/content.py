@@ -96,9 +96,15 @@ class Site:
         return {topic.slug(lang): topic for topic in self.topics.values()}
 
     def abbreviations(self, lang: str) -> dict[str, str]:
-        return {
-            item.abbrs[lang]: item.terms[lang] for item in self.glossary if item.abbrs.get(lang)
-        }
+        """Acronym → expansion, for <abbr title>; English plurals (SSMs) too."""
+        found = {}
+        for item in self.glossary:
+            abbr, term = item.abbrs.get(lang), item.terms[lang]
+            if abbr:
+                found[abbr] = term
+                if lang == "en":
+                    found[abbr + "s"] = term + "s"
+        return found
 
     @property
     def last_updated(self) -> dt.date | None:

@@ -69,7 +69,12 @@ class Renderer:
     def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str]):
         self._md = markdown.Markdown(
             extensions=[
-                "extra",
+                "abbr",
+                "attr_list",
+                "def_list",
+                "fenced_code",
+                "footnotes",
+                "tables",
                 "sane_lists",
                 "toc",
                 EntryLinkExtension(resolve),

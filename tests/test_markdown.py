@@ -1,0 +1,73 @@
+"""Markdown rendering: links between entries, acronyms, extensions, and a sanitiser that holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_site
+from kb.content import load_site
+from kb.markdown import Renderer, sanitise
+
+
+def render(body: str, abbreviations: dict | None = None) -> str:
+    known = {"planning": "../planning/"}
+    return Renderer(known.get, abbreviations or {}).render(body)
+
+
+@pytest.mark.parametrize("hostile", [
+    "<script>alert(1)</script>",
+    '<img src="x" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+    "[click](javascript:alert(1))",
+    '<iframe src="https://example.org"></iframe>',
+    '<p onclick="alert(1)" style="background:url(javascript:alert(1))">x</p>',
+    '<svg><script>alert(1)</script></svg>',
+    '<object data="x.swf"></object><embed src="x">',
+    "<form action='/x'><input name=a></form>",
+])
+def test_raw_html_cannot_inject_script(hostile):
+    html = render(f"Intro.\n\n{hostile}\n\nOutro.").lower()
+    for forbidden in ("<script", "onerror", "onclick", "javascript:", "<iframe", "<object",
+                      "<embed", "<form", "style="):
+        assert forbidden not in html
+    assert "intro." in html and "outro." in html
+
+
+def test_entry_links_resolve_and_keep_anchors():
+    html = render("See [planning](entry:planning#dates) and [gone](entry:nowhere).")
+    assert '<a href="../planning/#dates">planning</a>' in html
+    assert '<a href="#">gone</a>' in html
+
+
+def test_acronyms_get_their_expansion():
+    html = render("Each SSM and the SSMs.", {"SSM": "Service System Manager",
+                                             "SSMs": "Service System Managers"})
+    assert '<abbr title="Service System Manager">SSM</abbr>' in html
+    assert '<abbr title="Service System Managers">SSMs</abbr>' in html
+
+
+def test_tables_footnotes_and_heading_anchors():
+    html = render("## Key dates\n\n| Period | Dates |\n|---|---|\n| Planning | 2023 |\n\n"
+                  "A fact.[^1]\n\n[^1]: The source.")
+    assert '<h2 id="key-dates">Key dates</h2>' in html
+    assert "<table>" in html and "<td>Planning</td>" in html
+    assert 'class="footnote"' in html and "The source." in html
+
+
+def test_sanitiser_keeps_safe_markup():
+    html = '<p><a href="https://example.org" title="t">x</a> <abbr title="y">Y</abbr></p>'
+    assert sanitise(html) == html
+
+
+def test_glossary_acronyms_are_marked_in_entries(tmp_path):
+    glossary = ("- id: ssm\n  en: {term: Service System Manager, abbr: SSM, definition: d}\n"
+                "  fr: {term: gestionnaire de système de services, abbr: GSS, definition: d}\n")
+    from test_content import entry
+    site = load_site(make_site(tmp_path, {
+        "content/glossary.yml": glossary,
+        "content/en/a.md": entry(body="The SSM plans."),
+        "content/fr/a.md": entry(body="Le GSS planifie."),
+    }))
+    assert '<abbr title="Service System Manager">SSM</abbr>' in site.get("en", "planning").html
+    assert ('<abbr title="gestionnaire de système de services">GSS</abbr>'
+            in site.get("fr", "planning").html)

@@ -1,0 +1,128 @@
+"""Every page type through the Flask test client, in English and French."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from kb.taxonomy import AUDIENCES, PHASES
+
+
+def toggle_href(html: str) -> str:
+    return re.search(r'<a class="lang-toggle" href="([^"]+)"', html).group(1)
+
+
+def test_splash_offers_both_languages(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/en/"' in html and 'href="/fr/"' in html
+    assert '<section lang="fr">' in html
+
+
+@pytest.mark.parametrize("lang,heading", [
+    ("en", "Employment Services Transformation: questions and answers"),
+    ("fr", "Transformation des services d'emploi\u00a0: questions et réponses"),
+])
+def test_home_page_per_language(client, lang, heading):
+    html = client.get(f"/{lang}/").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert heading in unescape(html)
+    assert toggle_href(html) == f"/{'fr' if lang == 'en' else 'en'}/"
+
+
+def test_entry_page_and_its_toggle_to_the_translation(client, site):
+    en = site.get("en", "phase-2-contracts-sites-outside")
+    fr = site.translation(en)
+    html = client.get(f"/en/questions/{en.slug}/").get_data(as_text=True)
+    assert f"<h1>{en.title}</h1>".replace("'", "&#39;") in html
+    assert toggle_href(html) == f"/fr/questions/{fr.slug}/"
+    assert "April 30, 2023" in html
+    html_fr = client.get(f"/fr/questions/{fr.slug}/").get_data(as_text=True)
+    assert toggle_href(html_fr) == f"/en/questions/{en.slug}/"
+    assert '<html lang="fr">' in html_fr
+    assert "30 avril 2023" in html_fr
+
+
+def test_every_entry_page_renders_in_both_languages(client, site):
+    for entry in site.entries_in("en") + site.entries_in("fr"):
+        response = client.get(f"/{entry.lang}/questions/{entry.slug}/")
+        assert response.status_code == 200, entry.path
+
+
+@pytest.mark.parametrize("lang,modified", [("en", "November 25, 2026"),
+                                           ("fr", "25 novembre 2026")])
+def test_date_modified_is_formatted_per_locale(client, site, lang, modified):
+    entry = site.entries_in(lang)[0]
+    html = client.get(f"/{lang}/questions/{entry.slug}/").get_data(as_text=True)
+    label = "Date modified:" if lang == "en" else "Date de modification\u00a0:"
+    assert f'{label} <time datetime="{entry.updated.isoformat()}">{modified}</time>' in html
+
+
+def test_entry_list_groups_every_entry_by_phase(client, site):
+    for lang, path in (("en", "/en/questions/"), ("fr", "/fr/questions/")):
+        html = client.get(path).get_data(as_text=True)
+        for entry in site.entries_in(lang):
+            assert f'href="/{lang}/questions/{entry.slug}/"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_phase_audience_and_topic_pages(client, site, lang):
+    other = "fr" if lang == "en" else "en"
+    for kind, terms, endpoint in (("phases", PHASES, "phases"),
+                                  ("audiences", AUDIENCES, {"en": "audiences", "fr": "publics"}),
+                                  ("topics", site.topics, {"en": "topics", "fr": "sujets"})):
+        section = endpoint if isinstance(endpoint, str) else endpoint[lang]
+        for term in terms.values():
+            response = client.get(f"/{lang}/{section}/{term.slug(lang)}/")
+            assert response.status_code == 200, (kind, term.id)
+            html = response.get_data(as_text=True)
+            assert toggle_href(html).startswith(f"/{other}/")
+            assert term.slug(other) in toggle_href(html)
+
+
+@pytest.mark.parametrize("path", ["/en/glossary/", "/fr/glossaire/", "/en/timeline/",
+                                  "/fr/calendrier/", "/en/topics/", "/fr/sujets/",
+                                  "/en/search/", "/fr/recherche/"])
+def test_glossary_timeline_topics_search(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert 'class="lang-toggle"' in response.get_data(as_text=True)
+
+
+def test_french_timeline_uses_french_dates(client):
+    html = client.get("/fr/calendrier/").get_data(as_text=True)
+    assert "1er janvier 2021" in html and "1er janvier 2024" in html
+    assert "février 2023" in html
+
+
+def test_glossary_pairs_each_term_with_its_french_form(client):
+    html = client.get("/en/glossary/").get_data(as_text=True)
+    assert "Service System Manager (SSM)" in html
+    assert '<span lang="fr">gestionnaire de système de services (GSS)</span>' in html
+
+
+def test_unknown_page_is_a_bilingual_404(client):
+    response = client.get("/en/questions/no-such-question/")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Page not found" in html and "Page introuvable" in html
+
+
+def test_every_page_has_a_skip_link_and_landmarks(client):
+    html = client.get("/fr/").get_data(as_text=True)
+    assert '<a class="skip-link" href="#main">Passer au contenu principal</a>' in html
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+
+
+def test_drafts_are_hidden_unless_the_development_server_shows_them(tmp_path):
+    from conftest import make_site
+    from kb.app import create_app
+    from test_content import pair
+
+    root = make_site(tmp_path, pair(status="draft"))
+    published = create_app({"TESTING": True, "KB_ROOT": root}).test_client()
+    assert published.get("/en/questions/planning/").status_code == 404
+    preview = create_app({"TESTING": True, "KB_ROOT": root, "KB_DRAFTS": True}).test_client()
+    html = preview.get("/en/questions/planning/").get_data(as_text=True)
+    assert 'class="draft-banner"' in html

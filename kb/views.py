@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 
 from kb.app import current_site
 from kb.content import Entry
@@ -32,6 +33,8 @@ def route(endpoint: str, section: str | None, rest: str = "") -> Callable:
 @bp.url_value_preprocessor
 def pull_lang(endpoint: str | None, values: dict | None) -> None:
     g.lang = (values or {}).pop("lang", "en")
+    # The freezer serves many requests in one app context: drop the locale cached by the last one.
+    refresh()
 
 
 @bp.url_defaults

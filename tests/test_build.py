@@ -1,0 +1,180 @@
+"""The frozen site: complete, every link resolving, atomic, and working from a sub-path."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, make_site
+from kb.cli import main
+from kb.freeze import BuildError, build
+from test_content import pair
+
+
+class Links(HTMLParser):
+    """Collects href, src and form action values, and the language toggle, from one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.toggle: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("href", "src", "action"):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        if "lang-toggle" in (attrs.get("class") or ""):
+            self.toggle = attrs["href"]
+
+
+def file_for(out: Path, path: str, prefix: str = "/") -> Path:
+    assert path.startswith(prefix), f"{path} is outside {prefix}"
+    relative = path[len(prefix):]
+    return out / (relative + "index.html" if relative.endswith("/") or not relative else relative)
+
+
+def crawl(out: Path, prefix: str = "/", host: str = "http://site.test"):
+    """Follow every internal link from the splash page; return pages seen and broken links."""
+    seen, broken, toggles = set(), [], {}
+    queue = [prefix]
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        file = file_for(out, path, prefix)
+        if not file.exists():
+            broken.append(path)
+            continue
+        if file.suffix != ".html":
+            continue
+        parser = Links()
+        parser.feed(file.read_text(encoding="utf-8"))
+        toggles[path] = parser.toggle
+        for url in parser.urls:
+            absolute = urljoin(host + path, urldefrag(url)[0])
+            parts = urlsplit(absolute)
+            if absolute.startswith(host):
+                queue.append(parts.path)
+            elif parts.scheme in ("http", "https") and parts.netloc != "site.test":
+                broken.append(f"external link {url} on {path}")
+    return seen, broken, toggles
+
+
+def test_every_page_is_reachable_and_every_link_resolves(frozen):
+    seen, broken, _ = crawl(frozen)
+    assert broken == []
+    pages = {"/" + p.relative_to(frozen).as_posix().removesuffix("index.html")
+             for p in frozen.rglob("*.html")}
+    assert pages - {"/404.html"} <= seen
+
+
+def test_every_page_toggles_to_its_counterpart_in_the_other_language(frozen):
+    _, _, toggles = crawl(frozen)
+    for path, toggle in toggles.items():
+        if path.startswith(("/en/", "/fr/")):
+            other = "/fr/" if path.startswith("/en/") else "/en/"
+            assert toggle and toggle.startswith(other), path
+            assert file_for(frozen, toggle).exists(), toggle
+            back = Links()
+            back.feed(file_for(frozen, toggle).read_text(encoding="utf-8"))
+            assert back.toggle == path, f"{toggle} does not toggle back to {path}"
+
+
+def test_output_has_the_splash_404_and_both_languages(frozen, site):
+    assert (frozen / "index.html").exists() and (frozen / "404.html").exists()
+    # Every frozen French page speaks French (the freezer reuses one app context).
+    for page in (frozen / "fr").rglob("index.html"):
+        assert "Passer au contenu principal" in page.read_text(encoding="utf-8"), page
+    for lang in ("en", "fr"):
+        for entry in site.entries_in(lang):
+            assert (frozen / lang / "questions" / entry.slug / "index.html").exists()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_content_error_leaves_the_previous_build_untouched(tmp_path):
+    root = make_site(tmp_path / "site", pair())
+    out = tmp_path / "build"
+    build(root, out)
+    before = snapshot(out)
+    (root / "content/en/phase-2/planning.md").write_text("---\nid: [broken\n---\nx\n")
+    with pytest.raises(BuildError) as error:
+        build(root, out)
+    assert error.value.problems
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
+
+
+def test_a_failure_while_freezing_leaves_the_previous_build_untouched(tmp_path):
+    root = make_site(tmp_path / "site", pair())
+    out = tmp_path / "build"
+    build(root, out)
+    before = snapshot(out)
+    (root / "templates/timeline.html").write_text("{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}")
+    with pytest.raises(Exception):
+        build(root, out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
+
+
+def test_drafts_never_reach_the_build(tmp_path):
+    files = pair()
+    files["content/en/phase-2/later.md"] = pair(id="later", status="draft")[
+        "content/en/phase-2/planning.md"]
+    files["content/fr/phase-2/plus-tard.md"] = pair(id="later", status="draft")[
+        "content/fr/phase-2/planification.md"]
+    out = tmp_path / "build"
+    report = build(make_site(tmp_path / "site", files), out)
+    assert report.published == {"en": 1, "fr": 1}
+    assert not (out / "en/questions/later").exists()
+    assert "later" not in (out / "en/questions/index.html").read_text()
+
+
+def test_base_url_with_a_sub_path_serves_from_that_path(tmp_path):
+    out = tmp_path / "build"
+    build(ROOT, out, base_url="https://example.org/kb/")
+    seen, broken, _ = crawl(out, prefix="/kb/", host="https://example.org")
+    assert broken == []
+    assert "/kb/fr/questions/" in seen
+    home = (out / "en/index.html").read_text()
+    assert 'href="/kb/static/style.css"' in home
+
+
+def test_kb_check_prints_every_problem_and_exits_1(tmp_path):
+    root = make_site(tmp_path, pair(phase="phase-9", updated="2023-02-30"))
+    result = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "content/en/phase-2/planning.md:4: unknown phase 'phase-9'" in result.output
+    assert "content/en/phase-2/planning.md:7: updated '2023-02-30' is not a real date" in (
+        result.output)
+    assert len(lines) == 4
+
+
+def test_kb_check_passes_on_the_real_content():
+    result = CliRunner().invoke(main, ["check", "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+
+
+def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path):
+    root = make_site(tmp_path / "site", pair())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Published 1 en, 1 fr entries" in result.output
+    (root / "content/fr/phase-2/planification.md").unlink()
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    assert result.exit_code == 1
+    assert "has no French translation" in result.output
+    assert f"{out}/ was left as it was" in result.output
+    assert (out / "en/questions/planning/index.html").exists()

@@ -61,8 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kb"] = holder
     i18n.init_app(app)
 
-    from kb import views
+    from kb import hosting, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.root_bp)
+    app.register_blueprint(hosting.bp)
     return app

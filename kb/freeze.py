@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +15,8 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 
 from kb.app import create_app
 from kb.content import Site, load_site
-from kb.taxonomy import AUDIENCES, LANGS, PHASES
+from kb.taxonomy import LANGS
+from kb.urls import all_pages
 from kb.validate import Problem, errors
 
 
@@ -34,26 +35,9 @@ class BuildReport:
     files: int
 
 
-def url_generators(site: Site) -> Iterator[tuple[str, dict]]:
-    """Every page of the site as (endpoint, values)."""
-    yield "root.splash", {}
-    yield "root.not_found_page", {}
-    for lang in LANGS:
-        for endpoint in ("home", "entry_list", "topic_list", "glossary", "timeline", "search"):
-            yield f"pages.{endpoint}", {"lang": lang}
-        for entry in site.entries_in(lang):
-            yield "pages.entry", {"lang": lang, "slug": entry.slug}
-        for phase in PHASES.values():
-            yield "pages.phase", {"lang": lang, "slug": phase.slug(lang)}
-        for audience in AUDIENCES.values():
-            yield "pages.audience", {"lang": lang, "slug": audience.slug(lang)}
-        for topic in site.topics.values():
-            yield "pages.topic", {"lang": lang, "slug": topic.slug(lang)}
-
-
 def make_freezer(app: Flask, site: Site) -> Freezer:
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
-    freezer.register_generator(lambda: url_generators(site))
+    freezer.register_generator(lambda: all_pages(site))
     return freezer
 
 

@@ -59,6 +59,7 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
         alternates = {lang: url_for(request.endpoint, **values, lang=lang) for lang in LANGS}
     shown = context.get("entries") or ([context["entry"]] if "entry" in context else [])
     modified = max((e.updated for e in shown), default=current_site().last_updated)
+    faq_entries = shown if context.pop("faq", False) else []
     return render_template(
         template,
         lang=g.lang,
@@ -69,6 +70,7 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
         site=current_site(),
         phases=PHASES,
         audiences=AUDIENCES,
+        faq_entries=faq_entries,
         **context,
     )
 
@@ -98,7 +100,7 @@ def home() -> str:
 
 @route("entry_list", "entries")
 def entry_list() -> str:
-    return render("list.html", entries=entries(), title=_("All questions"))
+    return render("list.html", entries=entries(), title=_("All questions"), faq=True)
 
 
 @route("entry", "entries", "<slug>")
@@ -119,7 +121,8 @@ def entry(slug: str) -> str:
         if e.id != page.id and (e.phase == page.phase or set(e.topics) & set(page.topics))
     ]
     related.sort(key=lambda e: (-len(set(e.topics) & set(page.topics)), e.phase != page.phase))
-    return render("entry.html", entry=page, related=related[:5], alternates=alternates)
+    return render("entry.html", entry=page, related=related[:5], alternates=alternates,
+                  faq=True)
 
 
 @route("phase", "phases", "<slug>")
@@ -128,7 +131,7 @@ def phase(slug: str) -> str:
     chosen = [e for e in entries() if e.phase == term.id]
     events = [ev for ev in current_site().timeline if _entry_phase(ev.entry) == term.id]
     return render("taxonomy.html", term=term, kind="phase", entries=chosen, events=events,
-                  alternates=term_urls("pages.phase", term))
+                  alternates=term_urls("pages.phase", term), faq=True)
 
 
 def _entry_phase(id: str) -> str | None:
@@ -143,7 +146,7 @@ def audience(slug: str) -> str:
     ids = {e.id for e in chosen}
     events = [ev for ev in current_site().timeline if ev.entry in ids]
     return render("taxonomy.html", term=term, kind="audience", entries=chosen, events=events,
-                  alternates=term_urls("pages.audience", term))
+                  alternates=term_urls("pages.audience", term), faq=True)
 
 
 @route("topic_list", "topics")
@@ -159,7 +162,7 @@ def topic(slug: str) -> str:
     term = find_term(current_site().topics.values(), slug)
     chosen = [e for e in entries() if term.id in e.topics]
     return render("taxonomy.html", term=term, kind="topic", entries=chosen, events=[],
-                  alternates=term_urls("pages.topic", term))
+                  alternates=term_urls("pages.topic", term), faq=True)
 
 
 @route("glossary", "glossary")

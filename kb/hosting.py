@@ -1,0 +1,73 @@
+"""Files for hosts, crawlers and feed readers: sitemap.xml, robots.txt and an Atom feed per language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, g, render_template, url_for
+from flask_babel import refresh
+
+from kb.app import current_site
+from kb.taxonomy import LANGS
+from kb.urls import page_groups
+
+bp = Blueprint("hosting", __name__)
+
+
+def absolute(path: str) -> str:
+    """An absolute URL for a site path (url_for already holds any base-URL sub-path)."""
+    site_url = current_app.config["KB_SITE_URL"]
+    scheme_host = site_url.split("/", 3)[:3]
+    return "/".join(scheme_host) + path
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    pages = []
+    for group in page_groups(current_site()):
+        urls = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
+                group.items()}
+        pages.extend((url, urls) for url in urls.values())
+    xml = render_template("sitemap.xml", pages=pages, splash=absolute(url_for("root.splash")))
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(url_for('hosting.sitemap'))}\n"
+    return Response(text, mimetype="text/plain")
+
+
+def feed(lang: str) -> Response:
+    g.lang = lang
+    refresh()  # the locale is chosen from g.lang, set just now
+    site = current_site()
+    entries = sorted(site.entries_in(lang), key=lambda e: (e.updated, e.title), reverse=True)
+    xml = render_template("feed.xml", lang=lang, entries=entries, absolute=absolute,
+                          updated=site.last_updated)
+    # Static hosts serve .xml as application/xml, so the development server does the same.
+    return Response(xml, mimetype="application/xml")
+
+
+for _lang in LANGS:
+    bp.add_url_rule(f"/{_lang}/feed.xml", "feed", feed, defaults={"lang": _lang})
+
+
+@bp.app_template_global()
+def absolute_url(path: str) -> str:
+    return absolute(path)
+
+
+@bp.app_template_global()
+def faq_page(entries) -> dict:
+    """schema.org FAQPage data: each question with its full answer text."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": entry.title,
+                "acceptedAnswer": {"@type": "Answer", "text": entry.text},
+            }
+            for entry in entries
+        ],
+    }

@@ -145,8 +145,10 @@ def audience(slug: str) -> str:
     chosen = [e for e in entries() if term.id in e.audiences]
     ids = {e.id for e in chosen}
     events = [ev for ev in current_site().timeline if ev.entry in ids]
+    # The audience's own summary entry, by naming convention, opens the page.
+    summary = next((e for e in chosen if e.id == f"what-changes-for-{term.id}"), None)
     return render("taxonomy.html", term=term, kind="audience", entries=chosen, events=events,
-                  alternates=term_urls("pages.audience", term), faq=True)
+                  summary=summary, alternates=term_urls("pages.audience", term), faq=True)
 
 
 @route("topic_list", "topics")

@@ -36,3 +36,22 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(frozen_server, page
     assert page.evaluate("getComputedStyle(document.activeElement).top") != "-64px"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_home_to_audience_to_entry_then_print_without_chrome(frozen_server, page, site, tmp_path):
+    page.goto(frozen_server + "/en/")
+    page.get_by_role("main").get_by_role("link", name="Social assistance offices").click()
+    page.wait_for_url("**/en/audiences/social-assistance-offices/")
+    entry = site.get("en", "phase-2-social-assistance-changes")
+    page.get_by_role("main").get_by_role("link", name=entry.title).first.click()
+    page.wait_for_url(f"**/en/questions/{entry.slug}/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.site-header', '.site-nav', '.breadcrumb', '.site-footer',
+        '.related'].map(s => document.querySelector(s))
+        .filter(Boolean).map(el => getComputedStyle(el).display)""")
+    assert hidden and set(hidden) == {"none"}
+    assert page.locator(".print-url").is_visible()
+    assert f"/en/questions/{entry.slug}/" in page.locator(".print-url").inner_text()
+    pdf = tmp_path / "entry.pdf"
+    page.pdf(path=str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000

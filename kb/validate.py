@@ -105,7 +105,7 @@ class FrontMatterChecker:
         if not isinstance(value, str):
             self.report(key, f"{key} must be text; put it in quotes")
             return None
-        value = " ".join(value.split())
+        value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
         if limit and len(value) > limit:
             self.report(key, f"{key} is {len(value)} characters long; keep it under {limit}",
                         "warning")

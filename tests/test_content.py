@@ -207,3 +207,8 @@ def test_data_file_problems_name_the_line(tmp_path):
 
 def test_real_content_has_no_problem(site):
     assert [str(p) for p in site.problems] == []
+
+
+def test_front_matter_text_keeps_french_no_break_spaces(tmp_path):
+    site = load_site(make_site(tmp_path, pair(period="de février à avril 2023\u00a0: 37\u00a0%")))
+    assert site.get("fr", "planning").period == "de février à avril 2023\u00a0: 37\u00a0%"

@@ -1,0 +1,141 @@
+"""The facts of the source FAQ survive, exactly, in both languages of the built site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from kb.i18n import long_date
+
+NBSP = "\u00a0"
+
+# Each fact of the source as English readers see it, and its French form.
+FACTS = [
+    ("January 1, 2021", "1er janvier 2021"),
+    ("April 25, 2022", "25 avril 2022"),
+    ("July 2022", "juillet 2022"),
+    ("March 2023", "mars 2023"),
+    ("January 1, 2023", "1er janvier 2023"),
+    ("January 3, 2023", "3 janvier 2023"),
+    ("February 2023", "février 2023"),
+    ("April 2023", "avril 2023"),
+    ("April 1, 2023", "1er avril 2023"),
+    ("April 30, 2023", "30 avril 2023"),
+    ("May 2023", "mai 2023"),
+    ("September 30, 2023", "30 septembre 2023"),
+    ("December 2023", "décembre 2023"),
+    ("January 1, 2024", "1er janvier 2024"),
+    ("March 31, 2024", "31 mars 2024"),
+    ("63,200", f"63{NBSP}200"),
+    ("23,400", f"23{NBSP}400"),
+    ("37%", f"37{NBSP}%"),
+    ("26 questions", "26 questions"),
+    ("3 sections", "3 sections"),
+    ("12 months", "12 mois"),
+    ("2023-24", "2023-2024"),
+    ("Employment Service", "Service d'emploi"),
+    ("Youth Job Connection", "Connexion Emploi jeunesse"),
+    ("Youth Job Connection-Summer", "Connexion Emploi jeunesse – été"),
+    ("Ontario Employment Assistance Service", "Service d'aide à l'emploi de l'Ontario"),
+    ("Supported Employment", "Emploi assisté"),
+    ("ODSP Employment Supports", "Soutien de l'emploi du POSPH"),
+    ("Ontario Works Employment Assistance", "aide à l'emploi d'Ontario au travail"),
+    ("Literacy and Basic Skills", "Alphabétisation et formation de base"),
+    ("Canada-Ontario Job Grant", "Subvention Canada-Ontario pour l'emploi"),
+    ("Apprenticeship", "Apprentissage"),
+    ("Common Assessment Tool", "outil d'évaluation commun"),
+    ("Performance Management Framework", "cadre de gestion du rendement"),
+    ("Funding Model", "modèle de financement"),
+    ("York", "York"),
+    ("Halton", "Halton"),
+    ("Stratford-Bruce Peninsula", "Stratford–péninsule de Bruce"),
+    ("Kingston-Pembroke", "Kingston-Pembroke"),
+    ("Toronto", "Toronto"),
+    ("Northeast", "Nord-Est"),
+    ("Northwest", "Nord-Ouest"),
+    ("Ministry of Labour, Immigration, Training and Skills Development",
+     "ministère du Travail, de l'Immigration, de la Formation et du Développement des compétences"),
+    ("Ministry of Children, Community and Social Services",
+     "ministère des Services à l'enfance et des Services sociaux et communautaires"),
+]
+
+
+def page_text(frozen, lang: str) -> str:
+    """All visible text of the built pages of one language."""
+    texts = []
+    for page in sorted((frozen / lang).rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        html = re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S)
+        texts.append(unescape(html))
+    return " ".join(" ".join(texts).split(" "))
+
+
+@pytest.fixture(scope="module")
+def built_text(frozen):
+    return {lang: page_text(frozen, lang) for lang in ("en", "fr")}
+
+
+@pytest.mark.parametrize("english,french", FACTS, ids=[f[0] for f in FACTS])
+def test_each_source_fact_is_on_the_built_site_in_both_languages(built_text, english, french):
+    assert english in built_text["en"]
+    assert french.casefold() in built_text["fr"].casefold()
+
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+FULL_DATE = re.compile(rf"\b({MONTHS}) (\d{{1,2}}), (\d{{4}})")
+MONTH_YEAR = re.compile(rf"\b({MONTHS}) (\d{{4}})\b")
+NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+PERCENT = re.compile(r"\b(\d+)%")
+
+
+def french_forms(english_text: str) -> set[str]:
+    """The French form of every date, month, number and percentage in an English text."""
+    forms = set()
+    for month, day, year in FULL_DATE.findall(english_text):
+        date = dt.datetime.strptime(f"{month} {day} {year}", "%B %d %Y").date()
+        forms.add(long_date(date, "fr"))
+    for month, year in MONTH_YEAR.findall(FULL_DATE.sub("", english_text)):
+        date = dt.datetime.strptime(f"{month} 1 {year}", "%B %d %Y").date()
+        forms.add(format_date(date, "LLLL y", locale="fr_CA"))
+    for number in NUMBER.findall(english_text):
+        forms.add(format_decimal(int(number.replace(",", "")), locale="fr_CA"))
+    for percent in PERCENT.findall(english_text):
+        forms.add(f"{percent}{NBSP}%")
+    return forms
+
+
+def test_each_french_entry_has_the_facts_of_its_english_entry(site):
+    missing = []
+    for en in site.entries_in("en"):
+        fr = site.translation(en)
+        english = " ".join([en.title, en.period, en.text])
+        french = " ".join([fr.title, fr.period, fr.text]).casefold()
+        for form in sorted(french_forms(english)):
+            # A month range in French names the year once: "de février à avril 2023".
+            month = form.rsplit(" ", 1)[0]
+            if form.casefold() not in french and not (
+                    re.fullmatch(r"[^\d\s]+ \d{4}", form) and f"{month} " in french
+                    and form[-4:] in french):
+                missing.append(f"{fr.path}: {form!r} (from {en.path})")
+    assert missing == []
+
+
+def test_french_typography(site):
+    problems = []
+    for fr in site.entries_in("fr"):
+        text = " ".join([fr.title, fr.period, fr.summary or "", fr.text])
+        for pattern, rule in ((r"\d \d{3}\b", "thousands need a no-break space"),
+                              (r"\d ?%", "percent needs a no-break space"),
+                              (r"\w :", "a colon needs a no-break space before it"),
+                              (r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+                               r"|octobre|novembre|décembre)", "the first of the month is 1er"),
+                              (r"[«] |[^\s\u00a0]»| [»]", "guillemets need no-break spaces"),
+                              (r"\s[;!?]", "no space before ; ! ? in Canadian usage")):
+            for match in re.finditer(pattern, text):
+                problems.append(f"{fr.path}: {rule}: {match.group(0)!r}")
+    assert problems == []

@@ -210,5 +210,5 @@ def test_real_content_has_no_problem(site):
 
 
 def test_front_matter_text_keeps_french_no_break_spaces(tmp_path):
-    site = load_site(make_site(tmp_path, pair(period="de février à avril 2023\u00a0: 37\u00a0%")))
+    site = load_site(make_site(tmp_path, pair(period='"de février à avril 2023\u00a0: 37\u00a0%"')))
     assert site.get("fr", "planning").period == "de février à avril 2023\u00a0: 37\u00a0%"

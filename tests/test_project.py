@@ -1,0 +1,24 @@
+"""The project's promises about itself: README's commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+
+def readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", quick_start)
+
+
+def test_quick_start_is_two_commands_build_then_test():
+    build, test = readme_commands()
+    assert build.endswith("kb build") and "pip install" in build
+    assert "pytest" in test and "pip install" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert readme_commands()[1] in ci

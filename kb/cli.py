@@ -42,8 +42,11 @@ def check(root: str | None, fmt: str) -> None:
     else:
         for problem in site.problems:
             click.echo(str(problem), err=problem.level == "error")
-        if not site.problems:
-            click.echo(f"{len(site.entries)} entries checked: no problems.")
+        warnings = len(site.problems) - len(errors(site.problems))
+        if not errors(site.problems):
+            status = f"no errors, {warnings} warning{'s' * (warnings > 1)}" if warnings else (
+                "no problems")
+            click.echo(f"{len(site.entries)} entries checked: {status}.")
     sys.exit(1 if errors(site.problems) else 0)
 
 

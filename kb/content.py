@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data
+from kb import data, editorial
 from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
@@ -37,6 +37,7 @@ class Entry:
     body: str
     body_line: int
     html: str = ""
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # front matter key → line
 
     @property
     def draft(self) -> bool:
@@ -131,6 +132,7 @@ def load_site(root: Path) -> Site:
                 _add(site, entry)
     _check_translations(site)
     _check_references(site)
+    problems.extend(editorial.check(site))
     _render(site)
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     return site
@@ -141,13 +143,18 @@ def read_entry(
 ) -> Entry | None:
     """Read one Markdown file into an Entry, or report why it cannot be one."""
     path = file.relative_to(root).as_posix()
-    size = file.stat().st_size
+    try:
+        size = file.stat().st_size
+        raw = file.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as error:  # a folder named *.md, or a file removed while an editor saves it
+        problems.append(Problem(path, 1, f"cannot read the file: {error.strerror or error}"))
+        return None
     if size > MAX_FILE_BYTES:
         problems.append(Problem(path, 1, f"file is {size / 1e6:.1f} MB: entries must stay under "
                                          f"{MAX_FILE_BYTES / 1e6:.0f} MB, split it into several"))
         return None
     try:
-        source = split_front_matter(decode(file.read_bytes()))
+        source = split_front_matter(decode(raw))
         values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
     except SourceError as error:
         problems.append(Problem(path, error.line, error.message))
@@ -167,7 +174,7 @@ def read_entry(
     if fields is None:
         return None
     return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
-                 **fields)
+                 lines={str(key): line for key, line in key_lines.items()}, **fields)
 
 
 def _has_text(body: str) -> bool:
@@ -176,18 +183,24 @@ def _has_text(body: str) -> bool:
 
 
 def _add(site: Site, entry: Entry) -> None:
-    for other in site.entries.values():
-        if other.lang != entry.lang:
-            continue
-        if other.id == entry.id:
-            site.problems.append(Problem(entry.path, 2, f"duplicate id '{entry.id}': "
-                                                         f"{other.path} has it too"))
-            return
-        if other.slug == entry.slug:
-            site.problems.append(Problem(entry.path, 1, f"duplicate file name '{entry.slug}.md': "
-                                                         f"{other.path} has the same URL"))
-            return
+    # Two dictionary look-ups, not a scan of every entry read so far (that made loading O(N²)).
+    same_id = site.entries.get((entry.lang, entry.id))
+    same_slug = site._slugs.get((entry.lang, entry.slug))
+    if same_id and same_slug and same_slug is not same_id:
+        # Both clash: report the entry read first, as a scan in reading order would.
+        order = list(site.entries.values())
+        if order.index(same_slug) < order.index(same_id):
+            same_id = None
+    if same_id:
+        site.problems.append(Problem(entry.path, 2, f"duplicate id '{entry.id}': "
+                                                     f"{same_id.path} has it too"))
+        return
+    if same_slug:
+        site.problems.append(Problem(entry.path, 1, f"duplicate file name '{entry.slug}.md': "
+                                                     f"{same_slug.path} has the same URL"))
+        return
     site.entries[(entry.lang, entry.id)] = entry
+    site._slugs[(entry.lang, entry.slug)] = entry
 
 
 def _check_translations(site: Site) -> None:

@@ -1,0 +1,62 @@
+"""Editorial checks across a loaded Site: stale translations, removed raw HTML, placeholder text.
+
+Most are warnings: the site can be published, but an editor should look. Placeholder text in a
+published entry is an error, since readers would see it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.rawhtml import removed_html
+from kb.validate import Problem
+
+if TYPE_CHECKING:
+    from kb.content import Entry, Site
+
+# What `kb new` writes where an editor still has to write; kept unmistakable so it is never
+# mistaken for real text ("à faire" in lower case is ordinary French).
+PLACEHOLDERS = {"en": "TODO:", "fr": "À FAIRE\u00a0:"}
+PLACEHOLDER = re.compile(r"\bTODO\b|\bÀ FAIRE\b")
+
+
+def check(site: Site) -> list[Problem]:
+    """Every editorial problem of the site's entries."""
+    found: list[Problem] = []
+    for entry in site.entries.values():
+        found.extend(_stale_translation(site, entry))
+        found.extend(_placeholders(entry))
+        found.extend(Problem(entry.path, line, message, "warning")
+                     for line, message in removed_html(entry.body, entry.body_line))
+    return found
+
+
+def _stale_translation(site: Site, entry: Entry) -> list[Problem]:
+    """Warn on the older file of a pair whose `updated` dates differ."""
+    other = site.translation(entry)
+    if other is None or entry.updated >= other.updated:
+        return []
+    line = entry.lines.get("updated", 2)
+    return [Problem(entry.path, line,
+                    f"{other.path} was updated on {other.updated}, this translation on "
+                    f"{entry.updated}: bring it up to date, then set 'updated: {other.updated}'",
+                    "warning")]
+
+
+def _placeholders(entry: Entry) -> list[Problem]:
+    """One problem per file listing the lines that still hold placeholder text."""
+    texts = [(entry.lines.get(key, 2), getattr(entry, key) or "")
+             for key in ("title", "period", "summary")]
+    texts += [(entry.body_line + n, line) for n, line in enumerate(entry.body.split("\n"))]
+    lines = sorted({line for line, text in texts if PLACEHOLDER.search(text)})
+    if not lines:
+        return []
+    where = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+    marker = PLACEHOLDERS[entry.lang]
+    if entry.draft:
+        return [Problem(entry.path, lines[0], f"draft still holds placeholder text '{marker}' "
+                                              f"({where}): replace it before publishing",
+                        "warning")]
+    return [Problem(entry.path, lines[0], f"placeholder text '{marker}' in a published entry "
+                                          f"({where}): replace it, or set 'status: draft'")]

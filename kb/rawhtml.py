@@ -1,0 +1,72 @@
+"""Raw HTML in an entry that the sanitiser will remove, found with its line so editors are told."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")  # rules out autolinks such as <https://…> and <a@b.ca>
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def without_code(body: str) -> str:
+    """The body with fenced blocks and code spans blanked out, lines kept in place.
+
+    HTML inside code is shown as text, never removed, so it must not be reported.
+    """
+    lines, fence = [], None
+    for line in body.split("\n"):
+        match = FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            lines.append("")
+        elif fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            lines.append("")
+        else:
+            lines.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+    return "\n".join(lines)
+
+
+class _Finder(HTMLParser):
+    """Collects (line, message) for each tag, attribute or link the sanitiser drops."""
+
+    def __init__(self, first_line: int):
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not TAG_NAME.match(tag):
+            return
+        line = self.getpos()[0] + self.first_line - 1
+        if tag not in ALLOWED_TAGS:
+            self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
+                                     "write the content in Markdown"))
+            return
+        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
+        text = self.get_starttag_text() or ""
+        for name, value in attrs:
+            # An attribute may sit on a later line than its tag: report the line it is on.
+            at = line + text[: max(text.lower().find(name), 0)].count("\n")
+            if name not in allowed:
+                self.found.append((at, f"raw HTML attribute '{name}' on <{tag}> is removed from "
+                                       "the published page"))
+            elif name == "href" and value and ":" in value.split("/")[0]:
+                if not value.strip().lower().startswith(SAFE_SCHEMES):
+                    scheme = value.split(":")[0].strip()
+                    self.found.append((at, f"link '{scheme}:' on <{tag}> is removed from the "
+                                           "published page: use an http, https or mailto link"))
+
+
+def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:
+    """Every piece of raw HTML in body that the sanitiser drops, as (line, message)."""
+    finder = _Finder(first_line)
+    finder.feed(without_code(body))
+    finder.close()
+    return finder.found

@@ -178,3 +178,20 @@ def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path)
     assert "has no French translation" in result.output
     assert f"{out}/ was left as it was" in result.output
     assert (out / "en/questions/planning/index.html").exists()
+
+
+def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatch):
+    from flask_frozen import MissingURLGeneratorWarning
+
+    import kb.freeze
+    from kb.urls import all_pages
+
+    def without_glossary(site):
+        return ((endpoint, values) for endpoint, values in all_pages(site)
+                if endpoint != "pages.glossary")
+
+    monkeypatch.setattr(kb.freeze, "all_pages", without_glossary)
+    out = tmp_path / "build"
+    with pytest.raises(MissingURLGeneratorWarning):
+        build(make_site(tmp_path / "site", pair()), out)
+    assert not out.exists()

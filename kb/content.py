@@ -74,6 +74,8 @@ class Site:
     timeline: list[data.TimelineEvent] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Results computed from all entries, asked for by every page: computed once per entry count.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, lang: str, id: str) -> Entry | None:
         return self.entries.get((lang, id))
@@ -87,8 +89,11 @@ class Site:
 
     def entries_in(self, lang: str, drafts: bool = False) -> list[Entry]:
         """Entries of one language in reading order (phase, then order, then title)."""
-        chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
-        return sorted(chosen, key=lambda e: e.sort_key)
+        key = ("in_order", lang, drafts, len(self.entries))
+        if key not in self._memo:
+            chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
+            self._memo[key] = sorted(chosen, key=lambda e: e.sort_key)
+        return list(self._memo[key])
 
     def translation(self, entry: Entry) -> Entry | None:
         return self.get(OTHER_LANG[entry.lang], entry.id)
@@ -109,8 +114,11 @@ class Site:
 
     @property
     def last_updated(self) -> dt.date | None:
-        dates = [e.updated for e in self.entries.values() if not e.draft]
-        return max(dates) if dates else None
+        key = ("last_updated", len(self.entries))
+        if key not in self._memo:
+            dates = [e.updated for e in self.entries.values() if not e.draft]
+            self._memo[key] = max(dates) if dates else None
+        return self._memo[key]
 
 
 def load_site(root: Path) -> Site:

@@ -98,3 +98,68 @@ def serve(root: str | None, host: str, port: int) -> None:
                       "TEMPLATES_AUTO_RELOAD": True})
     extra = [str(p) for p in (site_root / "static").rglob("*") if p.is_file()]
     app.run(host=host, port=port, debug=False, use_reloader=False, extra_files=extra)
+
+
+def _ask(option: str, given: str | None, prompt: str, check, default: str | None = None):
+    """The option's value, or the editor's answer to a prompt; `check` raises ValueError."""
+    if given is not None:
+        try:
+            return check(given)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=option) from None
+
+    def proc(text: str):
+        try:
+            return check(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return click.prompt(prompt, default=default, value_proc=proc)
+
+
+@main.command()
+@root_option
+@click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
+@click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
+@click.option("--audience", "audiences", multiple=True, help="Repeat for each audience.")
+@click.option("--topic", "topics", multiple=True, help="Repeat for each topic of content/topics.yml.")
+@click.option("--title-en", help="The question, in English.")
+@click.option("--title-fr", help="The question, in French.")
+@click.option("--slug-en", help="English file name (default: the id).")
+@click.option("--slug-fr", help="French file name (default: from the French title).")
+def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[str, ...],
+        topics: tuple[str, ...], title_en: str | None, title_fr: str | None,
+        slug_en: str | None, slug_fr: str | None) -> None:
+    """Start an entry: English and French drafts with valid front matter."""
+    import datetime as dt
+
+    from kb import scaffold
+    from kb.taxonomy import AUDIENCES, PHASES
+
+    site_root = _root(root)
+    site = load_site(site_root)
+    choices = {"phase": list(PHASES), "audience": list(AUDIENCES), "topic": list(site.topics)}
+    id_ = _ask("--id", id_, "Id (lower-case words and hyphens)", lambda v: scaffold.new_id(v, site))
+    phase = _ask("--phase", phase, f"Phase ({', '.join(choices['phase'])})",
+                 lambda v: scaffold.one_of("phase", v.strip(), choices["phase"]))
+    audiences = _ask("--audience", ",".join(audiences) or None,
+                     f"Audiences, comma-separated ({', '.join(choices['audience'])})",
+                     lambda v: scaffold.some_of("audience", v, choices["audience"]))
+    topics = _ask("--topic", ",".join(topics) or None,
+                  f"Topics, comma-separated ({', '.join(choices['topic'])})",
+                  lambda v: scaffold.some_of("topic", v, choices["topic"]))
+    titles = {"en": _ask("--title-en", title_en, "Title in English", scaffold.title),
+              "fr": _ask("--title-fr", title_fr, "Title in French", scaffold.title)}
+    slugs = {"en": _ask("--slug-en", slug_en or id_, "English file name",
+                        lambda v: scaffold.new_slug(v, site_root, "en")),
+             "fr": _ask("--slug-fr", slug_fr, "French file name",
+                        lambda v: scaffold.new_slug(v, site_root, "fr"),
+                        default=scaffold.slugify(titles["fr"]))}
+    entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
+    try:
+        scaffold.write(site_root, entry, dt.date.today())
+    except OSError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {entry.path('en')} and {entry.path('fr')} (status: draft).\n"
+               "Replace the TODO: and À FAIRE : text, preview with `kb serve`, run `kb check`, "
+               "then set 'status: published' in both files.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -94,6 +95,33 @@ class Site:
             chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
             self._memo[key] = sorted(chosen, key=lambda e: e.sort_key)
         return list(self._memo[key])
+
+    def related(self, entry: Entry, drafts: bool = False, limit: int = 5) -> list[Entry]:
+        """Entries sharing the most topics with entry, the same phase first, then reading order.
+
+        Entries are grouped once by (topics, phase), so a page looks at each group, not at every
+        entry: the groups are bounded by the vocabularies, not by the size of the site.
+        """
+        key = ("groups", entry.lang, drafts, len(self.entries))
+        if key not in self._memo:
+            groups: dict[tuple, list[tuple[int, Entry]]] = defaultdict(list)
+            for index, other in enumerate(self.entries_in(entry.lang, drafts)):
+                groups[(frozenset(other.topics), other.phase)].append((index, other))
+            self._memo[key] = groups
+        topics = set(entry.topics)
+        ranked: dict[tuple, list[list[tuple[int, Entry]]]] = defaultdict(list)
+        for (group_topics, phase), members in self._memo[key].items():
+            shared = len(group_topics & topics)
+            if shared or phase == entry.phase:
+                ranked[(-shared, phase != entry.phase)].append(members)
+        found: list[Entry] = []
+        for rank in sorted(ranked):
+            for _, other in heapq.merge(*ranked[rank]):  # by reading order within a rank
+                if other.id != entry.id:
+                    found.append(other)
+                    if len(found) == limit:
+                        return found
+        return found
 
     def translation(self, entry: Entry) -> Entry | None:
         return self.get(OTHER_LANG[entry.lang], entry.id)

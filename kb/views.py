@@ -116,12 +116,8 @@ def entry(slug: str) -> str:
         url_for("pages.entry", slug=translation.slug, lang=other)
         if translation else url_for("pages.home", lang=other)
     )
-    related = [
-        e for e in entries()
-        if e.id != page.id and (e.phase == page.phase or set(e.topics) & set(page.topics))
-    ]
-    related.sort(key=lambda e: (-len(set(e.topics) & set(page.topics)), e.phase != page.phase))
-    return render("entry.html", entry=page, related=related[:5], alternates=alternates,
+    related = site.related(page, drafts=current_app.config["KB_DRAFTS"])
+    return render("entry.html", entry=page, related=related, alternates=alternates,
                   faq=True)
 
 

@@ -1,0 +1,153 @@
+"""New entries: an English and a French draft of one id, with valid front matter and marked
+placeholders where the editor still has to write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.content import Site
+from kb.editorial import PLACEHOLDERS
+from kb.frontmatter import SourceError, parse_yaml
+from kb.taxonomy import LANGS
+from kb.validate import SLUG
+
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+PERIOD = {
+    "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
+          "April 2023",
+    "fr": f"{PLACEHOLDERS['fr']} la période visée par la réponse, par exemple de février 2023 "
+          "à avril 2023",
+}
+BODY = {
+    "en": f"{PLACEHOLDERS['en']} write the answer.",
+    "fr": f"{PLACEHOLDERS['fr']} rédiger la réponse.",
+}
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """What an editor chose for a new entry; titles and slugs per language."""
+
+    id: str
+    phase: str
+    audiences: tuple[str, ...]
+    topics: tuple[str, ...]
+    titles: dict[str, str]
+    slugs: dict[str, str]
+
+    def path(self, lang: str) -> str:
+        return f"content/{lang}/{self.phase}/{self.slugs[lang]}.md"
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """'Qu'est-ce que la période?' → 'qu-est-ce-que-la-periode' (accents folded, cut at a word)."""
+    # Apostrophes and dashes separate words (qu'est-ce → qu-est-ce); accents fold away.
+    spaced = re.sub(r"[\W_]+", " ", text.translate(LIGATURES))
+    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:limit]
+    return slug
+
+
+def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
+    """value if allowed, else a ValueError that lists the choices and the closest one."""
+    allowed = list(allowed)
+    if value in allowed:
+        return value
+    close = difflib.get_close_matches(value, allowed, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise ValueError(f"unknown {kind} '{value}'{hint}: use {', '.join(allowed) or 'none defined'}")
+
+
+def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
+    """Comma-separated values, each allowed, at least one, no repeats."""
+    allowed = list(allowed)
+    values = [one_of(kind, value, allowed) for value in re.split(r"[,\s]+", text) if value]
+    if not values:
+        raise ValueError(f"give at least one {kind}: {', '.join(allowed)}")
+    return tuple(dict.fromkeys(values))
+
+
+def new_id(value: str, site: Site) -> str:
+    value = value.strip()
+    if not SLUG.match(value):
+        raise ValueError(f"id '{value}' must be lower-case letters, digits and hyphens")
+    taken = [entry.path for (_, id), entry in site.entries.items() if id == value]
+    if taken:
+        raise ValueError(f"id '{value}' is already used by {taken[0]}")
+    return value
+
+
+def title(value: str) -> str:
+    value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
+    if not value:
+        raise ValueError("the title cannot be empty")
+    return value
+
+
+def new_slug(value: str, root: Path, lang: str) -> str:
+    """A valid file name that no file of this language has yet, in any phase folder."""
+    value = value.strip().removesuffix(".md")
+    if not SLUG.match(value):
+        raise ValueError(f"file name '{value}' must be lower-case letters, digits and hyphens")
+    existing = sorted((root / "content" / lang).rglob(f"{value}.md"))
+    if existing:
+        raise ValueError(f"{existing[0].relative_to(root).as_posix()} already has this name")
+    return value
+
+
+def _scalar(text: str) -> str:
+    """text as a YAML value: plain when it reads back unchanged, else double-quoted."""
+    try:
+        value, _ = parse_yaml(f"v: {text}")
+    except SourceError:
+        value = None
+    if isinstance(value, dict) and value.get("v") == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML quoted string
+
+
+def render(entry: NewEntry, lang: str, today: dt.date) -> str:
+    """The Markdown file of one language: front matter, then the placeholder answer."""
+    return (
+        "---\n"
+        f"id: {entry.id}\n"
+        f"title: {_scalar(entry.titles[lang])}\n"
+        f"phase: {entry.phase}\n"
+        f"audiences: [{', '.join(entry.audiences)}]\n"
+        f"topics: [{', '.join(entry.topics)}]\n"
+        f"updated: {today.isoformat()}\n"
+        "status: draft  # set to published in both languages when the answer is ready\n"
+        f"period: {_scalar(PERIOD[lang])}\n"
+        "---\n"
+        f"{BODY[lang]}\n"
+    )
+
+
+def write(root: Path, entry: NewEntry, today: dt.date) -> list[Path]:
+    """Create both files; never overwrite, and leave nothing behind if either cannot be made."""
+    paths = [root / entry.path(lang) for lang in LANGS]
+    for lang, path in zip(LANGS, paths):
+        if path.exists():
+            raise FileExistsError(f"{entry.path(lang)} already exists: nothing written")
+    written: list[Path] = []
+    try:
+        for lang, path in zip(LANGS, paths):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8", newline="\n") as file:
+                written.append(path)
+                file.write(render(entry, lang, today))
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return paths

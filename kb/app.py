@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,27 +11,32 @@ from flask import Flask, current_app
 
 from kb import i18n
 from kb.content import Site, load_site
+from kb.validate import Problem
 
 
 class SiteHolder:
-    """Holds the loaded Site; in development it reloads when a content file changes."""
+    """Holds the loaded Site; the preview (kb.preview) reloads it when a content file changes."""
 
-    def __init__(self, root: Path, reload: bool):
+    def __init__(self, root: Path, site: Site | None = None):
         self.root = root
-        self.reload = reload
-        self._stamp: tuple | None = None
-        self._site: Site | None = None
-
-    def _content_stamp(self) -> tuple:
-        files = sorted((self.root / "content").rglob("*"))
-        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+        self._site = site
 
     def get(self) -> Site:
-        if self._site is None or self.reload:
-            stamp = self._content_stamp() if self.reload else None
-            if self._site is None or stamp != self._stamp:
-                self._site, self._stamp = load_site(self.root), stamp
+        if self._site is None:
+            self._site = load_site(self.root)
         return self._site
+
+    def reload(self) -> bool:
+        """Read the content again (preview); if that fails, keep the last good Site and say why."""
+        try:
+            self._site = load_site(self.root)
+            return True
+        except Exception as error:  # noqa: BLE001 (the preview must outlive any half-saved file)
+            base = self._site or Site(root=self.root)
+            problem = Problem("content", 0, f"could not read the content: "
+                                            f"{type(error).__name__}: {error}")
+            self._site = replace(base, problems=[*base.problems, problem])
+            return False
 
 
 def current_site() -> Site:
@@ -55,15 +61,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SITE=None,  # a ready Site, to skip loading (tests, build)
     )
     app.config.update(config)
-    holder = SiteHolder(root, reload=app.config["KB_RELOAD"])
-    if app.config["SITE"] is not None:
-        holder._site = app.config["SITE"]
-    app.extensions["kb"] = holder
+    app.extensions["kb"] = SiteHolder(root, app.config["SITE"])
     i18n.init_app(app)
 
-    from kb import hosting, views
+    from kb import hosting, preview, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.root_bp)
     app.register_blueprint(hosting.bp)
+    preview.init_app(app)
     return app

@@ -92,12 +92,11 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app
+    from kb.preview import preview_config
 
-    site_root = _root(root)
-    app = create_app({"KB_ROOT": site_root, "KB_DRAFTS": True, "KB_RELOAD": True,
-                      "TEMPLATES_AUTO_RELOAD": True})
-    extra = [str(p) for p in (site_root / "static").rglob("*") if p.is_file()]
-    app.run(host=host, port=port, debug=False, use_reloader=False, extra_files=extra)
+    app = create_app(preview_config(_root(root)))
+    # No Werkzeug reloader: kb.preview reloads content, templates and the catalog in place.
+    app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
 def _ask(option: str, given: str | None, prompt: str, check, default: str | None = None):

@@ -1,0 +1,140 @@
+"""The editors' preview (`kb serve`): reload on change, and problems shown in the page, not a crash.
+
+Active only when KB_RELOAD is set; the build never sees any of it.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
+from markupsafe import escape
+from werkzeug.exceptions import InternalServerError
+
+from kb.app import current_site
+from kb.i18n import TRANSLATIONS, compile_catalog
+from kb.validate import Problem
+
+KB_PACKAGE = Path(__file__).resolve().parent
+
+
+def preview_config(root: Path) -> dict[str, Any]:
+    """The configuration of `kb serve`: drafts shown, everything reloaded on change."""
+    return {"KB_ROOT": root, "KB_DRAFTS": True, "KB_RELOAD": True}
+
+
+def stamp(folder: Path, pattern: str = "*") -> tuple:
+    """Name, modification time and size of every file under folder: changes when any does."""
+    found = []
+    for file in sorted(folder.rglob(pattern)):
+        try:
+            info = file.stat()
+        except OSError:  # removed while we looked: the next request sees the new state
+            continue
+        if file.is_file():
+            found.append((str(file), info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+class Watcher:
+    """Before each request, reloads whatever changed: content, templates or the French catalog.
+
+    static/ needs nothing: Flask reads static files from disk on every request, and sends them
+    with no-cache so the browser asks again.
+    """
+
+    def __init__(self, app: Flask):
+        root = Path(app.config["KB_ROOT"])
+        self.app = app
+        self.sources = {
+            "content": (root / "content", "*"),
+            "templates": (root / "templates", "*"),
+            "catalog": (TRANSLATIONS, "*.po"),
+        }
+        self.stamps = {name: stamp(*source) for name, source in self.sources.items()}
+        self.lock = threading.Lock()  # the development server answers requests in threads
+
+    def check(self) -> None:
+        with self.lock:
+            for name, source in self.sources.items():
+                now = stamp(*source)
+                if now != self.stamps[name] and self.reload(name):
+                    self.stamps[name] = now
+
+    def reload(self, name: str) -> bool:
+        """Reload one source; False keeps it marked as changed, to try again next request."""
+        if name == "content":
+            return self.app.extensions["kb"].reload()
+        if name == "templates" and self.app.jinja_env.cache is not None:
+            self.app.jinja_env.cache.clear()  # auto_reload sees edits; this also forgets removals
+        if name == "catalog":
+            for po_path in TRANSLATIONS.rglob("*.po"):
+                compile_catalog(po_path)
+            self.app.extensions["babel"].instance.domain_instance.cache.clear()
+        return True
+
+
+def _file_of(problem: Problem, lang: str, slug: str) -> bool:
+    parts = Path(problem.path).parts
+    return parts[:2] == ("content", lang) and parts[-1] == f"{slug}.md"
+
+
+def broken_entry_page() -> tuple[str, int] | None:
+    """For the page of an entry that could not be read: its problems, instead of a 404."""
+    if request.endpoint != "pages.entry":
+        return None
+    lang, slug = g.get("lang", "en"), (request.view_args or {}).get("slug", "")
+    site = current_site()
+    if site.by_slug(lang, slug) is not None:
+        return None
+    problems = [p for p in site.problems if _file_of(p, lang, slug)]
+    if not problems:
+        return None
+    return render_template("problems.html", lang=lang, problems=problems), 500
+
+
+def _where(error: BaseException) -> str:
+    """'templates/entry.html:12: ' for a template error, else the innermost frame of kb's own."""
+    root = Path(current_app.config["KB_ROOT"])
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not filename:
+        ours = [f for f in traceback.extract_tb(error.__traceback__)
+                if Path(f.filename).is_relative_to(root / "templates")
+                or Path(f.filename).is_relative_to(KB_PACKAGE)]
+        templates = [f for f in ours if Path(f.filename).is_relative_to(root / "templates")]
+        if ours:
+            filename, line = (templates or ours)[-1].filename, (templates or ours)[-1].lineno
+    if not filename:
+        return ""
+    if Path(filename).is_relative_to(root):
+        filename = Path(filename).relative_to(root).as_posix()
+    return f"{filename}:{line}: "
+
+
+def server_error(error: InternalServerError) -> tuple[str, int]:
+    """A failure while rendering (often a template being edited), said plainly; not a crash."""
+    original = error.original_exception or error
+    message = f"{_where(original)}{type(original).__name__}: {original}"
+    title = _("The preview could not show this page")
+    advice = _("Fix the problem below, save the file and reload this page.")
+    return (
+        f'<!doctype html><html lang="{escape(g.get("lang", "en"))}"><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><main><h1>{escape(title)}</h1><p>{escape(advice)}</p>"
+        f"<pre>{escape(message)}</pre></main></html>",
+        500,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Turn the preview on when the app is configured for it (KB_RELOAD)."""
+    if not app.config["KB_RELOAD"]:
+        return
+    app.jinja_env.auto_reload = True
+    app.before_request(Watcher(app).check)
+    app.before_request(broken_entry_page)
+    app.context_processor(lambda: {"content_problems": current_site().problems})
+    app.register_error_handler(InternalServerError, server_error)

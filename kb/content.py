@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
 from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
 
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
+ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass
@@ -161,13 +163,18 @@ def load_site(root: Path) -> Site:
     site.glossary = data.load_glossary(root, problems)
     site.timeline = data.load_timeline(root, problems)
     site.synonyms = data.load_synonyms(root, problems)
+    # Ids of files that have errors: their own problems are reported, so the entries that
+    # refer to them are not also told that they are missing.
+    unread: set[tuple[str, str]] = set()
     for lang in LANGS:
         for file in sorted((content / lang).rglob("*.md")):
             entry = read_entry(root, file, lang, site.topics, problems)
             if entry is not None:
                 _add(site, entry)
-    _check_translations(site)
-    _check_references(site)
+            elif (id := _sniff_id(file)) is not None:
+                unread.add((lang, id))
+    _check_translations(site, unread)
+    _check_references(site, unread)
     problems.extend(editorial.check(site))
     _render(site)
     problems.sort(key=lambda p: (p.path, p.line, p.message))
@@ -213,6 +220,17 @@ def read_entry(
                  lines={str(key): line for key, line in key_lines.items()}, **fields)
 
 
+def _sniff_id(file: Path) -> str | None:
+    """The id of a file that is not a valid entry, when a line 'id: ...' near its top gives it."""
+    try:
+        with file.open("rb") as source:
+            head = source.read(4096)
+    except OSError:
+        return None
+    match = ID_LINE.search(head)
+    return match.group(1).decode() if match else None
+
+
 def _has_text(body: str) -> bool:
     lines = [line for line in body.split("\n") if line.strip()]
     return any(not line.lstrip().startswith("#") for line in lines)
@@ -239,10 +257,12 @@ def _add(site: Site, entry: Entry) -> None:
     site._slugs[(entry.lang, entry.slug)] = entry
 
 
-def _check_translations(site: Site) -> None:
+def _check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
     """Every entry exists in both languages with the same phase, audiences and topics."""
     for entry in list(site.entries.values()):
         other = site.translation(entry)
+        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread:
+            continue
         if other is None:
             missing = "French" if entry.lang == "en" else "English"
             site.problems.append(Problem(
@@ -262,18 +282,20 @@ def _as_tuple(value) -> tuple:
     return value if isinstance(value, tuple) else (value,)
 
 
-def _check_references(site: Site) -> None:
+def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
     """Links between entries, and the entries that data files point to, must exist."""
     for entry in site.entries.values():
         for line, target in entry_links(entry.body, entry.body_line):
             linked = site.get(entry.lang, target)
+            if linked is None and (entry.lang, target) in unread:
+                continue
             if linked is None:
                 site.problems.append(Problem(entry.path, line, f"link to a missing entry "
                                                                f"'entry:{target}': no entry has this id"))
             elif linked.draft and not entry.draft:
                 site.problems.append(Problem(entry.path, line, f"link to draft entry '{target}', "
                                                                "which is not published"))
-    ids = {id for _, id in site.entries}
+    ids = {id for _, id in site.entries} | {id for _, id in unread}
     for item in site.glossary:
         if item.entry and item.entry not in ids:
             site.problems.append(Problem("content/glossary.yml", item.line,

@@ -88,6 +88,15 @@ def _load(loader_class: type, text: str) -> tuple[Any, Any]:
         loader.dispose()
 
 
+def _hint(problem: str) -> str:
+    """What to do about PyYAML's words for an editor's most common slips."""
+    if problem == "mapping values are not allowed here":
+        return " (a value holds ': '? put the whole value in quotes)"
+    if problem.startswith("expected alphabetic or numeric character"):
+        return " (a value starts with '*' or '&'? put it in quotes)"
+    return ""
+
+
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     """Parse YAML; return the value and the line of each top-level key or list item."""
     if "\t" in text:
@@ -103,7 +112,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
             mark = error.problem_mark or error.context_mark
             line = (mark.line if mark else 0) + first_line
             problem = error.problem or error.context or "invalid YAML"
-            raise SourceError(line, f"invalid YAML: {problem}") from None
+            raise SourceError(line, f"invalid YAML: {problem}{_hint(problem)}") from None
         except yaml.YAMLError as error:
             raise SourceError(first_line, f"invalid YAML: {error}") from None
     key_lines: dict[Any, int] = {}

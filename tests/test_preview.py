@@ -68,9 +68,9 @@ def test_a_broken_entry_shows_its_problems_and_recovers_when_fixed(root):
     assert str(escape(message)) in html
     # Every other page is served, each with the list of problems for the editor.
     for url, heading in (
-        ("/en/questions/transition/", "2 content errors: the site cannot be published"),
-        ("/en/", "2 content errors: the site cannot be published"),
-        ("/fr/questions/planification/", "2 erreurs de contenu\u00a0: le site ne pourra pas"),
+        ("/en/questions/transition/", "1 content error: the site cannot be published until"),
+        ("/en/", "1 content error: the site cannot be published until it is fixed."),
+        ("/fr/questions/planification/", "1 erreur de contenu\u00a0: le site ne pourra pas"),
     ):
         status, html = get(client, url)
         assert status == 200, url

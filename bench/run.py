@@ -54,7 +54,7 @@ def build_all(n: int, tools: dict[str, Tool], base: Path, reps: int, log: Path) 
             tool = tools[name]
             run = measure(tool.command(base / tool.source, out), base / tool.source, log)
             runs[name].append(run)
-            print(f"  N={n} rep {rep + 1}/{reps} {name}: {run.seconds:.2f} s "
+            print(f"  N={n} rep {rep + 1}/{reps} {name}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU) "
                   f"{run.peak_bytes / 2**20:.0f} MB{'' if run.ok else ' FAILED ' + run.error}",
                   flush=True)
             if name == "hugo" and "pagefind" in runs:
@@ -113,6 +113,7 @@ def summarise(n: int, tools: dict[str, Tool], base: Path, runs: dict[str, list[R
             "tool": tools[name].version or name, "ok": len(good) == len(tool_runs),
             "seconds": statistics.median(r.seconds for r in good) if good else None,
             "all_seconds": [r.seconds for r in tool_runs],
+            "cpu_seconds": statistics.median(r.cpu_seconds for r in good) if good else None,
             "peak_bytes": max((r.peak_bytes for r in good), default=None),
         }
         if name == "pagefind":
@@ -136,6 +137,7 @@ def summarise(n: int, tools: dict[str, Tool], base: Path, runs: dict[str, list[R
             "ok": all(h.ok and p.ok for h, p in pairs),
             "seconds": statistics.median(h.seconds + p.seconds for h, p in pairs),
             "all_seconds": [h.seconds + p.seconds for h, p in pairs],
+            "cpu_seconds": statistics.median(h.cpu_seconds + p.cpu_seconds for h, p in pairs),
             "peak_bytes": max(rows["hugo"]["peak_bytes"] or 0, rows["pagefind"]["peak_bytes"] or 0),
             "files": rows["hugo"]["files"], "output_bytes": rows["hugo"]["output_bytes"],
             "index_bytes": rows["pagefind"]["index_bytes"],
@@ -170,6 +172,10 @@ def measure_size(n: int, tools: dict[str, Tool], work: Path, reps: int, probe: b
     return result
 
 
+def _secs(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 def _mb(value) -> str:
     return "—" if value is None else f"{value / 1e6:,.1f}"
 
@@ -180,8 +186,8 @@ def _kb(value) -> str:
 
 def table(results: list[dict], tools: dict[str, Tool]) -> str:
     """The comparison as a Markdown table."""
-    head = ("| tool | N | pages | build s (median) | ms/page | peak MB | output MB | files "
-            "| search index | kb speed-up |\n|" + " --- |" * 10)
+    head = ("| tool | N | pages | build s (median) | ms/page | CPU s | peak MB | output MB | files "
+            "| search index | kb speed-up |\n|" + " --- |" * 11)
     lines = [head]
     for result in results:
         n, pages = result["n"], result["pages"]
@@ -195,6 +201,7 @@ def table(results: list[dict], tools: dict[str, Tool]) -> str:
                 f"| {row['tool']} | {n:,} | {pages:,} | "
                 f"{'failed' if secs is None else f'{secs:.2f}'} | "
                 f"{'—' if secs is None else f'{secs * 1000 / pages:.2f}'} | "
+                f"{_secs(row.get('cpu_seconds'))} | "
                 f"{_mb(row['peak_bytes'])} | {_mb(row.get('output_bytes'))} | {row.get('files', '—')} | "
                 f"{_kb(row.get('index_bytes'))} | {'—' if speed is None else f'×{speed:.2f}'} |")
     skipped = [f"{name}: {tool.note}" for name, tool in tools.items() if not tool.argv]
@@ -263,7 +270,8 @@ def report(results: list[dict], tools: dict[str, Tool], reps: int, work: Path) -
     return "\n".join([
         f"Machine: {machine()}. Output on {work} ({'tmpfs' if str(work).startswith('/dev/shm') else 'disk'}).",
         f"Tools: {versions}. Wall time is the median of {reps} builds, the tools interleaved round by "
-        "round; ms/page divides it by the 2N entry pages; peak MB is the build's maximum resident "
+        "round; ms/page divides it by the 2N entry pages; CPU s is user + system time (Hugo and "
+        "Pagefind use both cores); peak MB is the build's maximum resident "
         "memory; kb speed-up is the peer's time over kb's, per round, median of rounds.",
         "", table(results, tools), "", "How kb's cost grows with N:", "", growth(results) or "- one size only",
         "", "Search:", "", search_section(results).rstrip(),

@@ -17,12 +17,13 @@ REQUIREMENTS = BENCH / "requirements.txt"
 
 @dataclass
 class Run:
-    """One build: wall time, peak resident memory of the process tree, exit status."""
+    """One build: wall time, CPU time, peak resident memory of the process tree, exit status."""
 
     seconds: float
     peak_bytes: int
     ok: bool
     error: str = ""
+    cpu_seconds: float = 0.0  # user + system, children included: steadier than wall time when shared
 
 
 @dataclass
@@ -136,7 +137,7 @@ def measure(argv: list[str], cwd: Path, log: Path) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     ok = process.returncode == 0
     error = "" if ok else f"exit {process.returncode}, see {log}"
-    return Run(seconds, usage.ru_maxrss * 1024, ok, error)
+    return Run(seconds, usage.ru_maxrss * 1024, ok, error, usage.ru_utime + usage.ru_stime)
 
 
 def tree_bytes(folder: Path, under: str | None = None) -> tuple[int, int]:

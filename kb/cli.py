@@ -23,6 +23,15 @@ def _root(root: str | None) -> Path:
     return path
 
 
+PROGRESS_AFTER = 0.5  # seconds of building before a progress line appears
+
+
+def _live_output(quiet: bool) -> bool:
+    """A progress line is for a person at a terminal: not under --quiet, in a pipe or in CI."""
+    in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return not quiet and not in_ci and sys.stderr.isatty()
+
+
 root_option = click.option("--root", type=click.Path(file_okay=False), help="Site folder (default: .)")
 
 
@@ -63,11 +72,15 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
 
     site_root = _root(root)
     started = time.perf_counter()
-    show = not quiet and sys.stderr.isatty() and os.environ.get("CI") != "true"
+    show = _live_output(quiet)
+    shown = False
 
     def progress(count: int, url: str) -> None:
-        if show and count % 25 == 0:
+        nonlocal shown
+        # Only for builds that take more than a moment: a quick build prints just its summary.
+        if show and count % 10 == 0 and time.perf_counter() - started > PROGRESS_AFTER:
             click.echo(f"\r  {count} pages written…", nl=False, err=True)
+            shown = True
 
     try:
         report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress)
@@ -77,7 +90,7 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
         raise click.ClickException(
             f"build stopped: {len(error.problems)} problem(s); {output}/ was left as it was"
         ) from None
-    if show:
+    if shown:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
     if not quiet:
         counts = ", ".join(f"{n} {lang}" for lang, n in report.published.items())

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kb.content import load_site
+from kb.taxonomy import AUDIENCES, LANGS, PHASES
 from kb.validate import errors
 
 
@@ -175,3 +176,30 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
     click.echo(f"Wrote {entry.path('en')} and {entry.path('fr')} (status: draft).\n"
                "Replace the TODO: and À FAIRE : text, preview with `kb serve`, run `kb check`, "
                "then set 'status: published' in both files.")
+
+
+@main.command()
+@root_option
+@click.argument("query", required=False)
+@click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
+@click.option("--limit", default=10, type=click.IntRange(1, 1000), help="Most results shown.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), help="Only entries for them.")
+@click.option("--phase", type=click.Choice(list(PHASES)), help="Only entries of this phase.")
+def search(root: str | None, query: str | None, lang: str, limit: int, as_json: bool,
+           audience: str | None, phase: str | None) -> None:
+    """Search the entries; with no QUERY, one query per line of stdin, one JSON line each."""
+    from kb.search.cache import cached_engine
+    from kb.search.listing import listing
+
+    engine = cached_engine(_root(root), load_site)
+    options = {"limit": limit, "audience": audience, "phase": phase}
+    if query is None:
+        for line in sys.stdin.buffer:
+            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+            click.echo(json.dumps(engine.search_json(lang, text, **options), ensure_ascii=False))
+    elif as_json:
+        click.echo(json.dumps(engine.search_json(lang, query, **options), ensure_ascii=False,
+                              indent=2))
+    else:
+        click.echo(listing(engine.search(lang, query, **options)))

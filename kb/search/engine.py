@@ -1,0 +1,60 @@
+"""The search of a whole Site: one index per language, built once per loaded Site."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+
+from whoosh.filedb.filestore import Storage
+
+from kb.search.index import LanguageIndex, build_index
+from kb.search.query import Results, search
+from kb.search.thesaurus import Thesaurus, site_groups
+from kb.taxonomy import LANGS
+
+
+class SearchEngine:
+    """Searches entries in either language."""
+
+    def __init__(self, indexes: dict[str, LanguageIndex]):
+        self.indexes = indexes
+
+    @classmethod
+    def from_site(
+        cls, site, drafts: bool = False, storage: Callable[[str], Storage] | None = None
+    ) -> SearchEngine:
+        """Index the Site's entries; `storage(lang)` gives where each index goes (default: RAM)."""
+        groups = site_groups(site.glossary, site.synonyms)
+        indexes = {}
+        for lang in LANGS:
+            thesaurus = Thesaurus.build(lang, groups)
+            entries = site.entries_in(lang, drafts=drafts)
+            indexes[lang] = build_index(
+                lang, entries, thesaurus, storage(lang) if storage else None
+            )
+        return cls(indexes)
+
+    def search(self, lang: str, query: str, **options) -> Results:
+        """Options: limit, page, audience, phase (see kb.search.query.search)."""
+        return search(self.indexes[lang], query, **options)
+
+    def search_json(self, lang: str, query: str, **options) -> list[dict]:
+        """The hits as `kb search --json` prints them."""
+        return [hit.as_json() for hit in self.search(lang, query, **options).hits]
+
+
+_lock = threading.Lock()
+_engines: list[tuple[weakref.ref, bool, SearchEngine]] = []
+
+
+def engine_for(site, drafts: bool = False) -> SearchEngine:
+    """The engine of a loaded Site, built on first use and dropped with the Site."""
+    with _lock:
+        _engines[:] = [item for item in _engines if item[0]() is not None]
+        for ref, with_drafts, engine in _engines:
+            if ref() is site and with_drafts == drafts:
+                return engine
+        engine = SearchEngine.from_site(site, drafts=drafts)
+        _engines.append((weakref.ref(site), drafts, engine))
+        return engine

@@ -1,0 +1,164 @@
+"""One Whoosh index per language: schema, scoring and building from the Site's entries."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import formats, scoring
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage, Storage
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from kb.search.analysis import field_analyzer, normalize, word_analyzer
+from kb.search.thesaurus import Thesaurus
+from kb.taxonomy import SECTIONS
+
+TITLE_BOOST = 2.0
+# Scores are whole multiples of 1/SCALE, so that the browser, adding the exported per-term
+# scores, reaches exactly the sums Whoosh reaches in any order: integers add exactly.
+SCALE = 1000
+SEARCHED = ("title", "body")
+
+
+class QuantizedBM25F(scoring.BM25F):
+    """Whoosh's BM25F, with each term score rounded to a multiple of 1/SCALE."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        return QuantizedScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+
+
+class QuantizedScorer(scoring.BM25FScorer):
+    def _score(self, weight: float, length: int) -> float:
+        return float(round(super()._score(weight, length) * SCALE))
+
+
+def make_schema(lang: str, thesaurus: Thesaurus) -> Schema:
+    analyzer = field_analyzer(lang, thesaurus.phrases())
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        # A term vector with character offsets lets snippets mark words without analyzing again.
+        body=TEXT(analyzer=analyzer, stored=True, vector=formats.Characters()),
+        # The unstemmed words, for "did you mean" (Whoosh's corrector) and the static word map.
+        words=TEXT(analyzer=word_analyzer(lang)),
+        phase=ID(stored=True),
+        audiences=KEYWORD(stored=True, commas=True),
+        topics=KEYWORD(stored=True, commas=True),
+        url=STORED,
+        source=STORED,
+        summary=STORED,
+    )
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What a result shows of an entry, by Whoosh document number."""
+
+    id: str
+    title: str
+    url: str
+    source: str
+    phase: str
+    audiences: tuple[str, ...]
+    topics: tuple[str, ...]
+    summary: str
+
+    @classmethod
+    def from_stored(cls, fields: dict) -> Doc:
+        return cls(
+            id=fields["id"],
+            title=fields["title"],
+            url=fields["url"],
+            source=fields["source"],
+            phase=fields["phase"],
+            audiences=_split(fields["audiences"]),
+            topics=_split(fields["topics"]),
+            summary=fields["summary"],
+        )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.split(",") if part)
+
+
+def entry_url(lang: str, slug: str) -> str:
+    """Site-relative URL of an entry page (the Flask rule /<lang>/questions/<slug>/)."""
+    return f"/{lang}/{SECTIONS['entries'][lang]}/{slug}/"
+
+
+class LanguageIndex:
+    """The index of one language, with one long-lived searcher and per-term scores."""
+
+    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus):
+        self.lang = lang
+        self.ix = ix
+        self.thesaurus = thesaurus
+        self._searcher = ix.searcher(weighting=QuantizedBM25F())
+        self._lock = threading.Lock()  # Whoosh readers are not safe across threads
+        self.docs = [Doc.from_stored(fields) for fields in self._searcher.all_stored_fields()]
+        # Each document's (phase, audiences) as a small number: counting hits by it is quick.
+        self.facets = sorted({(doc.phase, doc.audiences) for doc in self.docs})
+        numbers = {pair: number for number, pair in enumerate(self.facets)}
+        self.facet_of = [numbers[doc.phase, doc.audiences] for doc in self.docs]
+        self.postings: Callable[[str], dict[int, int]] = lru_cache(maxsize=4096)(self._postings)
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self._lock:
+            yield self._searcher
+
+    def _postings(self, term: str) -> dict[int, int]:
+        with self.searcher() as searcher:
+            return scored_postings(searcher, term)
+
+    def terms(self) -> list[str]:
+        """Every index term of the searched fields."""
+        with self.searcher() as searcher:
+            reader = searcher.reader()
+            return sorted({term for name in SEARCHED for term in reader.field_terms(name)})
+
+
+def scored_postings(searcher: Searcher, term: str) -> dict[int, int]:
+    """Document number → the term's BM25F score ×SCALE, title and body added (as a query would)."""
+    scores: dict[int, int] = {}
+    reader = searcher.reader()
+    for name in SEARCHED:
+        if (name, term) not in reader:
+            continue
+        matcher = searcher.postings(name, term)
+        while matcher.is_active():
+            docnum = matcher.id()
+            scores[docnum] = scores.get(docnum, 0) + int(matcher.score())
+            matcher.next()
+    return scores
+
+
+def build_index(
+    lang: str, entries: Iterable, thesaurus: Thesaurus, storage: Storage | None = None
+) -> LanguageIndex:
+    """Index entries (in reading order: document numbers break score ties) in one commit."""
+    storage = storage or RamStorage()
+    ix = storage.create_index(make_schema(lang, thesaurus))
+    writer = ix.writer()
+    for entry in entries:
+        title = normalize(entry.title)
+        body = " ".join(normalize(f"{entry.summary or ''} {entry.text}").split())
+        writer.add_document(
+            id=entry.id,
+            title=title,
+            body=body,
+            words=f"{title}\n{body}",
+            phase=entry.phase,
+            audiences=",".join(entry.audiences),
+            topics=",".join(entry.topics),
+            url=entry_url(lang, entry.slug),
+            source=entry.path,
+            summary=entry.description,
+        )
+    writer.commit()
+    return LanguageIndex(lang, ix, thesaurus)

@@ -1,0 +1,81 @@
+"""Search analysis: folding, stop words, stemming per language, and the phrase tokens."""
+
+from __future__ import annotations
+
+from kb.data import GlossaryItem
+from kb.search.analysis import field_analyzer, fold, terms, word_analyzer
+from kb.search.thesaurus import Thesaurus, site_groups
+
+
+def test_fold_lowercases_and_strips_accents_and_ligatures():
+    assert fold("Période RÉGIONS Nord-Est") == "periode regions nord-est"
+    assert fold("œuvre Æ ß") == "oeuvre ae ss"
+
+
+def test_french_terms_are_the_same_with_or_without_accents():
+    assert terms("fr", "période de transition") == terms("fr", "periode de transition")
+    assert terms("fr", "régions du Nord") == terms("fr", "regions du nord")
+    assert terms("fr", "Périodes") == terms("fr", "période")
+
+
+def test_french_stemming_joins_plurals_and_drops_elisions():
+    assert terms("fr", "les fournisseurs") == terms("fr", "fournisseur")
+    assert terms("fr", "l'aide d'emploi") == terms("fr", "aide emploi")
+    assert terms("fr", "Qu'est-ce que la phase 2?") == terms("fr", "phase 2")
+
+
+def test_english_stemming_joins_inflections():
+    assert terms("en", "disputes") == terms("en", "dispute")
+    assert terms("en", "SSMs") == terms("en", "SSM")
+    assert terms("en", "What is the transition period?") == terms("en", "transitions periods")
+
+
+def test_digits_survive_and_stop_words_go():
+    assert terms("en", "Phase 1") == ["phase", "1"]
+    assert terms("en", "the of and") == []
+
+
+def test_combining_accents_stay_inside_one_word():
+    assert terms("fr", "pe\u0301riode") == terms("fr", "période")
+
+
+def test_word_analyzer_keeps_words_as_typed_but_folded():
+    assert [t.text for t in word_analyzer("fr")("Les Périodes")] == ["periodes"]
+
+
+def test_phrase_tokens_span_the_whole_phrase():
+    analyzer = field_analyzer("en", [("servic", "system", "manag")])
+    tokens = [
+        (t.text, t.startchar, t.endchar)
+        for t in analyzer("A Service System Manager.", chars=True, positions=True)
+    ]
+    assert ("servic system manag", 2, 24) in tokens
+    assert ("servic", 2, 9) in tokens
+
+
+def test_glossary_item_is_one_group_across_languages():
+    item = GlossaryItem(
+        id="ssm",
+        terms={"en": "Service System Manager", "fr": "gestionnaire de système de services"},
+        abbrs={"en": "SSM", "fr": "GSS"},
+        definitions={},
+        entry=None,
+        line=1,
+    )
+    groups = site_groups([item], [["contract", "entente"]])
+    assert groups == [
+        ["Service System Manager", "SSM", "gestionnaire de système de services", "GSS"],
+        ["contract", "entente"],
+    ]
+    thesaurus = Thesaurus.build("fr", groups)
+    [group] = thesaurus.expand(terms("fr", "SSM"))
+    assert ("gss",) in group.alternatives
+    assert ("gestionnair", "system", "servic") in group.alternatives
+
+
+def test_expansion_prefers_the_longest_known_phrase():
+    thesaurus = Thesaurus.build("en", [["transition period", "période de transition"]])
+    groups = thesaurus.expand(terms("en", "phase 2 transition period"))
+    assert [g.span for g in groups] == [("phase",), ("2",), ("transit", "period")]
+    assert groups[2].span == ("transit", "period")
+    assert ("transit", "period") in groups[2].alternatives

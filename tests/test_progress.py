@@ -1,0 +1,48 @@
+"""`kb build`'s progress line: for a person at a terminal, only when the build takes a while."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import kb.cli
+from conftest import make_site
+from kb.cli import _live_output, main
+from test_content import pair
+
+
+@pytest.mark.parametrize("ci,quiet,tty,shown", [
+    (None, False, True, True),
+    (None, True, True, False),
+    (None, False, False, False),
+    ("true", False, True, False),
+    ("1", False, True, False),
+    ("false", False, True, True),
+])
+def test_progress_is_only_for_a_terminal_outside_ci(monkeypatch, ci, quiet, tty, shown):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    assert _live_output(quiet) is shown
+
+
+def test_a_slow_build_shows_a_progress_line_then_clears_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(kb.cli, "_live_output", lambda quiet: True)
+    monkeypatch.setattr(kb.cli, "PROGRESS_AFTER", 0)
+    root = make_site(tmp_path / "site", pair())
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "\r  10 pages written…" in result.stderr
+    assert result.stderr.endswith("\r" + " " * 40 + "\r")
+    assert result.stdout.startswith("Published 1 en, 1 fr entries;")
+
+
+def test_quiet_build_prints_nothing(tmp_path):
+    root = make_site(tmp_path / "site", pair())
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out"),
+                                       "--quiet"])
+    assert (result.exit_code, result.output) == (0, "")

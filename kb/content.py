@@ -102,8 +102,17 @@ class Site:
         """Entries sharing the most topics with entry, the same phase first, then reading order.
 
         Entries are grouped once by (topics, phase), so a page looks at each group, not at every
-        entry: the groups are bounded by the vocabularies, not by the size of the site.
+        entry: the groups are bounded by the vocabularies, not by the size of the site. Entries
+        with the same topics and phase get the same ranking, so it is computed once for them,
+        one entry longer, and each drops itself from it.
         """
+        key = ("related", entry.lang, drafts, len(self.entries), frozenset(entry.topics),
+               entry.phase, limit)
+        if key not in self._memo:
+            self._memo[key] = self._ranked(entry, drafts, limit + 1)
+        return [other for other in self._memo[key] if other.id != entry.id][:limit]
+
+    def _ranked(self, entry: Entry, drafts: bool, limit: int) -> list[Entry]:
         key = ("groups", entry.lang, drafts, len(self.entries))
         if key not in self._memo:
             groups: dict[tuple, list[tuple[int, Entry]]] = defaultdict(list)
@@ -119,10 +128,9 @@ class Site:
         found: list[Entry] = []
         for rank in sorted(ranked):
             for _, other in heapq.merge(*ranked[rank]):  # by reading order within a rank
-                if other.id != entry.id:
-                    found.append(other)
-                    if len(found) == limit:
-                        return found
+                found.append(other)
+                if len(found) == limit:
+                    return found
         return found
 
     def translation(self, entry: Entry) -> Entry | None:

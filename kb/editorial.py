@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.rawhtml import removed_html
+from kb.rawhtml import removed_html, without_code
 from kb.validate import Problem
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # mistaken for real text ("à faire" in lower case is ordinary French).
 PLACEHOLDERS = {"en": "TODO:", "fr": "À FAIRE\u00a0:"}
 PLACEHOLDER = re.compile(r"\bTODO\b|\bÀ FAIRE\b")
+TOP_HEADING = re.compile(r"^ {0,3}# ")
 
 
 def check(site: Site) -> list[Problem]:
@@ -29,7 +30,17 @@ def check(site: Site) -> list[Problem]:
         found.extend(_placeholders(entry))
         found.extend(Problem(entry.path, line, message, "warning")
                      for line, message in removed_html(entry.body, entry.body_line))
+        found.extend(_top_headings(entry))
     return found
+
+
+def _top_headings(entry: Entry) -> list[Problem]:
+    """The title is a page's only top-level heading: a '# ' heading in the body loses its form."""
+    return [Problem(entry.path, entry.body_line + n, "a '# ' heading is shown as plain text (the "
+                                                     "title is the page's only top heading): "
+                                                     "start it with '## '", "warning")
+            for n, line in enumerate(without_code(entry.body).split("\n"))
+            if TOP_HEADING.match(line)]
 
 
 def _stale_translation(site: Site, entry: Entry) -> list[Problem]:

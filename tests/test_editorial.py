@@ -58,6 +58,14 @@ def test_attribute_on_a_later_line_is_reported_on_that_line():
     ]
 
 
+def test_a_top_level_heading_in_the_answer_is_a_warning(tmp_path):
+    body = "# Who decides?\n\nThe SSM.\n\n```\n# not a heading in code\n```\n\n## Fine"
+    assert found(tmp_path, pair(en=entry(body=body))) == [
+        f"{EN}:11: warning: a '# ' heading is shown as plain text (the title is the page's only "
+        "top heading): start it with '## '"
+    ]
+
+
 def test_placeholder_in_a_draft_is_a_warning(tmp_path):
     files = pair(status="draft", body="TODO: write the answer.", period="'TODO: the period'")
     assert found(tmp_path, files)[0] == (

@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from conftest import CASES, make_site
 from kb.app import create_app
 from kb.cli import main
+from kb.content import load_site
 from kb.freeze import build
 from kb.preview import preview_config
 from test_content import EN, FR, entry, pair
@@ -195,3 +198,30 @@ def test_a_folder_named_like_an_entry_is_reported_not_raised(tmp_path):
     assert result.exit_code == 1
     assert "content/en/phase-2/notes.md:1: cannot read the file: Is a directory" in (
         result.output.splitlines())
+
+
+LINES = st.sampled_from([
+    "---", "id: planning", "title: What?", "title: Phase 2: what?", "phase: phase-2",
+    "audiences: [ssms]", "topics: [timeline]", "updated: 2023-02-30", "status: draft",
+    "period: 2023", "order: x", "id: [", "\t- x", "\ufeff---", "The answer.", "# Heading",
+    "```", "<script>x</script>", "<p onclick=1>", "[a](entry:nowhere)", "TODO: write",
+])
+
+
+@pytest.fixture(scope="module")
+def fuzz_site(tmp_path_factory) -> Path:
+    return make_site(tmp_path_factory.mktemp("fuzz"), {**pair(), **OTHER})
+
+
+@settings(max_examples=80, deadline=None, database=None)  # no .hypothesis/ folder
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=16).map(
+        lambda lines: "\n".join(lines).encode("utf-8")),
+))
+def test_any_bytes_give_problems_with_a_file_and_line_never_a_crash(fuzz_site, data):
+    (fuzz_site / EN).write_bytes(data)
+    site = load_site(fuzz_site)
+    assert site.get("en", "transition") is not None  # the other entry is never lost
+    for problem in site.problems:
+        assert problem.path.startswith("content/") and problem.line >= 1, problem

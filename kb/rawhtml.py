@@ -33,6 +33,14 @@ def without_code(body: str) -> str:
     return "\n".join(lines)
 
 
+def _unsafe_scheme(href: str) -> str | None:
+    """The scheme of a link the sanitiser drops ('javascript', 'entry'…); None for safe links."""
+    head = href.strip().split("/")[0]
+    if ":" not in head or head.lower().startswith(SAFE_SCHEMES):
+        return None  # a relative link, or http, https, mailto
+    return head.split(":")[0]
+
+
 class _Finder(HTMLParser):
     """Collects (line, message) for each tag, attribute or link the sanitiser drops."""
 
@@ -57,11 +65,9 @@ class _Finder(HTMLParser):
             if name not in allowed:
                 self.found.append((at, f"raw HTML attribute '{name}' on <{tag}> is removed from "
                                        "the published page"))
-            elif name == "href" and value and ":" in value.split("/")[0]:
-                if not value.strip().lower().startswith(SAFE_SCHEMES):
-                    scheme = value.split(":")[0].strip()
-                    self.found.append((at, f"link '{scheme}:' on <{tag}> is removed from the "
-                                           "published page: use an http, https or mailto link"))
+            elif name == "href" and (scheme := _unsafe_scheme(value or "")):
+                self.found.append((at, f"link '{scheme}:' on <{tag}> is removed from the "
+                                       "published page: use an http, https or mailto link"))
 
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:

@@ -287,7 +287,7 @@ def test_search_form_works_by_keyboard_alone(frozen_server, page, lang, query):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{frozen_server}{action}?q={query}")
+    page.wait_for_url(lambda url: urlsplit(url).path == action and f"q={query}" in url)
     assert page.locator("html").get_attribute("lang") == lang
 
 

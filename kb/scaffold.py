@@ -47,7 +47,7 @@ class NewEntry:
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    """'Qu'est-ce que la période?' → 'qu-est-ce-que-la-periode' (accents folded, cut at a word)."""
+    """'Qu'est-ce que la période?' → 'qu-est-ce-que-la-periode' (accents folded)."""
     # Apostrophes and dashes separate words (qu'est-ce → qu-est-ce); accents fold away.
     spaced = re.sub(r"[\W_]+", " ", text.translate(LIGATURES))
     folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()

@@ -31,12 +31,13 @@ OTHER = {  # a second entry, whose pages must keep being served whatever happens
     "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),
     "content/fr/phase-2/transition-fr.md": entry(id="transition", title="La transition?"),
 }
-NO_EN = f"{FR}:2: entry 'planning' has no English translation: add a file under content/en/ with 'id: planning'"
+NO_EN = (f"{FR}:2: entry 'planning' has no English translation: add a file under content/en/ "
+         "with 'id: planning'")
 
 # case: (where its file goes, every line `kb check` prints for it)
 ERRORS = {
-    "invalid_yaml": (EN, [f"{EN}:3: invalid YAML: mapping values are not allowed here (a value holds "
-                          "': '? put the whole value in quotes)"]),
+    "invalid_yaml": (EN, [f"{EN}:3: invalid YAML: mapping values are not allowed here (a value "
+                          "holds ': '? put the whole value in quotes)"]),
     "missing_front_matter": (EN, [f"{EN}:1: missing front matter: the file must start with a "
                                   "line '---'", NO_EN]),
     "unclosed_front_matter": (EN, [f"{EN}:1: front matter is not closed: add a line '---' after "
@@ -94,8 +95,9 @@ def source(case: str) -> bytes:
 
 
 def destination(case: str) -> str:
-    return {**{c: d for c, (d, _) in ERRORS.items()}, **{c: d for c, (d, _, _) in SANITISED.items()},
-            **ACCEPTED}[case]
+    places = {case: place for case, (place, _) in ERRORS.items()}
+    places |= {case: place for case, (place, _, _) in SANITISED.items()}
+    return {**places, **ACCEPTED}[case]
 
 
 def site_with(folder: Path, case: str) -> Path:

@@ -50,8 +50,8 @@ def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(ro
     assert check.stdout.splitlines() == [
         f"{EN_FILE}:9: warning: draft still holds placeholder text 'TODO:' (lines 9, 11): "
         "replace it before publishing",
-        f"{FR_FILE}:9: warning: draft still holds placeholder text 'À FAIRE\u00a0:' (lines 9, 11): "
-        "replace it before publishing",
+        f"{FR_FILE}:9: warning: draft still holds placeholder text 'À FAIRE\u00a0:' "
+        "(lines 9, 11): replace it before publishing",
         "4 entries checked: no errors, 2 warnings.",
     ]
 
@@ -109,7 +109,8 @@ def test_new_refuses_an_id_already_in_use(root):
     ("--phase", "phase-4", "unknown phase 'phase-4' (did you mean 'phase-3'?): use prototype, "
                            "phase-1, phase-2, phase-3, all"),
     ("--topic", "contract", "unknown topic 'contract' (did you mean 'contracts'?)"),
-    ("--slug-fr", "Période", "file name 'Période' must be lower-case letters, digits and hyphens"),
+    ("--slug-fr", "Période", "file name 'Période' must be lower-case letters, digits and "
+                             "hyphens"),
 ])
 def test_new_checks_options_against_the_vocabularies(root, option, value, message):
     args = list(OPTIONS)

@@ -224,14 +224,26 @@ def growth(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _kb_search_lines(figures: dict, n: int) -> list[str]:
+    """kb's search figures, as bench/search_bench.py's own table when it has one."""
+    if not figures:
+        return ["- kb: no search figures"]
+    if "note" in figures:
+        return [f"- kb: {figures['note']}"]
+    try:
+        import search_bench
+
+        return ["", search_bench.table({f"synthetic {n:,}": figures}), ""]
+    except Exception:  # an older or newer search_bench: show the figures as they come
+        return ["- kb: " + json.dumps(figures, default=str)]
+
+
 def search_section(results: list[dict]) -> str:
     lines = []
     for result in results:
         n, rows = result["n"], result["rows"]
         lines.append(f"**N = {n:,} per language**")
-        kb_search = result.get("kb_search") or {}
-        lines.append("- kb: " + ", ".join(f"{k} {v}" for k, v in kb_search.items()) if kb_search
-                     else "- kb: no search figures")
+        lines.extend(_kb_search_lines(result.get("kb_search") or {}, n))
         if rows.get("kb", {}).get("index_bytes") is not None:
             lines.append(f"- kb static index in build/: {_kb(rows['kb']['index_bytes'])}")
         if "mkdocs" in rows and rows["mkdocs"].get("index_bytes"):

@@ -61,7 +61,7 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def pages(frozen, frozen_server) -> dict[str, dict[str, str]]:
+def pages(frozen) -> dict[str, dict[str, str]]:
     """Every page of the sitemap (and the splash it names), as path → {lang: counterpart path}."""
     tree = ET.parse(frozen / "sitemap.xml")
     found: dict[str, dict[str, str]] = {}
@@ -87,6 +87,7 @@ def status_and_size(request) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def visits(browser, frozen_server, pages) -> dict[str, Visit]:
+    """Each page opened once: axe-core's verdict, then the facts the other tests check."""
     from axe_playwright_python.base import AXE_FILE_PATH
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})

@@ -105,10 +105,13 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
 @click.option("--port", default=8000, type=int)
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
-    from kb.app import create_app
+    from kb.app import create_app, current_site
     from kb.preview import preview_config
+    from kb.search import engine_for
 
     app = create_app(preview_config(_root(root)))
+    with app.app_context():  # index now, not on the first search
+        engine_for(current_site(), drafts=True)
     # No Werkzeug reloader: kb.preview reloads content, templates and the catalog in place.
     app.run(host=host, port=port, debug=False, use_reloader=False)
 

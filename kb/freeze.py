@@ -15,6 +15,7 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 
 from kb.app import create_app
 from kb.content import Site, load_site
+from kb.search.export import export_site
 from kb.taxonomy import LANGS
 from kb.urls import all_pages
 from kb.validate import Problem, errors
@@ -72,6 +73,7 @@ def build(
             for count, url in enumerate(freezer.freeze_yield(), start=1):
                 if progress:
                     progress(count, url.url)
+        export_site(site, staging)  # search/<lang>/: the index static/search.js reads
         _swap(staging, output)
     except Exception:
         shutil.rmtree(staging, ignore_errors=True)

@@ -176,8 +176,31 @@ def timeline() -> str:
 
 @route("search", "search")
 def search() -> str:
-    return render("search.html", query=request.args.get("q", "")[:200],
-                  topics=current_site().topics.values())
+    """Results with snippets, filters and pages; browsing when there is no query or no result."""
+    from kb.search import PER_PAGE, engine_for
+    from kb.search.query import clean
+
+    args = request.args
+    query = clean(args.get("q", ""))
+    audience = args.get("audience") if args.get("audience") in AUDIENCES else None
+    phase = args.get("phase") if args.get("phase") in PHASES else None
+    results = None
+    if query:
+        engine = engine_for(current_site(), drafts=current_app.config["KB_DRAFTS"])
+        results = engine.search(g.lang, query, page=args.get("page", 1, type=int),
+                                audience=audience, phase=phase)
+
+    def link(**changes) -> str:
+        """This search with some parameters changed (None drops one); back to page 1."""
+        params = {"q": query, "audience": audience, "phase": phase, "page": None, **changes}
+        return url_for("pages.search", **{k: v for k, v in params.items() if v})
+
+    root = url_for("root.splash")
+    labels = {"phase": [[id, t.label(g.lang)] for id, t in PHASES.items()],
+              "audience": [[id, t.label(g.lang)] for id, t in AUDIENCES.items()]}
+    return render("search.html", query=query, results=results, audience=audience, phase=phase,
+                  link=link, per_page=PER_PAGE, index_url=f"{root}search/{g.lang}/",
+                  root_url=root, facet_labels=labels, topics=current_site().topics.values())
 
 
 @root_bp.route("/404.html")

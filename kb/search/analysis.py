@@ -10,9 +10,10 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token
+from whoosh.lang import porter, stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
 # Whoosh's default token pattern without its ambiguous `\.?`: words, with inner dots ("e.g").
@@ -21,7 +22,7 @@ LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 _EXTRA_STOPS = {
     # Contraction pieces ("I'm", "we'll") and question words readers add to whole questions.
-    "en": {"m", "ll", "ve", "re", "d", "also", "would", "could", "let", "us"},
+    "en": {"m", "ll", "ve", "re", "d", "also", "would", "could", "let", "us", "get", "got"},
     # Elisions and question words ("qu'est-ce que", "comment", "quand").
     "fr": {
         "les",
@@ -55,7 +56,8 @@ _EXTRA_STOPS = {
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'Période' → 'periode' (the form readers may type)."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(LIGATURES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Drop every mark (category M*), as search.js does with /\p{M}/gu.
+    return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
 
 
 def normalize(text: str) -> str:
@@ -126,19 +128,33 @@ def _span(last: Token, phrase: tuple[str, ...], first: tuple) -> Token:
     return span
 
 
-def _stemmer(lang: str) -> StemFilter:
-    # English: Porter (it also maps 'SSMs' to 'ssm'); French: Snowball.
-    return StemFilter() if lang == "en" else StemFilter(lang="fr")
+_french_stem = stemmer_for_language("fr")
 
 
+@lru_cache(maxsize=100_000)
+def stem_en(word: str) -> str:
+    """Porter: it also maps 'SSMs' to 'ssm'."""
+    return porter.stem(word)
+
+
+@lru_cache(maxsize=100_000)
+def stem_fr(word: str) -> str:
+    """Snowball French (on folded words, so accents never change the stem)."""
+    return _french_stem(word)
+
+
+@cache
 def word_analyzer(lang: str):
     """Words as readers type them: folded, stop words removed, not stemmed (spelling, word map)."""
     return RegexTokenizer(TOKEN) | FoldFilter() | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
 
 
+@cache
 def term_analyzer(lang: str):
     """Index terms of queries and synonyms: words, then stemmed."""
-    return word_analyzer(lang) | _stemmer(lang)
+    # The module's own thread-safe caches, rather than StemFilter's.
+    stem = stem_en if lang == "en" else stem_fr
+    return word_analyzer(lang) | StemFilter(stemfn=stem, cachesize=0)
 
 
 def field_analyzer(lang: str, phrases: Iterable[tuple[str, ...]] = ()):

@@ -53,13 +53,16 @@ def cached_engine(root: Path, load_site) -> SearchEngine:
             _build(root, load_site, base, folder)
         except OSError:  # no writable cache folder: index in memory for this run
             return SearchEngine.from_site(load_site(root))
-    groups = json.loads((folder / "thesaurus.json").read_text(encoding="utf-8"))
+    saved = json.loads((folder / "thesaurus.json").read_text(encoding="utf-8"))
     return SearchEngine(
         {
             lang: LanguageIndex(
                 lang,
                 FileStorage(str(folder / lang)).open_index(),
-                Thesaurus([[tuple(alt) for alt in group] for group in groups[lang]]),
+                Thesaurus(
+                    [[tuple(alt) for alt in group] for group in saved[lang]["groups"]],
+                    saved[lang]["sources"],
+                ),
             )
             for lang in LANGS
         }
@@ -75,9 +78,12 @@ def _build(root: Path, load_site, base: Path, folder: Path) -> None:
         engine = SearchEngine.from_site(
             load_site(root), storage=lambda lang: FileStorage(str(staging / lang))
         )
-        groups = {lang: index.thesaurus.groups for lang, index in engine.indexes.items()}
+        saved = {
+            lang: {"groups": index.thesaurus.groups, "sources": index.thesaurus.sources}
+            for lang, index in engine.indexes.items()
+        }
         # Written last: its presence marks a complete cache folder.
-        (staging / "thesaurus.json").write_text(json.dumps(groups), encoding="utf-8")
+        (staging / "thesaurus.json").write_text(json.dumps(saved), encoding="utf-8")
         for old in base.iterdir():
             if old.name != folder.name and not old.name.startswith(".tmp-"):
                 shutil.rmtree(old, ignore_errors=True)

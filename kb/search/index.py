@@ -138,11 +138,20 @@ def scored_postings(searcher: Searcher, term: str) -> dict[int, int]:
     return scores
 
 
+class PrivateRamStorage(RamStorage):
+    """RAM storage with a private scratch folder: Whoosh names a writer's folder after the index
+    ('MAIN.tmp' in the system's temporary folder), so two processes indexing at the same time
+    would delete each other's files."""
+
+    def temp_storage(self, name: str | None = None) -> Storage:
+        return super().temp_storage(None)  # a random name
+
+
 def build_index(
     lang: str, entries: Iterable, thesaurus: Thesaurus, storage: Storage | None = None
 ) -> LanguageIndex:
     """Index entries (in reading order: document numbers break score ties) in one commit."""
-    storage = storage or RamStorage()
+    storage = storage or PrivateRamStorage()
     ix = storage.create_index(make_schema(lang, thesaurus))
     writer = ix.writer()
     for entry in entries:

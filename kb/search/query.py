@@ -69,6 +69,7 @@ class Hit:
     """One result, as the page and `kb search --json` show it."""
 
     doc: Doc
+    number: int  # Whoosh document number
     lang: str
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched words
@@ -143,6 +144,7 @@ def search(
     results.hits = [
         Hit(
             docs[n],
+            n,
             index.lang,
             scores[n] / SCALE,
             marked.get(n) or html.escape(docs[n].summary, quote=False),

@@ -1,9 +1,10 @@
 """Which entries match a query and with what score: the rules static/search.js repeats.
 
 A query is a list of word groups. A group matches an entry if any of its alternatives does (a
-multi-word span also matches when all its words occur); the query needs every group, or, when no
-entry has them all, any group. An entry's score is the sum of the scores of everything it matched.
-Scores are integers (BM25F ×SCALE), so the sum is exact in any order and in any language.
+multi-word span also matches when all its words occur), and scores the best of them: synonyms
+stand for one idea, which should not count twice. The query needs every group, or, when no entry
+has them all, any group; the entry's score is the sum of its groups' scores. Scores are integers
+(BM25F ×SCALE), so sums and maxima are exact in any order and in any language.
 """
 
 from __future__ import annotations
@@ -36,11 +37,21 @@ def any_of(maps: list[Scores]) -> Scores:
     return found
 
 
+def best_of(maps: list[Scores]) -> Scores:
+    """Entries in any map, with their best score."""
+    best: Scores = {}
+    for scores in maps:
+        for n, score in scores.items():
+            if score > best.get(n, 0):
+                best[n] = score
+    return best
+
+
 def group_scores(postings: Callable[[str], Scores], group: WordGroup) -> Scores:
     maps = [postings(" ".join(alternative)) for alternative in group.alternatives]
     if len(group.span) > 1:
         maps.append(all_of([postings(term) for term in group.span]))
-    return any_of(maps)
+    return best_of(maps)
 
 
 def match(postings: Callable[[str], Scores], groups: list[WordGroup]) -> tuple[Scores, bool]:

@@ -39,9 +39,10 @@ class WordGroup:
 
 @dataclass
 class Thesaurus:
-    """Analyzed synonym groups of one language."""
+    """Analyzed synonym groups of one language, and the texts they came from."""
 
     groups: list[list[Alternative]]
+    sources: list[str] = field(default_factory=list)
     _by_alternative: dict[Alternative, list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -53,13 +54,15 @@ class Thesaurus:
 
     @classmethod
     def build(cls, lang: str, raw_groups: Iterable[Iterable[str]]) -> Thesaurus:
-        groups = []
+        groups, sources = [], []
         for raw in raw_groups:
-            analyzed = {tuple(terms(lang, text)) for text in raw}
+            texts = list(raw)
+            analyzed = {tuple(terms(lang, text)) for text in texts}
             analyzed.discard(())
             if len(analyzed) > 1:
                 groups.append(sorted(analyzed))
-        return cls(groups)
+                sources.extend(texts)
+        return cls(groups, sources)
 
     def phrases(self) -> set[Alternative]:
         """Multi-word alternatives: the indexer adds one token for each."""

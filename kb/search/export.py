@@ -1,0 +1,171 @@
+"""The static search index: the server's index as small JSON files that static/search.js reads.
+
+Per language, under search/<lang>/:
+- meta.json: stop words, synonym groups, each entry's (phase, audiences), shard counts;
+- words/N.json: words as readers type them (folded) → their index term;
+- terms/N.json: term → the words that make it (to mark snippets) and its postings, document
+  number and score pairs from Whoosh's BM25F scorer, so the browser ranks as the server does;
+- docs/N.json: id, title, URL and summary of DOCS_PER_SHARD entries;
+- spell/X.json: the words starting with X and their frequency, for "did you mean".
+Words and terms go to shard fnv1a(key) % count, so a query downloads only its words' shards.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
+from kb.search.engine import engine_for
+from kb.search.index import SCALE, LanguageIndex, scored_postings
+from kb.search.query import MAX_GROUPS, MAX_QUERY_CHARS, MIN_SUGGESTED
+
+FORMAT = 1
+DOCS_PER_SHARD = 10
+SHARD_BYTES = {"words": 4_000, "terms": 8_000}  # average shard size aimed at
+FACET_CODES = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes (search.js computes the same)."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def shard_count(total_bytes: int, target: int) -> int:
+    """A power of two giving shards of about target bytes."""
+    return 1 << max(0, math.ceil(math.log2(max(total_bytes, 1) / target)))
+
+
+@dataclass
+class ExportReport:
+    files: int = 0
+    bytes: int = 0
+
+
+class Writer:
+    """Writes compact JSON files and counts them."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.report = ExportReport()
+
+    def write(self, name: str, value) -> None:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.report.files += 1
+        self.report.bytes += len(data)
+
+    def sharded(self, kind: str, items: dict[str, object]) -> int:
+        """Write items into hashed shards; return the number of shards."""
+        sizes = sum(len(key) + len(json.dumps(value)) for key, value in items.items())
+        count = shard_count(sizes, SHARD_BYTES[kind])
+        shards: dict[int, dict] = defaultdict(dict)
+        for key, value in items.items():
+            shards[fnv1a(key) % count][key] = value
+        for number in range(count):
+            self.write(f"{kind}/{number}.json", shards.get(number, {}))
+        return count
+
+
+def export_site(site, output: Path) -> ExportReport:
+    """Index the Site's published entries in RAM and export the index under output."""
+    return export_index(engine_for(site).indexes, output)
+
+
+def export_index(indexes: dict[str, LanguageIndex], output: Path) -> ExportReport:
+    """Write search/<lang>/ under output for every language; return what was written."""
+    total = ExportReport()
+    for lang, index in indexes.items():
+        folder = output / "search" / lang
+        shutil.rmtree(folder, ignore_errors=True)
+        report = export_language(index, folder)
+        total.files += report.files
+        total.bytes += report.bytes
+    return total
+
+
+def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
+    writer = Writer(folder)
+    frequencies = _corpus_words(index)
+    words = _word_terms(index, frequencies)
+    term_words: dict[str, set[str]] = defaultdict(set)
+    for word, term in words.items():
+        term_words[term].add(word)
+    all_terms = index.terms()
+    with index.searcher() as searcher:
+        terms = {term: _term_entry(searcher, term, term_words) for term in all_terms}
+    facets = {pair: FACET_CODES[number] for number, pair in enumerate(index.facets)}
+    meta = {
+        "format": FORMAT,
+        "lang": index.lang,
+        "scale": SCALE,
+        "maxChars": MAX_QUERY_CHARS,
+        "maxGroups": MAX_GROUPS,
+        "minSuggested": MIN_SUGGESTED,
+        "stop": sorted(STOP_WORDS[index.lang]),
+        "synonyms": [[list(alt) for alt in group] for group in index.thesaurus.groups],
+        "facets": [[phase, list(audiences)] for phase, audiences in index.facets],
+        "facetCodes": FACET_CODES[: len(index.facets)],
+        "facetOf": "".join(facets[doc.phase, doc.audiences] for doc in index.docs),
+        "docs": len(index.docs),
+        "docsPerShard": DOCS_PER_SHARD,
+        "words": writer.sharded("words", words),
+        "terms": writer.sharded("terms", terms),
+    }
+    for start in range(0, len(index.docs), DOCS_PER_SHARD):
+        shard = [
+            [d.id, d.title, d.url, d.summary] for d in index.docs[start : start + DOCS_PER_SHARD]
+        ]
+        writer.write(f"docs/{start // DOCS_PER_SHARD}.json", shard)
+    by_initial: dict[str, dict[str, int]] = defaultdict(dict)
+    for word, frequency in frequencies.items():
+        if len(word) >= MIN_SUGGESTED:
+            by_initial[word[0]][word] = frequency
+    meta["spell"] = sorted(by_initial)
+    for initial, entries in by_initial.items():
+        writer.write(f"spell/{fnv1a(initial)}.json", entries)
+    writer.write("meta.json", meta)
+    return writer.report
+
+
+def _corpus_words(index: LanguageIndex) -> dict[str, int]:
+    """Every word of the entries (folded, not stemmed) and how often it occurs."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        return {word: int(reader.frequency("words", word)) for word in reader.field_terms("words")}
+
+
+def _word_terms(index: LanguageIndex, corpus: dict[str, int]) -> dict[str, str]:
+    """Words of the entries and of the synonym groups → their index term."""
+    lang = index.lang
+    mapped = {}
+    for word in corpus:
+        found = [token.text for token in term_analyzer(lang)(word)]
+        if len(found) == 1:
+            mapped[word] = found[0]
+    for raw in index.thesaurus.sources:
+        typed = word_analyzer(lang)(raw)
+        stemmed = term_analyzer(lang)(raw)
+        mapped.update((w.text, t.text) for w, t in zip(typed, stemmed))
+    return mapped
+
+
+def _term_entry(searcher, term: str, term_words: dict[str, set[str]]) -> dict:
+    """The term's words (a phrase term: its words' words) and its delta-coded postings."""
+    surface = set()
+    for part in term.split(" "):
+        surface |= term_words.get(part, set())
+    postings, previous = [], 0
+    for docnum, score in sorted(scored_postings(searcher, term).items()):
+        postings += [docnum - previous, score]
+        previous = docnum
+    return {"w": sorted(surface), "p": postings}

@@ -1,0 +1,445 @@
+/* Search without a server: reads the index that kb/search/export.py wrote next to the site and
+   matches and ranks entries by the rules of kb/search/ranking.py, so the static page lists the
+   same entries in the same order as `kb serve`. Loaded by the search page only; without it, the
+   page still offers browsing by audience, phase and topic. */
+(() => {
+  "use strict";
+
+  const TOKEN = /[\p{L}\p{N}_]+(?:\.[\p{L}\p{N}_]+)*/gu; // Python's \w+(?:\.\w+)*
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+  const LIGATURES = { "œ": "oe", "æ": "ae", "ß": "ss" };
+
+  const box = document.getElementById("search-results");
+  const configNode = document.getElementById("search-config");
+  // The server already answered (kb serve), or there is nothing to do.
+  if (!box || !configNode || box.hasAttribute("data-rendered")) return;
+  const params = new URLSearchParams(window.location.search);
+  if (!(params.get("q") || "").trim()) return;
+
+  const config = JSON.parse(configNode.textContent);
+  const strings = config.strings;
+  const labels = { phase: new Map(config.labels.phase), audience: new Map(config.labels.audience) };
+  const lang = document.documentElement.lang;
+  const indexUrl = new URL(box.dataset.index, document.baseURI);
+  const rootUrl = new URL(box.dataset.root, document.baseURI);
+  const files = new Map();
+
+  /* Text analysis: the same steps as kb/search/analysis.py, stems from the exported word map. */
+
+  const codePoints = (text) => Array.from(text);
+
+  function clean(raw, maxChars) {
+    const text = raw.normalize("NFC").replace(CONTROL, " ");
+    return codePoints(text).slice(0, maxChars).join("").trim();
+  }
+
+  function fold(word) {
+    return word
+      .toLowerCase()
+      .replace(/[œæß]/g, (ch) => LIGATURES[ch])
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "");
+  }
+
+  function typedWords(text, stop) {
+    const found = [];
+    for (const match of text.matchAll(TOKEN)) {
+      const word = fold(match[0]);
+      if (!stop.has(word)) {
+        found.push({ text: word, start: match.index, end: match.index + match[0].length });
+      }
+    }
+    return found;
+  }
+
+  function fnv1a(text) {
+    let hash = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(text)) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    }
+    return hash;
+  }
+
+  function load(path) {
+    if (!files.has(path)) {
+      files.set(
+        path,
+        fetch(new URL(path, indexUrl)).then((response) => {
+          if (!response.ok) throw new Error(`${path}: ${response.status}`);
+          return response.json();
+        }),
+      );
+    }
+    return files.get(path);
+  }
+
+  const own = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+  async function lookup(kind, count, keys) {
+    const found = new Map();
+    const shards = [...new Set(keys.map((key) => fnv1a(key) % count))];
+    const loaded = await Promise.all(shards.map((n) => load(`${kind}/${n}.json`)));
+    for (const key of keys) {
+      const shard = loaded[shards.indexOf(fnv1a(key) % count)];
+      found.set(key, own(shard, key) ? shard[key] : null);
+    }
+    return found;
+  }
+
+  /* Word groups: kb/search/thesaurus.py's expand(). */
+
+  function thesaurus(groups) {
+    const byAlternative = new Map();
+    let longest = 1;
+    groups.forEach((group, number) => {
+      for (const alternative of group) {
+        const key = alternative.join(" ");
+        if (!byAlternative.has(key)) byAlternative.set(key, []);
+        byAlternative.get(key).push(number);
+        longest = Math.max(longest, alternative.length);
+      }
+    });
+    return { groups, byAlternative, longest };
+  }
+
+  function expand(known, terms) {
+    const result = [];
+    let start = 0;
+    while (start < terms.length) {
+      let size = Math.min(known.longest, terms.length - start);
+      while (size > 1 && !known.byAlternative.has(terms.slice(start, start + size).join(" "))) {
+        size -= 1;
+      }
+      const span = terms.slice(start, start + size);
+      const alternatives = new Map([[span.join(" "), span]]);
+      for (const number of known.byAlternative.get(span.join(" ")) || []) {
+        for (const alternative of known.groups[number]) {
+          alternatives.set(alternative.join(" "), alternative);
+        }
+      }
+      result.push({ span, alternatives: [...alternatives.values()] });
+      start += size;
+    }
+    return result;
+  }
+
+  /* Matching and scores: kb/search/ranking.py. Scores are integers: sums and maxima are exact. */
+
+  function allOf(maps) {
+    if (!maps.length) return new Map();
+    const ordered = [...maps].sort((a, b) => a.size - b.size);
+    let found = new Map(ordered[0]);
+    for (const scores of ordered.slice(1)) {
+      const next = new Map();
+      for (const [n, score] of found) if (scores.has(n)) next.set(n, score + scores.get(n));
+      found = next;
+    }
+    return found;
+  }
+
+  function anyOf(maps) {
+    const total = new Map();
+    for (const scores of maps) {
+      for (const [n, score] of scores) total.set(n, (total.get(n) || 0) + score);
+    }
+    return total;
+  }
+
+  function bestOf(maps) {
+    const best = new Map();
+    for (const scores of maps) {
+      for (const [n, score] of scores) if (score > (best.get(n) || 0)) best.set(n, score);
+    }
+    return best;
+  }
+
+  function groupScores(postings, group) {
+    const maps = group.alternatives.map((alternative) => postings(alternative.join(" ")));
+    if (group.span.length > 1) maps.push(allOf(group.span.map(postings)));
+    return bestOf(maps);
+  }
+
+  function match(postings, groups) {
+    const maps = groups.map((group) => groupScores(postings, group));
+    const found = allOf(maps);
+    if (!found.size && maps.length > 1) return { scores: anyOf(maps), relaxed: true };
+    return { scores: found, relaxed: false };
+  }
+
+  function decode(entry) {
+    const scores = new Map();
+    let docnum = 0;
+    for (let i = 0; entry && i < entry.p.length; i += 2) {
+      docnum += entry.p[i];
+      scores.set(docnum, entry.p[i + 1]);
+    }
+    return scores;
+  }
+
+  /* Did you mean: the nearest word of the entries, by edit distance, then frequency. */
+
+  function distance(a, b, most) {
+    const x = codePoints(a);
+    const y = codePoints(b);
+    if (Math.abs(x.length - y.length) > most) return most + 1;
+    let before = null;
+    let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= x.length; i += 1) {
+      const row = [i];
+      for (let j = 1; j <= y.length; j += 1) {
+        const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
+          row[j] = Math.min(row[j], before[j - 2] + 1); // a transposition
+        }
+      }
+      before = previous;
+      previous = row;
+    }
+    return previous[y.length];
+  }
+
+  async function nearest(meta, word) {
+    const initial = codePoints(word)[0];
+    if (!meta.spell.includes(initial)) return null;
+    const candidates = await load(`spell/${fnv1a(initial)}.json`);
+    const most = codePoints(word).length > 4 ? 2 : 1;
+    let best = null;
+    for (const [candidate, frequency] of Object.entries(candidates)) {
+      if (candidate === word) continue;
+      const d = distance(word, candidate, most);
+      if (d > most) continue;
+      const better =
+        !best ||
+        d < best.d ||
+        (d === best.d && frequency > best.frequency) ||
+        (d === best.d && frequency === best.frequency && candidate < best.candidate);
+      if (better) best = { candidate, d, frequency };
+    }
+    return best && best.candidate;
+  }
+
+  async function suggest(meta, plan, hasPostings) {
+    const unknown = new Set();
+    for (const group of plan.groups) {
+      if (!group.alternatives.some((alternative) => hasPostings(alternative.join(" ")))) {
+        group.span.forEach((term) => unknown.add(term));
+      }
+    }
+    let text = plan.text;
+    let changed = false;
+    for (const word of [...plan.words].reverse()) {
+      if (!unknown.has(word.term) || codePoints(word.text).length < meta.minSuggested) continue;
+      const found = await nearest(meta, word.text);
+      if (found) {
+        text = text.slice(0, word.start) + found + text.slice(word.end);
+        changed = true;
+      }
+    }
+    return changed ? text : null;
+  }
+
+  /* The search: kb/search/query.py's search(). */
+
+  async function search(raw, audience, phase, page) {
+    const meta = await load("meta.json");
+    const text = clean(raw, meta.maxChars);
+    const words = typedWords(text, new Set(meta.stop));
+    const stems = await lookup("words", meta.words, [...new Set(words.map((w) => w.text))]);
+    // A word the entries never use has no term: it matches nothing, as on the server.
+    words.forEach((w) => (w.term = stems.get(w.text) ?? `\u0000${w.text}`));
+    const groups = expand(thesaurus(meta.synonyms), words.map((w) => w.term));
+    const plan = { text, words, groups: groups.slice(0, meta.maxGroups) };
+    const results = { query: text, hits: [], total: 0, page: 1, pages: 0, relaxed: false };
+    results.counts = { phase: new Map(), audience: new Map() };
+    if (!plan.groups.length) return results;
+
+    const keys = new Set();
+    for (const group of plan.groups) {
+      group.alternatives.forEach((alternative) => keys.add(alternative.join(" ")));
+      group.span.forEach((term) => keys.add(term));
+    }
+    const entries = await lookup("terms", meta.terms, [...keys].filter((k) => !k.includes("\u0000")));
+    const decoded = new Map();
+    const postings = (term) => {
+      if (!decoded.has(term)) decoded.set(term, decode(entries.get(term)));
+      return decoded.get(term);
+    };
+    const { scores, relaxed } = match(postings, plan.groups);
+    results.relaxed = relaxed;
+
+    const facetOf = (n) => meta.facets[meta.facetCodes.indexOf(meta.facetOf[n])];
+    for (const n of scores.keys()) {
+      const [docPhase, docAudiences] = facetOf(n);
+      if (!audience || docAudiences.includes(audience)) {
+        results.counts.phase.set(docPhase, (results.counts.phase.get(docPhase) || 0) + 1);
+      }
+      if (!phase || docPhase === phase) {
+        for (const name of docAudiences) {
+          results.counts.audience.set(name, (results.counts.audience.get(name) || 0) + 1);
+        }
+      }
+    }
+    const allowed = [...scores.keys()].filter((n) => {
+      const [docPhase, docAudiences] = facetOf(n);
+      return (!audience || docAudiences.includes(audience)) && (!phase || docPhase === phase);
+    });
+    allowed.sort((a, b) => scores.get(b) - scores.get(a) || a - b);
+    const perPage = config.perPage;
+    results.total = allowed.length;
+    results.pages = Math.ceil(results.total / perPage);
+    results.page = Math.min(Math.max(page, 1), Math.max(results.pages, 1));
+    const shown = allowed.slice((results.page - 1) * perPage, results.page * perPage);
+
+    const size = meta.docsPerShard;
+    const shards = [...new Set(shown.map((n) => Math.floor(n / size)))];
+    const loaded = new Map(
+      await Promise.all(shards.map(async (s) => [s, await load(`docs/${s}.json`)])),
+    );
+    const marked = new Set();
+    for (const entry of entries.values()) if (entry) entry.w.forEach((w) => marked.add(w));
+    results.hits = shown.map((n) => {
+      const [id, title, url, summary] = loaded.get(Math.floor(n / size))[n % size];
+      const [docPhase, docAudiences] = facetOf(n);
+      return { id, title, url, summary, phase: docPhase, audiences: docAudiences };
+    });
+    results.marked = marked;
+    results.suggestion = await suggest(meta, plan, (key) => postings(key).size > 0);
+    return results;
+  }
+
+  /* The page: the same markup as templates/search.html renders on the server. */
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (own(values, name) ? values[name] : whole));
+  }
+
+  function snippet(text, marked) {
+    const node = el("p", { class: "snippet" });
+    let last = 0;
+    for (const found of text.matchAll(TOKEN)) {
+      if (!marked.has(fold(found[0]))) continue;
+      node.append(text.slice(last, found.index), el("mark", {}, found[0]));
+      last = found.index + found[0].length;
+    }
+    node.append(text.slice(last));
+    return node;
+  }
+
+  function render(results, audience, phase) {
+    const link = (changes) => {
+      const values = { q: results.query, audience, phase, page: null, ...changes };
+      const query = new URLSearchParams();
+      for (const key of ["q", "audience", "phase", "page"]) if (values[key]) query.set(key, values[key]);
+      return `${window.location.pathname}?${query}`;
+    };
+    const parts = [];
+    if (results.total) {
+      const one = lang === "fr" ? results.total <= 1 : results.total === 1;
+      const template = strings.results[one ? 0 : 1];
+      parts.push(el("p", { class: "search-summary" },
+        fill(template, { count: String(results.total), query: results.query })));
+    } else {
+      parts.push(el("p", { class: "search-summary" }, fill(strings.none, { query: results.query })));
+    }
+    if (results.suggestion) {
+      const [before, after] = strings.suggestion.split("{suggestion}");
+      const target = link({ q: results.suggestion, audience: null, phase: null });
+      parts.push(el("p", { class: "search-suggestion" }, before,
+        el("a", { href: target }, results.suggestion), after));
+    }
+    if (results.relaxed && results.total) {
+      parts.push(el("p", { class: "search-note" }, strings.relaxed));
+    }
+    if (results.total || audience || phase) {
+      const filters = el("div", { class: "search-filters" });
+      for (const [kind, chosen, heading, any] of [
+        ["audience", audience, strings.filterAudience, strings.anyAudience],
+        ["phase", phase, strings.filterPhase, strings.anyPhase],
+      ]) {
+        const list = el("ul", { class: "filter-list" });
+        const anyLink = el("a", { href: link({ [kind]: null }) }, any);
+        if (!chosen) anyLink.setAttribute("aria-current", "true");
+        list.append(el("li", {}, anyLink));
+        for (const [id, label] of labels[kind]) {
+          const count = results.counts[kind].get(id) || 0;
+          const text = [`${label} `, el("span", { class: "count" }, `(${count})`)];
+          if (count || chosen === id) {
+            const a = el("a", { href: link({ [kind]: id }) }, ...text);
+            if (chosen === id) a.setAttribute("aria-current", "true");
+            list.append(el("li", {}, a));
+          } else {
+            list.append(el("li", {}, el("span", {}, ...text)));
+          }
+        }
+        filters.append(el("nav", { "aria-labelledby": `filter-${kind}` },
+          el("h2", { id: `filter-${kind}` }, heading), list));
+      }
+      parts.push(filters);
+    }
+    if (results.hits.length) {
+      const start = (results.page - 1) * config.perPage + 1;
+      const list = el("ol", { class: "search-hits", start: String(start) });
+      for (const hit of results.hits) {
+        const href = new URL(hit.url.replace(/^\//, ""), rootUrl).pathname;
+        const audiences = hit.audiences.map((a) => labels.audience.get(a)).join(", ");
+        list.append(el("li", { "data-id": hit.id },
+          el("h3", {}, el("a", { href }, hit.title)),
+          snippet(hit.summary, results.marked),
+          el("p", { class: "meta" }, `${labels.phase.get(hit.phase)} · ${audiences}`)));
+      }
+      parts.push(el("h2", { class: "visually-hidden" }, strings.hits), list);
+    }
+    if (results.pages > 1) {
+      const nav = el("nav", { class: "pagination", "aria-label": strings.pages });
+      if (results.page > 1) {
+        nav.append(el("a", { rel: "prev", href: link({ page: results.page - 1 }) }, strings.previous));
+      }
+      nav.append(el("span", {}, fill(strings.page, { page: results.page, pages: results.pages })));
+      if (results.page < results.pages) {
+        nav.append(el("a", { rel: "next", href: link({ page: results.page + 1 }) }, strings.next));
+      }
+      parts.push(nav);
+    }
+    if (!results.total) parts.push(el("p", {}, strings.tryOther));
+    box.replaceChildren(...parts);
+    const browse = document.getElementById("browse-section");
+    if (browse) browse.hidden = results.total > 0;
+  }
+
+  function chosen(name) {
+    const value = params.get(name);
+    return value && labels[name].has(value) ? value : null;
+  }
+
+  async function run() {
+    const audience = chosen("audience");
+    const phase = chosen("phase");
+    const page = /^\s*[+-]?\d+\s*$/.test(params.get("page") || "") ? Number(params.get("page")) : 1;
+    box.setAttribute("aria-busy", "true");
+    try {
+      const results = await search(params.get("q"), audience, phase, page);
+      for (const id of ["search-q", "site-search"]) {
+        const input = document.getElementById(id);
+        if (input) input.value = results.query;
+      }
+      render(results, audience, phase);
+      box.dataset.done = "true";
+    } catch (error) {
+      console.error(error);
+      box.replaceChildren(el("p", { class: "search-summary" }, strings.failed));
+      box.dataset.done = "failed";
+    } finally {
+      box.removeAttribute("aria-busy");
+    }
+  }
+
+  run();
+})();

@@ -57,8 +57,9 @@ def absolute_url(path: str) -> str:
 
 
 @bp.app_template_global()
-def faq_page(entries) -> dict:
-    """schema.org FAQPage data: each question with its full answer text."""
+def faq_page(entries, full: bool) -> dict:
+    """schema.org FAQPage data with the answer text the page shows: whole on an entry page,
+    the summary on a list page (search engines want only answers readers can see)."""
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
@@ -66,7 +67,10 @@ def faq_page(entries) -> dict:
             {
                 "@type": "Question",
                 "name": entry.title,
-                "acceptedAnswer": {"@type": "Answer", "text": entry.text},
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": entry.text if full else entry.description,
+                },
             }
             for entry in entries
         ],

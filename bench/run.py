@@ -114,6 +114,7 @@ def summarise(n: int, tools: dict[str, Tool], base: Path, runs: dict[str, list[R
             "seconds": statistics.median(r.seconds for r in good) if good else None,
             "all_seconds": [r.seconds for r in tool_runs],
             "cpu_seconds": statistics.median(r.cpu_seconds for r in good) if good else None,
+            "all_cpu_seconds": [r.cpu_seconds for r in tool_runs],
             "peak_bytes": max((r.peak_bytes for r in good), default=None),
         }
         if name == "pagefind":
@@ -138,16 +139,18 @@ def summarise(n: int, tools: dict[str, Tool], base: Path, runs: dict[str, list[R
             "seconds": statistics.median(h.seconds + p.seconds for h, p in pairs),
             "all_seconds": [h.seconds + p.seconds for h, p in pairs],
             "cpu_seconds": statistics.median(h.cpu_seconds + p.cpu_seconds for h, p in pairs),
+            "all_cpu_seconds": [h.cpu_seconds + p.cpu_seconds for h, p in pairs],
             "peak_bytes": max(rows["hugo"]["peak_bytes"] or 0, rows["pagefind"]["peak_bytes"] or 0),
             "files": rows["hugo"]["files"], "output_bytes": rows["hugo"]["output_bytes"],
             "index_bytes": rows["pagefind"]["index_bytes"],
         }
-    kb_times = rows.get("kb", {}).get("all_seconds", [])
     for peer in PEERS:
-        if peer in rows and kb_times:
+        if peer in rows and "kb" in rows:
             # Ratio per round, then the median: both builds of a round saw the same machine.
-            ratios = [p / k for p, k in zip(rows[peer]["all_seconds"], kb_times) if k]
-            rows[peer]["kb_speedup"] = statistics.median(ratios) if ratios else None
+            for field, name in (("all_seconds", "kb_speedup"), ("all_cpu_seconds", "kb_cpu_speedup")):
+                ratios = [p / k for p, k in zip(rows[peer].get(field, []), rows["kb"].get(field, []))
+                          if k]
+                rows[peer][name] = statistics.median(ratios) if ratios else None
             if rows["kb"]["peak_bytes"] and rows[peer]["peak_bytes"]:
                 rows[peer]["kb_memory_ratio"] = rows["kb"]["peak_bytes"] / rows[peer]["peak_bytes"]
     return {"n": n, "pages": 2 * n, "rows": rows}
@@ -172,6 +175,12 @@ def measure_size(n: int, tools: dict[str, Tool], work: Path, reps: int, probe: b
     return result
 
 
+def _speedup(wall, cpu) -> str:
+    if wall is None:
+        return "—"
+    return f"×{wall:.2f}" + (f" / ×{cpu:.2f}" if cpu else "")
+
+
 def _secs(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -187,7 +196,7 @@ def _kb(value) -> str:
 def table(results: list[dict], tools: dict[str, Tool]) -> str:
     """The comparison as a Markdown table."""
     head = ("| tool | N | pages | build s (median) | ms/page | CPU s | peak MB | output MB | files "
-            "| search index | kb speed-up |\n|" + " --- |" * 11)
+            "| search index | kb speed-up (wall / CPU) |\n|" + " --- |" * 11)
     lines = [head]
     for result in results:
         n, pages = result["n"], result["pages"]
@@ -196,14 +205,14 @@ def table(results: list[dict], tools: dict[str, Tool]) -> str:
             if row is None:
                 continue
             secs = row["seconds"]
-            speed = row.get("kb_speedup")
+            speed = _speedup(row.get("kb_speedup"), row.get("kb_cpu_speedup"))
             lines.append(
                 f"| {row['tool']} | {n:,} | {pages:,} | "
                 f"{'failed' if secs is None else f'{secs:.2f}'} | "
                 f"{'—' if secs is None else f'{secs * 1000 / pages:.2f}'} | "
                 f"{_secs(row.get('cpu_seconds'))} | "
                 f"{_mb(row['peak_bytes'])} | {_mb(row.get('output_bytes'))} | {row.get('files', '—')} | "
-                f"{_kb(row.get('index_bytes'))} | {'—' if speed is None else f'×{speed:.2f}'} |")
+                f"{_kb(row.get('index_bytes'))} | {speed} |")
     skipped = [f"{name}: {tool.note}" for name, tool in tools.items() if not tool.argv]
     if skipped:
         lines.append("\nSkipped: " + "; ".join(skipped) + ".")
@@ -215,12 +224,14 @@ def growth(results: list[dict]) -> str:
     points = [(r["n"], r["rows"]["kb"]) for r in results if r["rows"].get("kb", {}).get("seconds")]
     lines = []
     for (n1, a), (n2, b) in zip(points, points[1:]):
-        k_time = math.log(b["seconds"] / a["seconds"]) / math.log(n2 / n1)
-        k_mem = math.log(b["peak_bytes"] / a["peak_bytes"]) / math.log(n2 / n1)
-        lines.append(f"- N {n1:,} → {n2:,}: time × {b['seconds'] / a['seconds']:.1f} "
-                     f"(N^{k_time:.2f}), peak memory × {b['peak_bytes'] / a['peak_bytes']:.1f} "
-                     f"(N^{k_mem:.2f}); {a['seconds'] * 500 / n1:.2f} → "
-                     f"{b['seconds'] * 500 / n2:.2f} ms/page")
+        def k(key: str) -> str:
+            if not a.get(key) or not b.get(key):
+                return "—"
+            return f"× {b[key] / a[key]:.1f} (N^{math.log(b[key] / a[key]) / math.log(n2 / n1):.2f})"
+
+        lines.append(f"- N {n1:,} → {n2:,} (× {n2 / n1:g}): wall time {k('seconds')}, CPU time "
+                     f"{k('cpu_seconds')}, peak memory {k('peak_bytes')}; CPU per page "
+                     f"{a['cpu_seconds'] * 500 / n1:.2f} → {b['cpu_seconds'] * 500 / n2:.2f} ms")
     return "\n".join(lines)
 
 
@@ -310,7 +321,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-probe", action="store_true", help="skip Pagefind's per-query download")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep corpora and builds afterwards")
+    parser.add_argument("--from-results", type=Path, nargs="+", metavar="JSON",
+                        help="build nothing: print (and write) the reports of saved results.json "
+                             "files (an optional \"title\" key heads each)")
     args = parser.parse_args(argv)
+    if args.from_results:
+        reports = []
+        for file in args.from_results:
+            saved = json.loads(file.read_text())
+            tools = {name: Tool(**fields) for name, fields in saved["tools"].items()}
+            text = report(saved["results"], tools, saved.get("reps", args.reps),
+                          Path(saved.get("work", "?")))
+            heading = saved.get("title")
+            reports.append(f"### {heading}\n\n{text}" if heading else text)
+        text = "\n\n".join(reports)
+        print(text)
+        if not args.no_readme:
+            write_readme(text)
+        return
     tools = discover(ensure_venv())
     wanted = set(args.tools.split(","))
     for name, tool in tools.items():
@@ -322,7 +350,8 @@ def main(argv: list[str] | None = None) -> None:
     out = BENCH / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(
-        {"results": results, "tools": {k: asdict(v) for k, v in tools.items()}}, indent=2, default=str))
+        {"results": results, "tools": {k: asdict(v) for k, v in tools.items()}, "reps": args.reps,
+         "work": str(args.work), "machine": machine()}, indent=2, default=str))
     if not args.no_readme:
         write_readme(text)
     if not args.keep:

@@ -32,6 +32,7 @@ README = BENCH / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 PEERS = ("mkdocs", "pelican", "hugo", "hugo+pagefind")
 QUERIES_PER_LANG = 10
+LOADS: list[float] = []  # 1-minute load average after each build: how shared the machine was
 
 
 def ram_folder() -> Path:
@@ -54,6 +55,7 @@ def build_all(n: int, tools: dict[str, Tool], base: Path, reps: int, log: Path) 
             tool = tools[name]
             run = measure(tool.command(base / tool.source, out), base / tool.source, log)
             runs[name].append(run)
+            LOADS.append(os.getloadavg()[0])
             print(f"  N={n} rep {rep + 1}/{reps} {name}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU) "
                   f"{run.peak_bytes / 2**20:.0f} MB{'' if run.ok else ' FAILED ' + run.error}",
                   flush=True)
@@ -288,10 +290,13 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
-def report(results: list[dict], tools: dict[str, Tool], reps: int, work: Path) -> str:
+def report(results: list[dict], tools: dict[str, Tool], reps: int, work: Path,
+           loads: list[float] | None = None) -> str:
     versions = ", ".join(t.version for t in tools.values() if t.argv and t.version)
     return "\n".join([
-        f"Machine: {machine()}. Output on {work} ({'tmpfs' if str(work).startswith('/dev/shm') else 'disk'}).",
+        f"Machine: {machine()}. Output on {work} ({'tmpfs' if str(work).startswith('/dev/shm') else 'disk'})."
+        + (f" Load average during the run: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} "
+           "cores (other work was running: compare CPU times)." if loads else ""),
         f"Tools: {versions}. Wall time is the median of {reps} builds, the tools interleaved round by "
         "round; ms/page divides it by the 2N entry pages; CPU s is user + system time (Hugo and "
         "Pagefind use both cores); peak MB is the build's maximum resident "
@@ -331,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
             saved = json.loads(file.read_text())
             tools = {name: Tool(**fields) for name, fields in saved["tools"].items()}
             text = report(saved["results"], tools, saved.get("reps", args.reps),
-                          Path(saved.get("work", "?")))
+                          Path(saved.get("work", "?")), saved.get("loads"))
             heading = saved.get("title")
             reports.append(f"### {heading}\n\n{text}" if heading else text)
         text = "\n\n".join(reports)
@@ -345,13 +350,13 @@ def main(argv: list[str] | None = None) -> None:
         if name not in wanted and tool.argv:
             tool.argv, tool.note = None, "left out with --tools"
     results = [measure_size(n, tools, args.work, args.reps, not args.no_probe) for n in args.sizes]
-    text = report(results, tools, args.reps, args.work)
+    text = report(results, tools, args.reps, args.work, LOADS)
     print("\n" + text)
     out = BENCH / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(
         {"results": results, "tools": {k: asdict(v) for k, v in tools.items()}, "reps": args.reps,
-         "work": str(args.work), "machine": machine()}, indent=2, default=str))
+         "work": str(args.work), "machine": machine(), "loads": LOADS}, indent=2, default=str))
     if not args.no_readme:
         write_readme(text)
     if not args.keep:

@@ -320,7 +320,9 @@ def entries(n: int, seed: int = 0) -> list[Pair]:
         summary = writer.paragraph(1) if rng.random() < 0.5 else (None, None)
         pairs.append(Pair(
             id=id, phase=phase,
-            audiences=rng.sample(AUDIENCES, rng.randrange(1, len(AUDIENCES) + 1)),
+            # In the vocabulary's order, as editors write them (and as the real content does).
+            audiences=sorted(rng.sample(AUDIENCES, rng.randrange(1, len(AUDIENCES) + 1)),
+                             key=AUDIENCES.index),
             topics=rng.sample(topics, rng.randrange(1, 3)),
             updated=updated, order=rng.randrange(1, 20) * 10,
             title={"en": title[0], "fr": title[1]},

@@ -136,9 +136,6 @@ class Site:
     def translation(self, entry: Entry) -> Entry | None:
         return self.get(OTHER_LANG[entry.lang], entry.id)
 
-    def topic_slug_map(self, lang: str) -> dict[str, Term]:
-        return {topic.slug(lang): topic for topic in self.topics.values()}
-
     def abbreviations(self, lang: str) -> dict[str, str]:
         """Acronym → expansion, for <abbr title>; English plurals (SSMs) too."""
         found = {}

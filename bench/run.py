@@ -89,7 +89,11 @@ def kb_search_figures(root: Path, out: Path, n: int, queries: dict[str, list[str
         missing = [k for k, p in params.items() if k not in kwargs and p.default is p.empty
                    and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
         if not missing:
-            result = function(**kwargs)
+            try:
+                result = function(**kwargs)
+            except Exception as error:  # the search benchmark's failure is reported, not fatal
+                return {"note": f"bench/search_bench.py {name}() failed: "
+                                f"{type(error).__name__}: {error}"}
             return result if isinstance(result, dict) else {"result": result}
     return {"note": "bench/search_bench.py has no figures(root, build, n, queries) function"}
 

@@ -166,12 +166,31 @@
     return { scores: found, relaxed: false };
   }
 
+  // Postings: numbers in base 32, low digits first, DIGITS[32..63] meaning "more digits follow"
+  // (kb/search/export.py's varint); pairs of (document number difference, score).
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const DIGIT = new Map([...DIGITS].map((digit, value) => [digit, value]));
+
   function decode(entry) {
+    const numbers = [];
+    let value = 0;
+    let scale = 1;
+    for (const digit of entry ? entry.p : "") {
+      const d = DIGIT.get(digit);
+      value += (d % 32) * scale;
+      if (d < 32) {
+        numbers.push(value);
+        value = 0;
+        scale = 1;
+      } else {
+        scale *= 32;
+      }
+    }
     const scores = new Map();
     let docnum = 0;
-    for (let i = 0; entry && i < entry.p.length; i += 2) {
-      docnum += entry.p[i];
-      scores.set(docnum, entry.p[i + 1]);
+    for (let i = 0; i < numbers.length; i += 2) {
+      docnum += numbers[i];
+      scores.set(docnum, numbers[i + 1]);
     }
     return scores;
   }
@@ -259,16 +278,18 @@
       group.alternatives.forEach((alternative) => keys.add(alternative.join(" ")));
       group.span.forEach((term) => keys.add(term));
     }
-    const entries = await lookup("terms", meta.terms, [...keys].filter((k) => !k.includes("\u0000")));
+    const absent = new Set(meta.absent);
+    const wanted = [...keys].filter((key) => !key.includes("\u0000") && !absent.has(key));
+    const entries = await lookup("terms", meta.terms, wanted);
     const decoded = new Map();
     const postings = (term) => {
-      if (!decoded.has(term)) decoded.set(term, decode(entries.get(term)));
+      if (!decoded.has(term)) decoded.set(term, decode(entries.get(term) || null));
       return decoded.get(term);
     };
     const { scores, relaxed } = match(postings, plan.groups);
     results.relaxed = relaxed;
 
-    const facetOf = (n) => meta.facets[meta.facetCodes.indexOf(meta.facetOf[n])];
+    const facetOf = (n) => meta.facets[meta.facetOf.charCodeAt(n) - 48];
     for (const n of scores.keys()) {
       const [docPhase, docAudiences] = facetOf(n);
       if (!audience || docAudiences.includes(audience)) {

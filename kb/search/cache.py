@@ -2,7 +2,7 @@
 minute, opening the cached index a fraction of a second.
 
 The cache lives in the user's cache folder, keyed by the site folder, the content files (path,
-size, time) and the search code itself, so any change to either builds a fresh index.
+size, time) and kb's code, so any change to either builds a fresh index.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from kb.search.index import LanguageIndex
 from kb.search.thesaurus import Thesaurus
 from kb.taxonomy import LANGS
 
-CODE = Path(__file__).parent
+# The search code and what it reads entries with (content, Markdown): any change reindexes.
+CODE = Path(__file__).resolve().parent.parent
 
 
 def cache_home() -> Path:
@@ -31,7 +32,7 @@ def cache_home() -> Path:
 def stamp(root: Path) -> str:
     """A digest of everything the index depends on."""
     digest = hashlib.sha256()
-    for file in sorted(CODE.glob("*.py")):
+    for file in sorted(CODE.rglob("*.py")):
         digest.update(file.read_bytes())
     content = root / "content"
     for file in sorted(content.rglob("*")):

@@ -4,7 +4,8 @@ Per language, under search/<lang>/:
 - meta.json: stop words, synonym groups, each entry's (phase, audiences), shard counts;
 - words/N.json: words as readers type them (folded) → their index term;
 - terms/N.json: term → the words that make it (to mark snippets) and its postings, document
-  number and score pairs from Whoosh's BM25F scorer, so the browser ranks as the server does;
+  number (as a difference from the previous one) and score pairs from Whoosh's BM25F scorer,
+  so the browser ranks as the server does;
 - docs/N.json: id, title, URL and summary of DOCS_PER_SHARD entries;
 - spell/X.json: the words starting with X and their frequency, for "did you mean".
 Words and terms go to shard fnv1a(key) % count, so a query downloads only its words' shards.
@@ -21,13 +22,17 @@ from pathlib import Path
 
 from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
 from kb.search.engine import engine_for
-from kb.search.index import SCALE, LanguageIndex, scored_postings
+from kb.search.index import SCALE, LanguageIndex, Postings
 from kb.search.query import MAX_GROUPS, MAX_QUERY_CHARS, MIN_SUGGESTED
 
 FORMAT = 1
-DOCS_PER_SHARD = 10
-SHARD_BYTES = {"words": 4_000, "terms": 8_000}  # average shard size aimed at
-FACET_CODES = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DOCS_PER_SHARD = 2
+# Average shard size aimed at: small, since a query reads several terms' shards for one word
+# (its synonyms), and each shard's other terms are bytes the browser does not need.
+SHARD_BYTES = {"words": 2_000, "terms": 2_000}
+# Postings as text: each number in base 32, low digits first; a digit from the second half of
+# the alphabet means more digits follow. Deltas take one character, scores two or three.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
 def fnv1a(text: str) -> int:
@@ -36,6 +41,16 @@ def fnv1a(text: str) -> int:
     for byte in text.encode("utf-8"):
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
     return value
+
+
+def varint(value: int) -> str:
+    """A non-negative integer in DIGITS (search.js decodes it)."""
+    digits = []
+    while value >= 32:
+        digits.append(DIGITS[32 + (value & 31)])
+        value >>= 5
+    digits.append(DIGITS[value])
+    return "".join(digits)
 
 
 def shard_count(total_bytes: int, target: int) -> int:
@@ -100,10 +115,9 @@ def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
     term_words: dict[str, set[str]] = defaultdict(set)
     for word, term in words.items():
         term_words[term].add(word)
-    all_terms = index.terms()
-    with index.searcher() as searcher:
-        terms = {term: _term_entry(searcher, term, term_words) for term in all_terms}
-    facets = {pair: FACET_CODES[number] for number, pair in enumerate(index.facets)}
+    terms = {
+        term: _term_entry(term, postings, term_words) for term, postings in index.table().items()
+    }
     meta = {
         "format": FORMAT,
         "lang": index.lang,
@@ -113,9 +127,14 @@ def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
         "minSuggested": MIN_SUGGESTED,
         "stop": sorted(STOP_WORDS[index.lang]),
         "synonyms": [[list(alt) for alt in group] for group in index.thesaurus.groups],
+        # Alternatives this language never uses (an English term on the French site): no need
+        # to download a shard to learn that they match nothing.
+        "absent": sorted(
+            {" ".join(alt) for group in index.thesaurus.groups for alt in group} - set(terms)
+        ),
         "facets": [[phase, list(audiences)] for phase, audiences in index.facets],
-        "facetCodes": FACET_CODES[: len(index.facets)],
-        "facetOf": "".join(facets[doc.phase, doc.audiences] for doc in index.docs),
+        # Each entry's pair, one character each: chr(48 + its number in "facets").
+        "facetOf": "".join(chr(48 + number) for number in index.facet_of),
         "docs": len(index.docs),
         "docsPerShard": DOCS_PER_SHARD,
         "words": writer.sharded("words", words),
@@ -159,13 +178,13 @@ def _word_terms(index: LanguageIndex, corpus: dict[str, int]) -> dict[str, str]:
     return mapped
 
 
-def _term_entry(searcher, term: str, term_words: dict[str, set[str]]) -> dict:
+def _term_entry(term: str, postings: Postings, term_words: dict[str, set[str]]) -> dict:
     """The term's words (a phrase term: its words' words) and its delta-coded postings."""
     surface = set()
     for part in term.split(" "):
         surface |= term_words.get(part, set())
-    postings, previous = [], 0
-    for docnum, score in sorted(scored_postings(searcher, term).items()):
-        postings += [docnum - previous, score]
+    numbers, previous = [], 0
+    for docnum, score in zip(*postings):
+        numbers += [varint(docnum - previous), varint(score)]
         previous = docnum
-    return {"w": sorted(surface), "p": postings}
+    return {"w": sorted(surface), "p": "".join(numbers)}

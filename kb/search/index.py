@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,13 +17,14 @@ from whoosh.searching import Searcher
 
 from kb.search.analysis import field_analyzer, normalize, word_analyzer
 from kb.search.thesaurus import Thesaurus
-from kb.taxonomy import SECTIONS
+from kb.taxonomy import AUDIENCES, SECTIONS
 
 TITLE_BOOST = 2.0
 # Scores are whole multiples of 1/SCALE, so that the browser, adding the exported per-term
 # scores, reaches exactly the sums Whoosh reaches in any order: integers add exactly.
-SCALE = 1000
+SCALE = 100
 SEARCHED = ("title", "body")
+Postings = tuple[array, array]  # document numbers, scores
 
 
 class QuantizedBM25F(scoring.BM25F):
@@ -92,19 +94,26 @@ def entry_url(lang: str, slug: str) -> str:
 
 
 class LanguageIndex:
-    """The index of one language, with one long-lived searcher and per-term scores."""
+    """The index of one language, with one long-lived searcher and per-term scores.
 
-    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus):
+    preload: read every term's scores into memory now (a running server, the export), rather
+    than on first use (a one-off `kb search`, which only needs its query's terms).
+    """
+
+    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus, preload: bool = False):
         self.lang = lang
         self.ix = ix
         self.thesaurus = thesaurus
         self._searcher = ix.searcher(weighting=QuantizedBM25F())
-        self._lock = threading.Lock()  # Whoosh readers are not safe across threads
+        self._lock = threading.RLock()  # Whoosh readers are not safe across threads
         self.docs = [Doc.from_stored(fields) for fields in self._searcher.all_stored_fields()]
         # Each document's (phase, audiences) as a small number: counting hits by it is quick.
         self.facets = sorted({(doc.phase, doc.audiences) for doc in self.docs})
         numbers = {pair: number for number, pair in enumerate(self.facets)}
         self.facet_of = [numbers[doc.phase, doc.audiences] for doc in self.docs]
+        self._table: dict[str, Postings] | None = None
+        if preload:
+            self._table = self.table()
         self.postings: Callable[[str], dict[int, int]] = lru_cache(maxsize=4096)(self._postings)
 
     @contextmanager
@@ -113,6 +122,8 @@ class LanguageIndex:
             yield self._searcher
 
     def _postings(self, term: str) -> dict[int, int]:
+        if self._table is not None:
+            return dict(zip(*self._table.get(term, ((), ()))))
         with self.searcher() as searcher:
             return scored_postings(searcher, term)
 
@@ -121,6 +132,20 @@ class LanguageIndex:
         with self.searcher() as searcher:
             reader = searcher.reader()
             return sorted({term for name in SEARCHED for term in reader.field_terms(name)})
+
+    def table(self) -> dict[str, Postings]:
+        """Every term's document numbers and scores, in compact arrays (8 bytes a posting)."""
+        if self._table is not None:
+            return self._table
+        table = {}
+        with self.searcher() as searcher:
+            for term in self.terms():
+                scores = sorted(scored_postings(searcher, term).items())
+                table[term] = (
+                    array("I", (n for n, _ in scores)),
+                    array("I", (s for _, s in scores)),
+                )
+        return table
 
 
 def scored_postings(searcher: Searcher, term: str) -> dict[int, int]:
@@ -163,11 +188,12 @@ def build_index(
             body=body,
             words=f"{title}\n{body}",
             phase=entry.phase,
-            audiences=",".join(entry.audiences),
+            # In the taxonomy's order, so equal sets are equal strings.
+            audiences=",".join(a for a in AUDIENCES if a in entry.audiences),
             topics=",".join(entry.topics),
             url=entry_url(lang, entry.slug),
             source=entry.path,
             summary=entry.description,
         )
     writer.commit()
-    return LanguageIndex(lang, ix, thesaurus)
+    return LanguageIndex(lang, ix, thesaurus, preload=isinstance(storage, RamStorage))

@@ -7,7 +7,8 @@ Per language, under search/<lang>/:
   number (as a difference from the previous one) and score pairs from Whoosh's BM25F scorer,
   so the browser ranks as the server does;
 - docs/N.json: id, title, URL and summary of DOCS_PER_SHARD entries;
-- spell/X.json: the words starting with X and their frequency, for "did you mean".
+- spell/H.json: the words starting with one letter (H: the letter's fnv1a) and their
+  frequency, for "did you mean".
 Words and terms go to shard fnv1a(key) % count, so a query downloads only its words' shards.
 """
 
@@ -60,6 +61,8 @@ def shard_count(total_bytes: int, target: int) -> int:
 
 @dataclass
 class ExportReport:
+    """How many files and bytes an export wrote."""
+
     files: int = 0
     bytes: int = 0
 
@@ -109,6 +112,7 @@ def export_index(indexes: dict[str, LanguageIndex], output: Path) -> ExportRepor
 
 
 def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
+    """Write one language's meta.json and its word, term, entry and spelling files."""
     writer = Writer(folder)
     frequencies = _corpus_words(index)
     words = _word_terms(index, frequencies)
@@ -145,15 +149,20 @@ def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
             [d.id, d.title, d.url, d.summary] for d in index.docs[start : start + DOCS_PER_SHARD]
         ]
         writer.write(f"docs/{start // DOCS_PER_SHARD}.json", shard)
+    meta["spell"] = _write_spelling(writer, frequencies)
+    writer.write("meta.json", meta)
+    return writer.report
+
+
+def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[str]:
+    """One file of words (and their frequency) per initial; return the initials."""
     by_initial: dict[str, dict[str, int]] = defaultdict(dict)
     for word, frequency in frequencies.items():
         if len(word) >= MIN_SUGGESTED:
             by_initial[word[0]][word] = frequency
-    meta["spell"] = sorted(by_initial)
-    for initial, entries in by_initial.items():
-        writer.write(f"spell/{fnv1a(initial)}.json", entries)
-    writer.write("meta.json", meta)
-    return writer.report
+    for initial, words in by_initial.items():
+        writer.write(f"spell/{fnv1a(initial)}.json", words)
+    return sorted(by_initial)
 
 
 def _corpus_words(index: LanguageIndex) -> dict[str, int]:

@@ -20,8 +20,8 @@ from kb.search.thesaurus import Thesaurus
 from kb.taxonomy import AUDIENCES, SECTIONS
 
 TITLE_BOOST = 2.0
-# Scores are whole multiples of 1/SCALE, so that the browser, adding the exported per-term
-# scores, reaches exactly the sums Whoosh reaches in any order: integers add exactly.
+# Scores are whole multiples of 1/SCALE, kept as integers: the server and the browser add them
+# exactly, in any order, and so rank alike. Hundredths keep the exported postings short.
 SCALE = 100
 SEARCHED = ("title", "body")
 Postings = tuple[array, array]  # document numbers, scores
@@ -35,19 +35,22 @@ class QuantizedBM25F(scoring.BM25F):
 
 
 class QuantizedScorer(scoring.BM25FScorer):
+    """BM25F ×SCALE, rounded."""
+
     def _score(self, weight: float, length: int) -> float:
         return float(round(super()._score(weight, length) * SCALE))
 
 
 def make_schema(lang: str, thesaurus: Thesaurus) -> Schema:
+    """Title (boosted) and body searched; the rest stored to show and filter results."""
     analyzer = field_analyzer(lang, thesaurus.phrases())
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        title=TEXT(analyzer=analyzer, phrase=False, stored=True, field_boost=TITLE_BOOST),
         # A term vector with character offsets lets snippets mark words without analyzing again.
-        body=TEXT(analyzer=analyzer, stored=True, vector=formats.Characters()),
+        body=TEXT(analyzer=analyzer, phrase=False, stored=True, vector=formats.Characters()),
         # The unstemmed words, for "did you mean" (Whoosh's corrector) and the static word map.
-        words=TEXT(analyzer=word_analyzer(lang)),
+        words=TEXT(analyzer=word_analyzer(lang), phrase=False),
         phase=ID(stored=True),
         audiences=KEYWORD(stored=True, commas=True),
         topics=KEYWORD(stored=True, commas=True),

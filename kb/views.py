@@ -177,7 +177,7 @@ def timeline() -> str:
 @route("search", "search")
 def search() -> str:
     """Results with snippets, filters and pages; browsing when there is no query or no result."""
-    from kb.search import PER_PAGE, engine_for
+    from kb.search import MAX_QUERY_CHARS, PER_PAGE, engine_for
     from kb.search.query import clean
 
     args = request.args
@@ -199,7 +199,8 @@ def search() -> str:
     labels = {"phase": [[id, t.label(g.lang)] for id, t in PHASES.items()],
               "audience": [[id, t.label(g.lang)] for id, t in AUDIENCES.items()]}
     return render("search.html", query=query, results=results, audience=audience, phase=phase,
-                  link=link, per_page=PER_PAGE, index_url=f"{root}search/{g.lang}/",
+                  link=link, per_page=PER_PAGE, max_chars=MAX_QUERY_CHARS,
+                  index_url=f"{root}search/{g.lang}/",
                   root_url=root, facet_labels=labels, topics=current_site().topics.values())
 
 

@@ -14,8 +14,6 @@
   // The server already answered (kb serve), or there is nothing to do.
   if (!box || !configNode || box.hasAttribute("data-rendered")) return;
   const params = new URLSearchParams(window.location.search);
-  if (!(params.get("q") || "").trim()) return;
-
   const config = JSON.parse(configNode.textContent);
   const strings = config.strings;
   const labels = { phase: new Map(config.labels.phase), audience: new Map(config.labels.audience) };
@@ -260,9 +258,8 @@
 
   /* The search: kb/search/query.py's search(). */
 
-  async function search(raw, audience, phase, page) {
+  async function search(text, audience, phase, page) {
     const meta = await load("meta.json");
-    const text = clean(raw, meta.maxChars);
     const words = typedWords(text, new Set(meta.stop));
     const stems = await lookup("words", meta.words, [...new Set(words.map((w) => w.text))]);
     // A word the entries never use has no term: it matches nothing, as on the server.
@@ -441,12 +438,14 @@
   }
 
   async function run() {
+    const query = clean(params.get("q") || "", config.maxChars);
+    if (!query) return; // as on the server: no query, the page offers browsing
     const audience = chosen("audience");
     const phase = chosen("phase");
     const page = /^\s*[+-]?\d+\s*$/.test(params.get("page") || "") ? Number(params.get("page")) : 1;
     box.setAttribute("aria-busy", "true");
     try {
-      const results = await search(params.get("q"), audience, phase, page);
+      const results = await search(query, audience, phase, page);
       for (const id of ["search-q", "site-search"]) {
         const input = document.getElementById(id);
         if (input) input.value = results.query;

@@ -24,7 +24,7 @@ from pathlib import Path
 from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
 from kb.search.engine import engine_for
 from kb.search.index import SCALE, LanguageIndex, Postings
-from kb.search.query import MAX_GROUPS, MAX_QUERY_CHARS, MIN_SUGGESTED
+from kb.search.query import MAX_GROUPS, MIN_SUGGESTED
 
 FORMAT = 1
 DOCS_PER_SHARD = 2
@@ -126,7 +126,6 @@ def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
         "format": FORMAT,
         "lang": index.lang,
         "scale": SCALE,
-        "maxChars": MAX_QUERY_CHARS,
         "maxGroups": MAX_GROUPS,
         "minSuggested": MIN_SUGGESTED,
         "stop": sorted(STOP_WORDS[index.lang]),

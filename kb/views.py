@@ -43,11 +43,6 @@ def add_lang(endpoint: str, values: dict) -> None:
         values.setdefault("lang", g.get("lang", "en"))
 
 
-def visible(entries: Iterable[Entry]) -> list[Entry]:
-    drafts = current_app.config["KB_DRAFTS"]
-    return [e for e in entries if drafts or not e.draft]
-
-
 def entries() -> list[Entry]:
     return current_site().entries_in(g.lang, drafts=current_app.config["KB_DRAFTS"])
 
@@ -107,7 +102,7 @@ def entry_list() -> str:
 def entry(slug: str) -> str:
     site = current_site()
     page = site.by_slug(g.lang, slug)
-    if page is None or page not in visible([page]):
+    if page is None or (page.draft and not current_app.config["KB_DRAFTS"]):
         abort(404)
     translation = site.translation(page)
     alternates = {page.lang: url_for("pages.entry", slug=page.slug, lang=page.lang)}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -28,6 +30,30 @@ CHROMIUM_ARGS = [
 def site():
     """The real content of the repository, loaded once."""
     return load_site(ROOT)
+
+
+def bench_corpus():
+    """bench/corpus.py, the benchmark's generator of synthetic sites."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def synthetic_root(tmp_path_factory) -> Path:
+    """A generated site of 150 entries per language: long, varied answers, lists and tables."""
+    root = tmp_path_factory.mktemp("synthetic")
+    bench_corpus().generate(root, 150, seed=7)
+    return root
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(synthetic_root):
+    site = load_site(synthetic_root)
+    assert not [p for p in site.problems if p.level == "error"], site.problems
+    return site
 
 
 @pytest.fixture(scope="session")

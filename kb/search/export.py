@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
-from kb.search.engine import engine_for
 from kb.search.index import SCALE, LanguageIndex, Postings
+from kb.search.scores import ScoredIndex, scored_indexes
 from kb.search.query import MAX_GROUPS, MIN_SUGGESTED
 
 FORMAT = 1
@@ -94,12 +94,15 @@ class Writer:
         return count
 
 
+Index = LanguageIndex | ScoredIndex  # a Whoosh index, or the same scores computed directly
+
+
 def export_site(site, output: Path) -> ExportReport:
-    """Index the Site's published entries in RAM and export the index under output."""
-    return export_index(engine_for(site).indexes, output)
+    """Score the Site's published entries and export them under output."""
+    return export_index(scored_indexes(site), output)
 
 
-def export_index(indexes: dict[str, LanguageIndex], output: Path) -> ExportReport:
+def export_index(indexes: dict[str, Index], output: Path) -> ExportReport:
     """Write search/<lang>/ under output for every language; return what was written."""
     total = ExportReport()
     for lang, index in indexes.items():
@@ -111,10 +114,10 @@ def export_index(indexes: dict[str, LanguageIndex], output: Path) -> ExportRepor
     return total
 
 
-def export_language(index: LanguageIndex, folder: Path) -> ExportReport:
+def export_language(index: Index, folder: Path) -> ExportReport:
     """Write one language's meta.json and its word, term, entry and spelling files."""
     writer = Writer(folder)
-    frequencies = _corpus_words(index)
+    frequencies = index.word_frequencies()
     words = _word_terms(index, frequencies)
     term_words: dict[str, set[str]] = defaultdict(set)
     for word, term in words.items():
@@ -164,14 +167,7 @@ def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[str]:
     return sorted(by_initial)
 
 
-def _corpus_words(index: LanguageIndex) -> dict[str, int]:
-    """Every word of the entries (folded, not stemmed) and how often it occurs."""
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        return {word: int(reader.frequency("words", word)) for word in reader.field_terms("words")}
-
-
-def _word_terms(index: LanguageIndex, corpus: dict[str, int]) -> dict[str, str]:
+def _word_terms(index: Index, corpus: dict[str, int]) -> dict[str, str]:
     """Words of the entries and of the synonym groups → their index term."""
     lang = index.lang
     mapped = {}

@@ -75,6 +75,7 @@ class Doc:
 
     @classmethod
     def from_stored(cls, fields: dict) -> Doc:
+        """From a document's stored fields (see document())."""
         return cls(
             id=fields["id"],
             title=fields["title"],
@@ -89,6 +90,33 @@ class Doc:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part for part in value.split(",") if part)
+
+
+def facet_numbers(docs: list[Doc]) -> tuple[list[tuple], list[int]]:
+    """The distinct (phase, audiences) pairs, sorted, and each document's number among them:
+    counting hits by a small number is quick."""
+    facets = sorted({(doc.phase, doc.audiences) for doc in docs})
+    numbers = {pair: number for number, pair in enumerate(facets)}
+    return facets, [numbers[doc.phase, doc.audiences] for doc in docs]
+
+
+def document(lang: str, entry) -> dict[str, str]:
+    """The fields an entry is indexed with."""
+    title = normalize(entry.title)
+    body = " ".join(normalize(f"{entry.summary or ''} {entry.text}").split())
+    return {
+        "id": entry.id,
+        "title": title,
+        "body": body,
+        "words": f"{title}\n{body}",
+        "phase": entry.phase,
+        # In the taxonomy's order, so equal sets are equal strings.
+        "audiences": ",".join(a for a in AUDIENCES if a in entry.audiences),
+        "topics": ",".join(entry.topics),
+        "url": entry_url(lang, entry.slug),
+        "source": entry.path,
+        "summary": entry.description,
+    }
 
 
 def entry_url(lang: str, slug: str) -> str:
@@ -110,10 +138,7 @@ class LanguageIndex:
         self._searcher = ix.searcher(weighting=QuantizedBM25F())
         self._lock = threading.RLock()  # Whoosh readers are not safe across threads
         self.docs = [Doc.from_stored(fields) for fields in self._searcher.all_stored_fields()]
-        # Each document's (phase, audiences) as a small number: counting hits by it is quick.
-        self.facets = sorted({(doc.phase, doc.audiences) for doc in self.docs})
-        numbers = {pair: number for number, pair in enumerate(self.facets)}
-        self.facet_of = [numbers[doc.phase, doc.audiences] for doc in self.docs]
+        self.facets, self.facet_of = facet_numbers(self.docs)
         self._table: dict[str, Postings] | None = None
         if preload:
             self._table = self.table()
@@ -135,6 +160,12 @@ class LanguageIndex:
         with self.searcher() as searcher:
             reader = searcher.reader()
             return sorted({term for name in SEARCHED for term in reader.field_terms(name)})
+
+    def word_frequencies(self) -> dict[str, int]:
+        """Every word of the entries (folded, not stemmed) and how often it occurs, sorted."""
+        with self.searcher() as searcher:
+            reader = searcher.reader()
+            return {word: int(reader.frequency("words", word)) for word in reader.field_terms("words")}
 
     def table(self) -> dict[str, Postings]:
         """Every term's document numbers and scores, in compact arrays (8 bytes a posting)."""
@@ -183,20 +214,6 @@ def build_index(
     ix = storage.create_index(make_schema(lang, thesaurus))
     writer = ix.writer()
     for entry in entries:
-        title = normalize(entry.title)
-        body = " ".join(normalize(f"{entry.summary or ''} {entry.text}").split())
-        writer.add_document(
-            id=entry.id,
-            title=title,
-            body=body,
-            words=f"{title}\n{body}",
-            phase=entry.phase,
-            # In the taxonomy's order, so equal sets are equal strings.
-            audiences=",".join(a for a in AUDIENCES if a in entry.audiences),
-            topics=",".join(entry.topics),
-            url=entry_url(lang, entry.slug),
-            source=entry.path,
-            summary=entry.description,
-        )
+        writer.add_document(**document(lang, entry))
     writer.commit()
     return LanguageIndex(lang, ix, thesaurus, preload=isinstance(storage, RamStorage))

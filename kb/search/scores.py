@@ -1,0 +1,98 @@
+"""Every term's BM25F scores computed straight from the entries, for the static export.
+
+The export needs the score of every term in every entry. Writing a Whoosh index and reading each
+posting list back costs about four times as much as computing the scores: the same analyzers,
+the same statistics (document frequencies, field lengths stored as Whoosh stores them) and
+Whoosh's own `bm25` function give the numbers a Whoosh searcher gives. tests/test_search_scores.py
+compares the two term by term, and the exported files byte by byte.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from math import log
+
+from whoosh.scoring import bm25
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from kb.search.analysis import field_analyzer, word_analyzer
+from kb.search.index import (
+    SCALE,
+    SEARCHED,
+    TITLE_BOOST,
+    Doc,
+    Postings,
+    QuantizedBM25F,
+    document,
+    facet_numbers,
+)
+from kb.search.thesaurus import Thesaurus, site_groups
+from kb.taxonomy import LANGS
+
+BOOSTS = {"title": TITLE_BOOST, "body": 1.0}
+
+
+class ScoredIndex:
+    """What the export reads of a language's index (see LanguageIndex), without Whoosh's index."""
+
+    def __init__(self, lang: str, entries: Iterable, thesaurus: Thesaurus):
+        self.lang = lang
+        self.thesaurus = thesaurus
+        analyze = field_analyzer(lang, thesaurus.phrases())
+        words = word_analyzer(lang)
+        self.docs: list[Doc] = []
+        # Per searched field, per document: term → occurrences.
+        counts: dict[str, list[Counter]] = {name: [] for name in SEARCHED}
+        frequencies: Counter = Counter()
+        for entry in entries:
+            fields = document(lang, entry)
+            self.docs.append(Doc.from_stored(fields))
+            for name in SEARCHED:
+                counts[name].append(Counter(token.text for token in analyze(fields[name])))
+            frequencies.update(token.text for token in words(fields["words"]))
+        self.facets, self.facet_of = facet_numbers(self.docs)
+        self._frequencies = dict(sorted(frequencies.items()))
+        self._table = _score(counts, len(self.docs))
+
+    def word_frequencies(self) -> dict[str, int]:
+        """Every word of the entries (folded, not stemmed) and how often it occurs, sorted."""
+        return self._frequencies
+
+    def table(self) -> dict[str, Postings]:
+        """Every term's document numbers and scores, sorted by term."""
+        return self._table
+
+
+def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postings]:
+    """BM25F ×SCALE per term and document, title and body added, as scored_postings() does."""
+    model = QuantizedBM25F()
+    scores: dict[str, dict[int, int]] = {}
+    for name, per_doc in counts.items():
+        lengths = [sum(found.values()) for found in per_doc]
+        # Whoosh: total length over the document count, and 1 for an empty field.
+        average = (sum(lengths) / (doc_count or 1)) or 1
+        frequency = Counter(term for found in per_doc for term in found)
+        idf = {term: log(doc_count / (n + 1)) + 1 for term, n in frequency.items()}
+        boost = BOOSTS[name]
+        for docnum, found in enumerate(per_doc):
+            # Whoosh keeps a field's length in one byte: an approximation above 8 or so.
+            length = byte_to_length(length_to_byte(lengths[docnum]))
+            for term, tf in found.items():
+                score = round(bm25(idf[term], tf * boost, length, average, model.B, model.K1) * SCALE)
+                postings = scores.setdefault(term, {})
+                postings[docnum] = postings.get(docnum, 0) + int(score)
+    return {
+        term: (array("I", sorted(postings)), array("I", (postings[n] for n in sorted(postings))))
+        for term, postings in sorted(scores.items())
+    }
+
+
+def scored_indexes(site, drafts: bool = False) -> dict[str, ScoredIndex]:
+    """Both languages' scores for the Site's entries (what SearchEngine.from_site indexes)."""
+    groups = site_groups(site.glossary, site.synonyms)
+    return {
+        lang: ScoredIndex(lang, site.entries_in(lang, drafts=drafts), Thesaurus.build(lang, groups))
+        for lang in LANGS
+    }

@@ -13,9 +13,11 @@ from pathlib import Path
 from kb import data, editorial
 from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
+from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
 from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
 
+RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
 ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
 
@@ -40,16 +42,12 @@ class Entry:
     body: str
     body_line: int
     html: str = ""
+    text: str = ""  # the answer as plain text (search, descriptions, structured data)
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # front matter key → line
 
     @property
     def draft(self) -> bool:
         return self.status == "draft"
-
-    @cached_property
-    def text(self) -> str:
-        """The answer as plain text (search, descriptions, structured data)."""
-        return plain_text(self.html)
 
     @property
     def description(self) -> str:
@@ -156,8 +154,11 @@ class Site:
         return self._memo[key]
 
 
-def load_site(root: Path) -> Site:
-    """Read, check, pair and render all content under root/content."""
+def load_site(root: Path, jobs: int | None = None) -> Site:
+    """Read, check, pair and render all content under root/content.
+
+    jobs: processes that render Markdown (default: every core for a large site).
+    """
     site = Site(root=root)
     problems = site.problems
     content = root / "content"
@@ -181,7 +182,7 @@ def load_site(root: Path) -> Site:
     _check_translations(site, unread)
     _check_references(site, unread)
     problems.extend(editorial.check(site))
-    _render(site)
+    _render(site, workers_for(len(site.entries), jobs))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     return site
 
@@ -312,16 +313,30 @@ def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
                                          f"timeline event points to a missing entry '{event.entry}'"))
 
 
-def _render(site: Site) -> None:
+def _render(site: Site, jobs: int = 1) -> None:
     """Render each body once; entry links become paths relative to an entry page."""
-    by_lang: dict[str, list[Entry]] = defaultdict(list)
-    for entry in site.entries.values():
-        by_lang[entry.lang].append(entry)
-    for lang, entries in by_lang.items():
-        def resolve(target: str, lang: str = lang) -> str | None:
-            linked = site.get(lang, target)
-            return f"../{linked.slug}/" if linked else None
+    keys = list(site.entries)
+    chunks = chunked(keys, max(1, min(RENDER_CHUNK, len(keys) // (jobs * 4) + 1)))
+    renderers: dict[str, Renderer] = {}
 
-        renderer = Renderer(resolve, site.abbreviations(lang))
-        for entry in entries:
-            entry.html = renderer.render(entry.body)
+    def render(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        rendered = []
+        for lang, id in chunk:
+            if lang not in renderers:
+                renderers[lang] = _renderer(site, lang)
+            html = renderers[lang].render(site.entries[lang, id].body)
+            rendered.append((html, plain_text(html)))
+        return rendered
+
+    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
+        for key, (html, text) in zip(chunk, results):
+            site.entries[key].html = html
+            site.entries[key].text = text
+
+
+def _renderer(site: Site, lang: str) -> Renderer:
+    def resolve(target: str) -> str | None:
+        linked = site.get(lang, target)
+        return f"../{linked.slug}/" if linked else None
+
+    return Renderer(resolve, site.abbreviations(lang))

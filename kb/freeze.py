@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_frozen import Freezer, FrozenFlaskWarning
+from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb.app import create_app
 from kb.content import Site, load_site
+from kb.parallel import workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
 from kb.urls import all_pages
@@ -36,10 +38,8 @@ class BuildReport:
     files: int
 
 
-def make_freezer(app: Flask, site: Site) -> Freezer:
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
-    freezer.register_generator(lambda: all_pages(site))
-    return freezer
+PAGES_PER_TAKE = 25  # pages a worker takes from the shared list at a time
+Page = tuple[str, dict]  # endpoint, values
 
 
 def build(
@@ -47,9 +47,13 @@ def build(
     output: Path,
     base_url: str = "/",
     progress: Callable[[int, str], None] | None = None,
+    jobs: int | None = None,
 ) -> BuildReport:
-    """Check, then freeze into a temporary folder next to output, then swap it in."""
-    site = load_site(root)
+    """Check, then freeze into a temporary folder next to output, then swap it in.
+
+    jobs: processes that render and write pages (default: every core for a large site).
+    """
+    site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
     output = output.resolve()
@@ -65,21 +69,78 @@ def build(
             "FREEZER_REMOVE_EXTRA_FILES": False,
             "FREEZER_STATIC_IGNORE": ["*.tmp"],
         })
-        freezer = make_freezer(app, site)
-        with warnings.catch_warnings():
-            # A page never generated, or a wrong mime type, is a broken site: fail the build.
-            warnings.simplefilter("error", FrozenFlaskWarning)
-            count = 0
-            for count, url in enumerate(freezer.freeze_yield(), start=1):
-                if progress:
-                    progress(count, url.url)
-        export_site(site, staging)  # search/<lang>/: the index static/search.js reads
+        pages = list(all_pages(site))
+        _check_endpoints(app, pages)
+        count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
+                        before=lambda: export_site(site, staging))
         _swap(staging, output)
     except Exception:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
     return BuildReport(output=output, published=published, files=count)
+
+
+def _check_endpoints(app: Flask, pages: list[Page]) -> None:
+    """Every page the app can serve is in the list (Frozen-Flask checks only its own share)."""
+    served = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    missing = served - {"static"} - {endpoint for endpoint, _ in pages}
+    if missing:
+        raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
+
+
+def _freeze(
+    app: Flask,
+    pages: list[Page],
+    jobs: int,
+    progress: Callable[[int, str], None] | None,
+    before: Callable[[], object],
+) -> int:
+    """Freeze every page, with `jobs` processes taking pages from one shared list; the first also
+    copies the static files, after running `before` (the search export) while the others start."""
+    taken = multiprocessing.get_context("fork" if jobs > 1 else None).Value("l", 0)
+
+    def share() -> Iterator[Page]:
+        while True:
+            with taken.get_lock():
+                start = taken.value
+                taken.value += PAGES_PER_TAKE
+            if start >= len(pages):
+                return
+            yield from pages[start : start + PAGES_PER_TAKE]
+
+    def freeze_share(first: bool) -> int:
+        freezer = Freezer(app, with_static_files=first, with_no_argument_rules=False,
+                          log_url_for=False)
+        freezer.register_generator(share)
+        with warnings.catch_warnings():
+            # A wrong mime type or a page that fails is a broken site: fail the build.
+            warnings.simplefilter("error", FrozenFlaskWarning)
+            warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # see _check_endpoints
+            count = 0
+            for count, page in enumerate(freezer.freeze_yield(), start=1):
+                if progress and first:
+                    progress(min(taken.value, len(pages)), page.url)
+        return count
+
+    if jobs <= 1:
+        before()
+        return freeze_share(first=True)
+    global _freeze_share
+    _freeze_share = freeze_share  # the forked workers inherit it
+    with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+        others = [pool.apply_async(_run_share) for _ in range(jobs - 1)]
+        before()
+        count = freeze_share(first=True)
+        return count + sum(other.get() for other in others)
+
+
+_freeze_share: Callable[[bool], int] | None = None
+
+
+def _run_share() -> int:
+    assert _freeze_share is not None
+    return _freeze_share(False)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -1,0 +1,54 @@
+"""Work shared between worker processes forked from this one: each sees the loaded Site as it is,
+with nothing to pickle but the work's keys and results."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# Below this many entries, starting processes costs more than it saves: one process does it all.
+PARALLEL_FROM = 300
+
+_work: Callable[[Any], Any] | None = None  # what the forked workers run (they inherit it)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def workers_for(entries: int, jobs: int | None) -> int:
+    """How many processes to use: `jobs` if given, else every core for a large site."""
+    if jobs is None:
+        jobs = cores() if entries >= PARALLEL_FROM else 1
+    return max(1, jobs) if can_fork() else 1
+
+
+def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int) -> list:
+    """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
+    if jobs <= 1 or len(chunks) <= 1:
+        return [work(chunk) for chunk in chunks]
+    global _work
+    _work = work
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            return pool.map(_run, chunks, chunksize=1)
+    finally:
+        _work = None
+
+
+def _run(chunk):
+    assert _work is not None
+    return _work(chunk)
+
+
+def chunked(items: Sequence, size: int) -> list[Sequence]:
+    return [items[start : start + size] for start in range(0, len(items), size)]

@@ -88,9 +88,8 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
     except BuildError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"build stopped: {len(error.problems)} problem(s); {output}/ was left as it was"
-        ) from None
+        reason = f"{len(error.problems)} problem(s)" if error.problems else str(error)
+        raise click.ClickException(f"build stopped: {reason}; {output}/ was left as it was") from None
     if shown:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
     if not quiet:

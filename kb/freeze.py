@@ -98,7 +98,8 @@ def _freeze(
 ) -> int:
     """Freeze every page, with `jobs` processes taking pages from one shared list; the first also
     copies the static files, after running `before` (the search export) while the others start."""
-    taken = multiprocessing.get_context("fork" if jobs > 1 else None).Value("l", 0)
+    context = multiprocessing.get_context("fork" if jobs > 1 else None)
+    taken, written = context.Value("l", 0), context.Value("l", 0)
 
     def share() -> Iterator[Page]:
         while True:
@@ -119,8 +120,10 @@ def _freeze(
             warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # see _check_endpoints
             count = 0
             for count, page in enumerate(freezer.freeze_yield(), start=1):
+                with written.get_lock():
+                    written.value += 1
                 if progress and first:
-                    progress(min(taken.value, len(pages)), page.url)
+                    progress(written.value, page.url)  # the count of every process
         return count
 
     if jobs <= 1:

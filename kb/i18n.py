@@ -9,7 +9,7 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g
-from flask_babel import Babel
+from flask_babel import Babel, get_translations, refresh
 
 from kb.taxonomy import LOCALES
 
@@ -34,6 +34,16 @@ def current_lang() -> str:
     return g.get("lang", "en")
 
 
+def page_translations():
+    """The catalog of the page's language, kept in g until the language changes."""
+    lang = current_lang()
+    kept = g.get("_kb_translations")
+    if kept is None or kept[0] != lang:
+        refresh()  # Flask-Babel caches the locale of the previous page
+        kept = g._kb_translations = (lang, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     compile_catalog()
     Babel(
@@ -41,6 +51,13 @@ def init_app(app: Flask) -> None:
         default_locale="en",
         default_translation_directories=str(TRANSLATIONS),
         locale_selector=current_lang,
+    )
+    # Flask-Babel finds the domain, the locale and the catalog again for each string; a page has
+    # about 25 of them, so templates look the catalog up once per page and language instead.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: page_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
+        newstyle=True,
     )
     app.jinja_env.filters["long_date"] = lambda date: long_date(date, current_lang())
     app.jinja_env.filters["partial_date"] = lambda date, precision: partial_date(

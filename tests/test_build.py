@@ -181,8 +181,6 @@ def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path)
 
 
 def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatch):
-    from flask_frozen import MissingURLGeneratorWarning
-
     import kb.freeze
     from kb.urls import all_pages
 
@@ -192,6 +190,41 @@ def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatc
 
     monkeypatch.setattr(kb.freeze, "all_pages", without_glossary)
     out = tmp_path / "build"
-    with pytest.raises(MissingURLGeneratorWarning):
+    with pytest.raises(BuildError, match="no page is generated for pages.glossary"):
         build(make_site(tmp_path / "site", pair()), out)
     assert not out.exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_building_with_two_processes_writes_the_same_site(synthetic_root, tmp_path):
+    one = build(synthetic_root, tmp_path / "one", jobs=1)
+    two = build(synthetic_root, tmp_path / "two", jobs=2)
+    assert one.files == two.files > 300
+    first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path, monkeypatch):
+    import kb.views
+
+    out = tmp_path / "build"
+    build(synthetic_root, out, jobs=2)
+    before = _tree(out)
+    site_entries = sorted((synthetic_root / "content" / "fr").rglob("*.md"))
+    broken = {site_entries[0].stem, site_entries[-1].stem}  # early and late in the page list
+    original = kb.views.render
+
+    def failing(template, **context):
+        if "entry" in context and context["entry"].slug in broken:
+            raise RuntimeError("a page that cannot be rendered")
+        return original(template, **context)
+
+    monkeypatch.setattr(kb.views, "render", failing)
+    with pytest.raises(Exception, match="Unexpected status '500"):
+        build(synthetic_root, out, jobs=2)
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(".build.tmp-*"))

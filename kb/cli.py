@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kb.content import load_site
+from kb.parallel import PARALLEL_FROM
 from kb.taxonomy import AUDIENCES, LANGS, PHASES
 from kb.validate import errors
 
@@ -66,7 +67,10 @@ def check(root: str | None, fmt: str) -> None:
               help="Output folder (default: build/).")
 @click.option("--base-url", default="/", help="URL the site is served from, e.g. https://example.org/kb/")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to build with (default: every core, for sites of "
+                   f"{PARALLEL_FROM} entries or more).")
+def build(root: str | None, output: str, base_url: str, quiet: bool, jobs: int | None) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError
     from kb.freeze import build as freeze_build
@@ -84,7 +88,8 @@ def build(root: str | None, output: str, base_url: str, quiet: bool) -> None:
             shown = True
 
     try:
-        report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress)
+        report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
+                              jobs=jobs)
     except BuildError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

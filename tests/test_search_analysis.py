@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from kb.data import GlossaryItem
-from kb.search.analysis import field_analyzer, fold, terms, word_analyzer
+from kb.search.analysis import (
+    PhraseFilter,
+    field_analyzer,
+    fold,
+    index_terms,
+    normalize,
+    terms,
+    word_analyzer,
+    words,
+)
 from kb.search.thesaurus import Thesaurus, site_groups
 
 
@@ -79,3 +88,34 @@ def test_expansion_prefers_the_longest_known_phrase():
     assert [g.span for g in groups] == [("phase",), ("2",), ("transit", "period")]
     assert groups[2].span == ("transit", "period")
     assert ("transit", "period") in groups[2].alternatives
+
+
+TRICKY = [
+    "Service System Manager (SSM) — les gestionnaires de systèmes de services (GSS), e.g. Nord-Est",
+    "Œuvre, cœur, Straße; 37 % et 63 200 $; l’aide d’emploi; « guillemets »; e\u0301te\u0301",
+    "a.b.c. 1.5 x_y __init__ ...dots... — and the the THE a I",
+    "",
+]
+
+
+def test_plain_string_analysis_matches_whooshs_analyzers(site):
+    """The export analyzes with words() and index_terms(); the server with Whoosh's analyzers."""
+    texts = TRICKY + [f"{e.title}\n{e.text}" for e in site.entries.values()]
+    for lang in ("en", "fr"):
+        thesaurus = Thesaurus.build(lang, site_groups(site.glossary, site.synonyms))
+        phrases = PhraseFilter(thesaurus.phrases())
+        assert phrases.phrases  # the site has multi-word terms to find
+        for text in texts:
+            text = normalize(text)
+            found = words(lang, text)
+            assert found == [t.text for t in word_analyzer(lang)(text)], text
+            expected = [t.text for t in field_analyzer(lang, thesaurus.phrases())(text)]
+            assert sorted(index_terms(lang, found, phrases)) == sorted(expected), text
+
+
+def test_phrases_are_found_in_plain_terms():
+    phrases = PhraseFilter([("servic", "system", "manag"), ("system", "manag")])
+    assert phrases.found(["the", "servic", "system", "manag", "system"]) == [
+        "servic system manag", "system manag",
+    ]
+    assert phrases.found(["system"]) == []

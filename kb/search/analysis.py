@@ -98,6 +98,15 @@ class PhraseFilter(Filter):
         self.by_last = {last: tuple(found) for last, found in by_last.items()}
         self.longest = max(map(len, self.phrases), default=0)
 
+    def found(self, terms: list[str]) -> list[str]:
+        """The phrase tokens this filter adds to a stream of these index terms, as text."""
+        added = []
+        for end, term in enumerate(terms, start=1):
+            for phrase in self.by_last.get(term, ()):
+                if end >= len(phrase) and tuple(terms[end - len(phrase) : end]) == phrase:
+                    added.append(" ".join(phrase))
+        return added
+
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         # (text, pos, startchar) of the last tokens: enough to start a phrase token.
         window: deque[tuple[str, int | None, int | None]] = deque(maxlen=self.longest or 1)
@@ -160,6 +169,19 @@ def term_analyzer(lang: str):
 def field_analyzer(lang: str, phrases: Iterable[tuple[str, ...]] = ()):
     """Index terms of entries: stemmed words plus one token per known phrase."""
     return term_analyzer(lang) | PhraseFilter(phrases)
+
+
+def words(lang: str, text: str) -> list[str]:
+    """word_analyzer's tokens as plain strings: the same steps without a Token per word."""
+    stop = STOP_WORDS[lang]
+    return [word for word in map(fold, TOKEN.findall(text)) if word and word not in stop]
+
+
+def index_terms(lang: str, words: list[str], phrases: PhraseFilter) -> list[str]:
+    """field_analyzer's tokens as plain strings, from the text's words(): stems, then phrases."""
+    stem = stem_en if lang == "en" else stem_fr
+    stems = [stem(word) for word in words]
+    return stems + phrases.found(stems)
 
 
 def terms(lang: str, text: str) -> list[str]:

@@ -1,10 +1,11 @@
 """Every term's BM25F scores computed straight from the entries, for the static export.
 
 The export needs the score of every term in every entry. Writing a Whoosh index and reading each
-posting list back costs about four times as much as computing the scores: the same analyzers,
-the same statistics (document frequencies, field lengths stored as Whoosh stores them) and
-Whoosh's own `bm25` function give the numbers a Whoosh searcher gives. tests/test_search_scores.py
-compares the two term by term, and the exported files byte by byte.
+posting list back costs about eight times as much as computing the scores: the same analysis
+(each text's words found once, as plain strings), the same statistics (document frequencies,
+field lengths kept as Whoosh keeps them) and Whoosh's own `bm25` function give the numbers a
+Whoosh searcher gives. tests/test_search_scores.py compares the two term by term, and the
+exported files byte by byte.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from math import log
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from kb.search.analysis import field_analyzer, word_analyzer
+from kb.search.analysis import PhraseFilter, index_terms, words
 from kb.search.index import (
     SCALE,
     SEARCHED,
@@ -40,8 +41,7 @@ class ScoredIndex:
     def __init__(self, lang: str, entries: Iterable, thesaurus: Thesaurus):
         self.lang = lang
         self.thesaurus = thesaurus
-        analyze = field_analyzer(lang, thesaurus.phrases())
-        words = word_analyzer(lang)
+        phrases = PhraseFilter(thesaurus.phrases())
         self.docs: list[Doc] = []
         # Per searched field, per document: term → occurrences.
         counts: dict[str, list[Counter]] = {name: [] for name in SEARCHED}
@@ -49,9 +49,11 @@ class ScoredIndex:
         for entry in entries:
             fields = document(lang, entry)
             self.docs.append(Doc.from_stored(fields))
+            # The "words" field is the title and the body: their words, analyzed once.
             for name in SEARCHED:
-                counts[name].append(Counter(token.text for token in analyze(fields[name])))
-            frequencies.update(token.text for token in words(fields["words"]))
+                found = words(lang, fields[name])
+                frequencies.update(found)
+                counts[name].append(Counter(index_terms(lang, found, phrases)))
         self.facets, self.facet_of = facet_numbers(self.docs)
         self._frequencies = dict(sorted(frequencies.items()))
         self._table = _score(counts, len(self.docs))

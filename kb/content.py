@@ -17,6 +17,7 @@ from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
 from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
 
+READ_CHUNK = 500  # files a worker reads at a time
 RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
 ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
@@ -172,17 +173,31 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     # Ids of files that have errors: their own problems are reported, so the entries that
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
-    for lang in LANGS:
-        for file in sorted((content / lang).rglob("*.md")):
-            entry = read_entry(root, file, lang, site.topics, problems)
+    files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
+    jobs = workers_for(len(files), jobs)
+
+    def read(chunk: list[tuple[str, Path]]) -> list[tuple[Entry | None, list[Problem], str | None]]:
+        results = []
+        for lang, file in chunk:
+            found: list[Problem] = []
+            entry = read_entry(root, file, lang, site.topics, found)
+            if entry is not None:
+                found.extend(editorial.check_entry(entry))
+            results.append((entry, found, None if entry else _sniff_id(file)))
+        return results
+
+    chunks = chunked(files, READ_CHUNK)
+    for chunk, results in zip(chunks, fork_map(read, chunks, jobs)):
+        for (lang, _), (entry, found, sniffed_id) in zip(chunk, results):
+            problems.extend(found)
             if entry is not None:
                 _add(site, entry)
-            elif (id := _sniff_id(file)) is not None:
-                unread.add((lang, id))
+            elif sniffed_id is not None:
+                unread.add((lang, sniffed_id))
     _check_translations(site, unread)
     _check_references(site, unread)
     problems.extend(editorial.check(site))
-    _render(site, workers_for(len(site.entries), jobs))
+    _render(site, jobs)
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     return site
 

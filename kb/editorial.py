@@ -23,14 +23,19 @@ TOP_HEADING = re.compile(r"^ {0,3}# ")
 
 
 def check(site: Site) -> list[Problem]:
-    """Every editorial problem of the site's entries."""
+    """The editorial problems between the site's entries (see check_entry for the rest)."""
     found: list[Problem] = []
     for entry in site.entries.values():
         found.extend(_stale_translation(site, entry))
-        found.extend(_placeholders(entry))
-        found.extend(Problem(entry.path, line, message, "warning")
-                     for line, message in removed_html(entry.body, entry.body_line))
-        found.extend(_top_headings(entry))
+    return found
+
+
+def check_entry(entry: Entry) -> list[Problem]:
+    """The editorial problems of one entry on its own."""
+    found = _placeholders(entry)
+    found.extend(Problem(entry.path, line, message, "warning")
+                 for line, message in removed_html(entry.body, entry.body_line))
+    found.extend(_top_headings(entry))
     return found
 
 

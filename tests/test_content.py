@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import datetime as dt
 
 import pytest
@@ -212,3 +214,16 @@ def test_real_content_has_no_problem(site):
 def test_front_matter_text_keeps_french_no_break_spaces(tmp_path):
     site = load_site(make_site(tmp_path, pair(period='"de février à avril 2023\u00a0: 37\u00a0%"')))
     assert site.get("fr", "planning").period == "de février à avril 2023\u00a0: 37\u00a0%"
+
+
+def test_reading_with_worker_processes_gives_the_same_site(synthetic_root, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(synthetic_root, root)
+    broken = root / "content" / "en" / "phase-1" / "broken-entry.md"
+    broken.write_text("---\nid: broken-entry\ntitle: [unclosed\n---\nText.\n", "utf-8")
+    one, two = load_site(root, jobs=1), load_site(root, jobs=2)
+    assert [p.as_dict() for p in two.problems] == [p.as_dict() for p in one.problems]
+    assert any(p.path.endswith("broken-entry.md") and p.level == "error" for p in two.problems)
+    assert list(two.entries) == list(one.entries)
+    assert all(two.entries[key] == entry for key, entry in one.entries.items())
+    assert all(entry.html and entry.text for entry in two.entries.values())

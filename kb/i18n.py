@@ -38,13 +38,13 @@ def current_lang() -> str:
 
 
 def page_translations():
-    """The catalog of the page's language, kept in g until the language changes."""
+    """The catalog of the page's language, kept in g (which the freezer keeps across pages)."""
     lang = current_lang()
-    kept = g.get("_kb_translations")
-    if kept is None or kept[0] != lang:
+    kept = g.setdefault("_kb_catalogs", {})
+    if lang not in kept:
         refresh()  # Flask-Babel caches the locale of the previous page
-        kept = g._kb_translations = (lang, get_translations())
-    return kept[1]
+        kept[lang] = get_translations()
+    return kept[lang]
 
 
 def _catalog(context: Context):

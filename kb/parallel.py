@@ -8,8 +8,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-# Below this many entries, starting processes costs more than it saves: one process does it all.
-PARALLEL_FROM = 300
+# Below this many entries a build takes about a second, and one process does it all.
+PARALLEL_FROM = 100
 
 _work: Callable[[Any], Any] | None = None  # what the forked workers run (they inherit it)
 

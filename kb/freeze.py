@@ -16,7 +16,7 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb.app import create_app
 from kb.content import Site, load_site
-from kb.parallel import workers_for
+from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
 from kb.urls import all_pages
@@ -51,8 +51,16 @@ def build(
 ) -> BuildReport:
     """Check, then freeze into a temporary folder next to output, then swap it in.
 
-    jobs: processes that render and write pages (default: every core for a large site).
+    jobs: processes that read, render and write pages (default: every core for a large site).
     """
+    try:
+        return _build(root, output, base_url, progress, jobs)
+    except WorkerDied as error:
+        raise BuildError(f"{error}; nothing was written") from None
+
+
+def _build(root: Path, output: Path, base_url: str,
+           progress: Callable[[int, str], None] | None, jobs: int | None) -> BuildReport:
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
@@ -74,7 +82,7 @@ def build(
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
                         before=lambda: export_site(site, staging))
         _swap(staging, output)
-    except Exception:
+    except BaseException:  # an error, or Ctrl-C: leave no half-written folder behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
@@ -129,21 +137,16 @@ def _freeze(
     if jobs <= 1:
         before()
         return freeze_share(first=True)
-    global _freeze_share
-    _freeze_share = freeze_share  # the forked workers inherit it
-    with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-        others = [pool.apply_async(_run_share) for _ in range(jobs - 1)]
-        before()
-        count = freeze_share(first=True)
-        return count + sum(other.get() for other in others)
-
-
-_freeze_share: Callable[[bool], int] | None = None
-
-
-def _run_share() -> int:
-    assert _freeze_share is not None
-    return _freeze_share(False)
+    with forked(freeze_share, jobs - 1) as start:
+        others = [start(False) for _ in range(jobs - 1)]
+        try:
+            before()
+            count = freeze_share(first=True)
+        except BaseException:
+            with taken.get_lock():
+                taken.value = len(pages)  # the others stop at their next take
+            raise
+        return count + sum(other.result() for other in others)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 # Below this many entries a build takes about a second, and one process does it all.
 PARALLEL_FROM = 100
 
 _work: Callable[[Any], Any] | None = None  # what the forked workers run (they inherit it)
+
+
+class WorkerDied(Exception):
+    """A worker process ended without finishing its work (killed, or out of memory)."""
 
 
 def cores() -> int:
@@ -32,22 +39,34 @@ def workers_for(entries: int, jobs: int | None) -> int:
     return max(1, jobs) if can_fork() else 1
 
 
-def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int) -> list:
-    """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
-    if jobs <= 1 or len(chunks) <= 1:
-        return [work(chunk) for chunk in chunks]
+@contextmanager
+def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any], Future]]:
+    """Start `workers` processes forked from this one; yield a function that gives them `work`
+    to do on an argument, and returns its future."""
     global _work
     _work = work
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
-            return pool.map(_run, chunks, chunksize=1)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            try:
+                yield lambda argument: pool.submit(_run, argument)
+            except BrokenProcessPool as error:
+                raise WorkerDied(f"a worker process stopped before its work was done: {error}") from None
     finally:
         _work = None
 
 
-def _run(chunk):
+def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int) -> list:
+    """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
+    if jobs <= 1 or len(chunks) <= 1:
+        return [work(chunk) for chunk in chunks]
+    with forked(work, min(jobs, len(chunks))) as start:
+        futures = [start(chunk) for chunk in chunks]
+        return [future.result() for future in futures]
+
+
+def _run(argument):
     assert _work is not None
-    return _work(chunk)
+    return _work(argument)
 
 
 def chunked(items: Sequence, size: int) -> list[Sequence]:

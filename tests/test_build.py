@@ -228,3 +228,26 @@ def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path,
         build(synthetic_root, out, jobs=2)
     assert _tree(out) == before
     assert not list(tmp_path.glob(".build.tmp-*"))
+
+
+def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic_root, tmp_path,
+                                                                       monkeypatch):
+    import os
+
+    import kb.views
+
+    out = tmp_path / "build"
+    build(synthetic_root, out, jobs=2)
+    before = _tree(out)
+    parent, original = os.getpid(), kb.views.render
+
+    def dying(template, **context):
+        if os.getpid() != parent and "entry" in context:
+            os._exit(1)  # as if the system killed the worker
+        return original(template, **context)
+
+    monkeypatch.setattr(kb.views, "render", dying)
+    with pytest.raises(BuildError, match="a worker process stopped before its work was done"):
+        build(synthetic_root, out, jobs=2)
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(".build.tmp-*"))

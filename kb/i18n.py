@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -90,6 +91,7 @@ def init_app(app: Flask) -> None:
     )
 
 
+@lru_cache(maxsize=4096)  # every page shows a date, and Babel takes about 50 µs to format one
 def long_date(date: dt.date, lang: str) -> str:
     """'January 20, 2023' or '1er janvier 2024' (French uses the ordinal for the first)."""
     text = format_date(date, format="long", locale=LOCALES[lang])
@@ -98,6 +100,7 @@ def long_date(date: dt.date, lang: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def partial_date(date: dt.date, precision: str, lang: str) -> str:
     """A date given to the day, the month ('February 2023', 'février 2023') or the year."""
     if precision == "day":

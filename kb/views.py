@@ -17,6 +17,13 @@ root_bp = Blueprint("root", __name__)
 LOCALIZED: set[str] = set()
 
 
+@bp.record_once
+def taxonomy_globals(state) -> None:
+    """The fixed vocabularies, for every template and for macros imported without context (which
+    Jinja can keep compiled between pages, unlike imports with context)."""
+    state.app.jinja_env.globals.update(phases=PHASES, audiences=AUDIENCES)
+
+
 def route(endpoint: str, section: str | None, rest: str = "") -> Callable:
     """Register a view under /<lang>/<localized section>/<rest> for every language."""
 
@@ -63,8 +70,6 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
         alternates=alternates,
         modified=modified,
         site=current_site(),
-        phases=PHASES,
-        audiences=AUDIENCES,
         faq_entries=faq_entries,
         **context,
     )

@@ -69,7 +69,7 @@ def check(root: str | None, fmt: str) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: every core, for sites of "
-                   f"{PARALLEL_FROM} entries or more).")
+                   f"{PARALLEL_FROM} entry files or more).")
 def build(root: str | None, output: str, base_url: str, quiet: bool, jobs: int | None) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
-# Below this many entries a build takes about a second, and one process does it all.
+# Below this many entry files a build takes about a second, and one process does it all.
 PARALLEL_FROM = 100
 
 _work: Callable[[Any], Any] | None = None  # what the forked workers run (they inherit it)
@@ -33,9 +34,12 @@ def can_fork() -> bool:
 
 
 def workers_for(entries: int, jobs: int | None) -> int:
-    """How many processes to use: `jobs` if given, else every core for a large site."""
+    """How many processes to use: `jobs` if given, else every core for a large site, when this
+    process has no other thread (a fork copies only the calling thread: a lock that another
+    thread holds, the development server's log for one, would stay locked in the worker)."""
     if jobs is None:
-        jobs = cores() if entries >= PARALLEL_FROM else 1
+        alone = threading.active_count() == 1
+        jobs = cores() if entries >= PARALLEL_FROM and alone else 1
     return max(1, jobs) if can_fork() else 1
 
 

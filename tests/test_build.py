@@ -251,3 +251,18 @@ def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic
         build(synthetic_root, out, jobs=2)
     assert _tree(out) == before
     assert not list(tmp_path.glob(".build.tmp-*"))
+
+
+def test_large_sites_use_every_core_unless_other_threads_run(monkeypatch):
+    import threading
+
+    from kb import parallel
+
+    monkeypatch.setattr(parallel, "cores", lambda: 4)
+    assert parallel.workers_for(10, None) == 1
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 3) == 3
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert parallel.workers_for(parallel.PARALLEL_FROM, None) == 4
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # kb serve's request threads
+    assert parallel.workers_for(parallel.PARALLEL_FROM, None) == 1
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 2) == 2

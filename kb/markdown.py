@@ -104,8 +104,20 @@ def sanitise(html: str) -> str:
     )
 
 
+# The end of a block (heading, paragraph, list item, cell): a break in the plain text.
+BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|th|td|caption|blockquote|pre)>", re.IGNORECASE)
+BREAK = "\ue000"  # a private-use character: kept as text by the sanitiser, never in content
+SENTENCE_END = tuple(".!?:;…")
+
+
 def plain_text(html: str) -> str:
-    """Visible text of sanitised HTML, whitespace collapsed (for search and descriptions)."""
-    text = html_module.unescape(nh3.clean(html, tags=set()))
+    """Visible text of sanitised HTML, whitespace collapsed (for search and descriptions).
+
+    Blocks become sentences: 'Programs</h2><ul><li>Employment Service' gives 'Programs.
+    Employment Service', not a heading run into the list that follows it.
+    """
+    text = html_module.unescape(nh3.clean(BLOCK_END.sub(BREAK, html), tags=set()))
     # Collapse ASCII whitespace only: no-break spaces are part of French typography.
-    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+    blocks = re.sub(r"[ \t\n\r\f\v]+", " ", text).split(BREAK)
+    sentences = [block.strip(" ") for block in blocks if block.strip(" ")]
+    return " ".join(s if s.endswith(SENTENCE_END) else f"{s}." for s in sentences)

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import make_site
 from kb.content import load_site
-from kb.markdown import Renderer, sanitise
+from kb.markdown import Renderer, plain_text, sanitise
 
 
 def render(body: str, abbreviations: dict | None = None) -> str:
@@ -71,3 +71,11 @@ def test_glossary_acronyms_are_marked_in_entries(tmp_path):
     assert '<abbr title="Service System Manager">SSM</abbr>' in site.get("en", "planning").html
     assert ('<abbr title="gestionnaire de système de services">GSS</abbr>'
             in site.get("fr", "planning").html)
+
+
+def test_plain_text_keeps_blocks_apart_as_sentences():
+    html = ("<h2 id='p'>Programs in scope</h2>\n<ul>\n<li>Employment Service</li>\n"
+            "<li>Youth Job Connection</li>\n</ul>\n<p>Planning period\u00a0: from <em>February</em>.</p>")
+    assert plain_text(html) == ("Programs in scope. Employment Service. Youth Job Connection. "
+                                "Planning period\u00a0: from February.")
+    assert plain_text("<p>One\n  line</p><p></p>") == "One line."

@@ -10,6 +10,7 @@ from kb.taxonomy import LANGS
 from kb.urls import page_groups
 
 bp = Blueprint("hosting", __name__)
+FEED_ENTRIES = 50  # the most recently modified entries a feed lists
 
 
 def absolute(path: str) -> str:
@@ -41,6 +42,8 @@ def feed(lang: str) -> Response:
     refresh()  # the locale is chosen from g.lang, set just now
     site = current_site()
     entries = sorted(site.entries_in(lang), key=lambda e: (e.updated, e.title), reverse=True)
+    # Readers' feed programs look for what changed: the latest entries, not the whole site.
+    entries = entries[:FEED_ENTRIES]
     xml = render_template("feed.xml", lang=lang, entries=entries, absolute=absolute,
                           updated=site.last_updated)
     # Static hosts serve .xml as application/xml, so the development server does the same.

@@ -65,6 +65,18 @@ def test_feed_lists_entries_by_date_modified(frozen, site, lang):
     assert tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") == f"{lang}-CA"
 
 
+def test_a_feed_lists_the_latest_entries_only(synthetic_site):
+    from kb.app import create_app
+    from kb.hosting import FEED_ENTRIES
+
+    client = create_app({"KB_ROOT": synthetic_site.root, "SITE": synthetic_site}).test_client()
+    tree = ET.fromstring(client.get("/fr/feed.xml").data)
+    dates = [e.find("a:updated", NS).text for e in tree.findall("a:entry", NS)]
+    assert len(dates) == FEED_ENTRIES < len(synthetic_site.entries_in("fr"))
+    newest = max(e.updated for e in synthetic_site.entries_in("fr")).isoformat()
+    assert dates[0].startswith(newest) and dates == sorted(dates, reverse=True)
+
+
 def test_robots_points_to_the_sitemap(frozen):
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in (frozen / "robots.txt").read_text()
 

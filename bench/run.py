@@ -330,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-probe", action="store_true", help="skip Pagefind's per-query download")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep corpora and builds afterwards")
+    parser.add_argument("--results", type=Path, default=BENCH / "out" / "results.json",
+                        help="where the raw figures go (default: bench/out/results.json)")
     parser.add_argument("--from-results", type=Path, nargs="+", metavar="JSON",
                         help="build nothing: print (and write) the reports of saved results.json "
                              "files (an optional \"title\" key heads each)")
@@ -348,17 +350,17 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_readme:
             write_readme(text)
         return
-    tools = discover(ensure_venv())
     wanted = set(args.tools.split(","))
+    # The peers' environment is made only when a peer is asked for.
+    tools = discover(ensure_venv() if wanted & {"mkdocs", "pelican", "pagefind"} else None)
     for name, tool in tools.items():
-        if name not in wanted and tool.argv:
+        if name not in wanted:
             tool.argv, tool.note = None, "left out with --tools"
     results = [measure_size(n, tools, args.work, args.reps, not args.no_probe) for n in args.sizes]
     text = report(results, tools, args.reps, args.work, LOADS)
     print("\n" + text)
-    out = BENCH / "out"
-    out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps(
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(
         {"results": results, "tools": {k: asdict(v) for k, v in tools.items()}, "reps": args.reps,
          "work": str(args.work), "machine": machine(), "loads": LOADS}, indent=2, default=str))
     if not args.no_readme:

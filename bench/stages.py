@@ -22,9 +22,11 @@ import kb.freeze
 
 def stages(root: Path, output: Path) -> dict[str, float]:
     spent: dict[str, float] = {}
+    originals = []
 
     def timed(module, name: str, label: str) -> None:
         original = getattr(module, name)
+        originals.append((module, name, original))
 
         def wrapper(*args, **kwargs):
             started = time.process_time()
@@ -41,7 +43,11 @@ def stages(root: Path, output: Path) -> dict[str, float]:
     timed(kb.freeze, "_swap", "swap")
     one_process = {"jobs": 1} if "jobs" in inspect.signature(kb.freeze.build).parameters else {}
     started = time.process_time()
-    kb.freeze.build(root, output, **one_process)
+    try:
+        kb.freeze.build(root, output, **one_process)
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
     total = time.process_time() - started
     return {
         "reading and checks": spent["load"] - spent["markdown"],

@@ -1,0 +1,59 @@
+"""The benchmark's own tools: they run, and measure what they say (kb only: the peers are
+installed by the benchmark itself, outside the test suite)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, bench_corpus
+
+
+def test_the_benchmark_builds_kb_and_reports_its_figures(tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "12", "--reps", "1",
+         "--tools", "kb", "--no-probe", "--no-readme", "--work", str(tmp_path / "work"),
+         "--results", str(results)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "| kb " in run.stdout and "mkdocs: left out with --tools" in run.stdout
+    [size] = json.loads(results.read_text())["results"]
+    kb = size["rows"]["kb"]
+    assert size["n"] == 12 and size["pages"] == 24
+    assert kb["ok"] and kb["seconds"] > 0 and kb["peak_bytes"] > 10e6
+    assert kb["files"] > 24 and kb["index_bytes"] > 10_000
+    search = size["kb_search"]
+    assert "note" not in search, search  # search_bench.py ran and gave its figures
+    for lang in ("en", "fr"):
+        assert search[lang]["two_word_query_bytes"]["median"] > 1_000
+        assert search[lang]["latency"]["cold"]["median_ms"] > 0
+    assert not (tmp_path / "work").exists()  # corpora and builds are removed unless --keep
+
+
+def test_the_corpus_is_written_for_every_tool(tmp_path):
+    roots = bench_corpus().write_corpora(tmp_path, 5)
+    assert len(list((roots["kb"] / "content").rglob("*.md"))) == 10
+    assert (roots["mkdocs"] / "mkdocs.yml").exists()
+    assert len([p for p in (roots["mkdocs"] / "docs").rglob("*.md") if p.name != "index.md"]) >= 10
+    assert (roots["pelican"] / "pelicanconf.py").exists()
+    assert len(list((roots["pelican"] / "content").rglob("*.md"))) == 10
+    assert len(list((roots["hugo"] / "content").rglob("*.md"))) >= 10
+
+
+def test_stages_add_up_to_the_build(synthetic_root, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import stages
+
+    import kb.content
+    import kb.freeze
+
+    found = stages.stages(synthetic_root, tmp_path / "build")
+    assert (tmp_path / "build" / "en" / "index.html").exists()
+    parts = [found[name] for name in ("reading and checks", "Markdown", "search index", "pages")]
+    assert all(seconds > 0 for seconds in parts)
+    assert abs(sum(parts) + found["swap"] - found["total"]) < 1e-6
+    assert kb.freeze.load_site is kb.content.load_site  # the timers are taken off again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, make_site
+import kb.views
 from kb.cli import main
 from kb.freeze import BuildError, build
 from test_content import pair
@@ -208,12 +210,19 @@ def test_building_with_two_processes_writes_the_same_site(synthetic_root, tmp_pa
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path, monkeypatch):
-    import kb.views
-
+def _fails_keeping_the_last_site(root, tmp_path, monkeypatch, render, error, match):
+    """A good build, then one with views.render replaced: it raises and changes nothing."""
     out = tmp_path / "build"
-    build(synthetic_root, out, jobs=2)
+    build(root, out, jobs=2)
     before = _tree(out)
+    monkeypatch.setattr(kb.views, "render", render)
+    with pytest.raises(error, match=match):
+        build(root, out, jobs=2)
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(".build.tmp-*"))
+
+
+def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path, monkeypatch):
     site_entries = sorted((synthetic_root / "content" / "fr").rglob("*.md"))
     broken = {site_entries[0].stem, site_entries[-1].stem}  # early and late in the page list
     original = kb.views.render
@@ -223,22 +232,12 @@ def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path,
             raise RuntimeError("a page that cannot be rendered")
         return original(template, **context)
 
-    monkeypatch.setattr(kb.views, "render", failing)
-    with pytest.raises(Exception, match="Unexpected status '500"):
-        build(synthetic_root, out, jobs=2)
-    assert _tree(out) == before
-    assert not list(tmp_path.glob(".build.tmp-*"))
+    _fails_keeping_the_last_site(synthetic_root, tmp_path, monkeypatch, failing, ValueError,
+                                 "Unexpected status '500")
 
 
 def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic_root, tmp_path,
                                                                        monkeypatch):
-    import os
-
-    import kb.views
-
-    out = tmp_path / "build"
-    build(synthetic_root, out, jobs=2)
-    before = _tree(out)
     parent, original = os.getpid(), kb.views.render
 
     def dying(template, **context):
@@ -246,11 +245,8 @@ def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic
             os._exit(1)  # as if the system killed the worker
         return original(template, **context)
 
-    monkeypatch.setattr(kb.views, "render", dying)
-    with pytest.raises(BuildError, match="a worker process stopped before its work was done"):
-        build(synthetic_root, out, jobs=2)
-    assert _tree(out) == before
-    assert not list(tmp_path.glob(".build.tmp-*"))
+    _fails_keeping_the_last_site(synthetic_root, tmp_path, monkeypatch, dying, BuildError,
+                                 "a worker process stopped before its work was done")
 
 
 def test_large_sites_use_every_core_unless_other_threads_run(monkeypatch):

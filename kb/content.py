@@ -158,7 +158,7 @@ class Site:
 def load_site(root: Path, jobs: int | None = None) -> Site:
     """Read, check, pair and render all content under root/content.
 
-    jobs: processes that render Markdown (default: every core for a large site).
+    jobs: processes that read and render the entries (default: every core for a large site).
     """
     site = Site(root=root)
     problems = site.problems
@@ -331,6 +331,7 @@ def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
 def _render(site: Site, jobs: int = 1) -> None:
     """Render each body once; entry links become paths relative to an entry page."""
     keys = list(site.entries)
+    # Four chunks or more per worker, so that the workers finish at about the same time.
     chunks = chunked(keys, max(1, min(RENDER_CHUNK, len(keys) // (jobs * 4) + 1)))
     renderers: dict[str, Renderer] = {}
 

@@ -10,10 +10,10 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g
+from flask_babel import Babel, get_translations, refresh
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from flask_babel import Babel, get_translations, refresh
 
 from kb.taxonomy import LOCALES
 

@@ -152,6 +152,10 @@ def stem_fr(word: str) -> str:
     return _french_stem(word)
 
 
+def stemmer(lang: str):
+    return stem_en if lang == "en" else stem_fr
+
+
 @cache
 def word_analyzer(lang: str):
     """Words as readers type them: folded, stop words removed, not stemmed (spelling, word map)."""
@@ -162,8 +166,7 @@ def word_analyzer(lang: str):
 def term_analyzer(lang: str):
     """Index terms of queries and synonyms: words, then stemmed."""
     # The module's own thread-safe caches, rather than StemFilter's.
-    stem = stem_en if lang == "en" else stem_fr
-    return word_analyzer(lang) | StemFilter(stemfn=stem, cachesize=0)
+    return word_analyzer(lang) | StemFilter(stemfn=stemmer(lang), cachesize=0)
 
 
 def field_analyzer(lang: str, phrases: Iterable[tuple[str, ...]] = ()):
@@ -179,8 +182,7 @@ def words(lang: str, text: str) -> list[str]:
 
 def index_terms(lang: str, words: list[str], phrases: PhraseFilter) -> list[str]:
     """field_analyzer's tokens as plain strings, from the text's words(): stems, then phrases."""
-    stem = stem_en if lang == "en" else stem_fr
-    stems = [stem(word) for word in words]
+    stems = list(map(stemmer(lang), words))
     return stems + phrases.found(stems)
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb.app import create_app
-from kb.content import Site, load_site
+from kb.content import load_site
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from conftest import ROOT, bench_corpus
 
@@ -17,7 +16,7 @@ def test_the_benchmark_builds_kb_and_reports_its_figures(tmp_path):
         [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "12", "--reps", "1",
          "--tools", "kb", "--no-probe", "--no-readme", "--work", str(tmp_path / "work"),
          "--results", str(results)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, check=False,
     )
     assert run.returncode == 0, run.stderr
     assert "| kb " in run.stdout and "mkdocs: left out with --tools" in run.stdout

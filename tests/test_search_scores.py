@@ -6,7 +6,6 @@ import filecmp
 from pathlib import Path
 
 import pytest
-
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kb.search.analysis import field_analyzer

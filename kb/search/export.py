@@ -23,8 +23,8 @@ from pathlib import Path
 
 from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
 from kb.search.index import SCALE, LanguageIndex, Postings
-from kb.search.scores import ScoredIndex, scored_indexes
 from kb.search.query import MAX_GROUPS, MIN_SUGGESTED
+from kb.search.scores import ScoredIndex, scored_indexes
 
 FORMAT = 1
 DOCS_PER_SHARD = 2

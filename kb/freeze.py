@@ -79,14 +79,15 @@ def _build(root: Path, output: Path, base_url: str,
         })
         pages = list(all_pages(site))
         _check_endpoints(app, pages)
+        search = []  # the export's report, from the first process
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
-                        before=lambda: export_site(site, staging))
+                        before=lambda: search.append(export_site(site, staging)))
         _swap(staging, output)
     except BaseException:  # an error, or Ctrl-C: leave no half-written folder behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
-    return BuildReport(output=output, published=published, files=count)
+    return BuildReport(output=output, published=published, files=count + search[0].files)
 
 
 def _check_endpoints(app: Flask, pages: list[Page]) -> None:

@@ -262,3 +262,9 @@ def test_large_sites_use_every_core_unless_other_threads_run(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # kb serve's request threads
     assert parallel.workers_for(parallel.PARALLEL_FROM, None) == 1
     assert parallel.workers_for(parallel.PARALLEL_FROM, 2) == 2
+
+
+def test_the_report_counts_every_file_written(tmp_path):
+    report = build(ROOT, tmp_path / "out")
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert report.files == len(written)

@@ -15,7 +15,8 @@ from babel.messages.pofile import read_po, write_po
 from kb.i18n import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "lazy_gettext": None}
 
 
 def extract() -> Catalog:

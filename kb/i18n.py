@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +64,15 @@ def template_gettext(context: Context, string: str, /, **variables) -> str:
 
 
 @pass_context
+def template_pgettext(context: Context, msgctxt: str, string: str, /, **variables) -> str:
+    """gettext with a context, for one English word that French says two ways (Search)."""
+    text = _catalog(context).upgettext(msgctxt, string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
 def template_ngettext(context: Context, singular: str, plural: str, count: int, /,
                       **variables) -> str:
     variables.setdefault("num", count)
@@ -84,7 +94,7 @@ def init_app(app: Flask) -> None:
     # string, 20 µs a call and a page has about 25: templates get the catalog once per page.
     app.context_processor(lambda: {"interface_catalog": page_translations()})
     app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext,
-                                 ngettext=template_ngettext)
+                                 ngettext=template_ngettext, pgettext=template_pgettext)
     app.jinja_env.filters["long_date"] = lambda date: long_date(date, current_lang())
     app.jinja_env.filters["partial_date"] = lambda date, precision: partial_date(
         date, precision, current_lang()
@@ -98,6 +108,15 @@ def long_date(date: dt.date, lang: str) -> str:
     if lang == "fr" and date.day == 1:
         text = "1er" + text[1:]
     return text
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """A sort key for reader-facing lists in either language: letters first, accents and case
+    only break ties, as French collation does (« aide à l'emploi » before « aide sociale »)."""
+    letters = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    # Code points would put « é » after « z » and « œ » after every letter.
+    letters = letters.casefold().replace("œ", "oe").replace("æ", "ae")
+    return letters, text.casefold()
 
 
 @lru_cache(maxsize=4096)

@@ -36,12 +36,12 @@ PHASES = {
         _term(
             "prototype", "Prototypes", "Prototypes", "prototypes", "prototypes",
             "The first catchment areas, where Integrated Employment Services began in 2021.",
-            "Les premières zones desservies, où les services d'emploi intégrés ont commencé en 2021.",
+            "Les premières régions désignées, où les services d'emploi intégrés ont commencé en 2021.",
         ),
         _term(
             "phase-1", "Phase 1", "Phase 1", "phase-1", "phase-1",
-            "York, Halton, Stratford-Bruce Peninsula and Kingston-Pembroke.",
-            "York, Halton, Stratford–péninsule de Bruce et Kingston-Pembroke.",
+            "York, Halton, Stratford–Bruce Peninsula and Kingston–Pembroke.",
+            "York, Halton, Stratford–Bruce Peninsula et Kingston–Pembroke.",
         ),
         _term(
             "phase-2", "Phase 2", "Phase 2", "phase-2", "phase-2",
@@ -51,12 +51,12 @@ PHASES = {
         _term(
             "phase-3", "Phase 3", "Phase 3", "phase-3", "phase-3",
             "Toronto, Northeast and Northwest: the remaining catchment areas.",
-            "Toronto, Nord-Est et Nord-Ouest : les dernières zones desservies.",
+            "Toronto, Nord-Est et Nord-Ouest\u00a0: les dernières régions désignées.",
         ),
         _term(
             "all", "All phases", "Toutes les phases", "all-phases", "toutes-les-phases",
             "Answers that apply in every catchment area.",
-            "Réponses qui s'appliquent à toutes les zones desservies.",
+            "Réponses qui s'appliquent à toutes les régions désignées.",
         ),
     )
 }
@@ -74,13 +74,13 @@ AUDIENCES = {
             "ssms", "Service System Managers", "Gestionnaires de système de services",
             "service-system-managers", "gestionnaires-de-systeme-de-services",
             "Organizations that plan and manage employment services in a catchment area.",
-            "Organismes qui planifient et gèrent les services d'emploi dans une zone desservie.",
+            "Organismes qui planifient et gèrent les services d'emploi dans une région désignée.",
         ),
         _term(
             "social-assistance", "Social assistance offices", "Bureaux d'aide sociale",
             "social-assistance-offices", "bureaux-d-aide-sociale",
             "Ontario Works and ODSP offices and their caseworkers.",
-            "Bureaux d'Ontario au travail et du POSPH et leurs chargés de cas.",
+            "Bureaux d'Ontario au travail et du POSPH et leurs chargés et chargées de cas.",
         ),
     )
 }

@@ -10,6 +10,7 @@ from flask_babel import refresh
 
 from kb.app import current_site
 from kb.content import Entry
+from kb.i18n import collation_key
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES, SECTIONS, Term
 
 bp = Blueprint("pages", __name__)
@@ -165,7 +166,7 @@ def topic(slug: str) -> str:
 
 @route("glossary", "glossary")
 def glossary() -> str:
-    items = sorted(current_site().glossary, key=lambda item: item.terms[g.lang].casefold())
+    items = sorted(current_site().glossary, key=lambda item: collation_key(item.terms[g.lang]))
     return render("glossary.html", items=items)
 
 

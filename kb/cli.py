@@ -34,6 +34,16 @@ def _live_output(quiet: bool) -> bool:
     return not quiet and not in_ci and sys.stderr.isatty()
 
 
+def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--base-url checked as site.yml's site_url is, refused with the reason and the fix."""
+    from kb.config import site_url
+
+    try:
+        return None if value is None else site_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 root_option = click.option("--root", type=click.Path(file_okay=False), help="Site folder (default: .)")
 
 
@@ -65,12 +75,15 @@ def check(root: str | None, fmt: str) -> None:
 @root_option
 @click.option("--output", "-o", default="build", type=click.Path(file_okay=False),
               help="Output folder (default: build/).")
-@click.option("--base-url", default="/", help="URL the site is served from, e.g. https://example.org/kb/")
+@click.option("--base-url", default=None, callback=_site_url,
+              help="URL the site is served from, e.g. https://example.org/kb/ "
+                   "(default: site_url in content/site.yml).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: every core, for sites of "
                    f"{PARALLEL_FROM} entry files or more).")
-def build(root: str | None, output: str, base_url: str, quiet: bool, jobs: int | None) -> None:
+def build(root: str | None, output: str, base_url: str | None, quiet: bool,
+          jobs: int | None) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError
     from kb.freeze import build as freeze_build
@@ -101,6 +114,8 @@ def build(root: str | None, output: str, base_url: str, quiet: bool, jobs: int |
         counts = ", ".join(f"{n} {lang}" for lang, n in report.published.items())
         click.echo(f"Published {counts} entries; {report.files} files in {report.output} "
                    f"({time.perf_counter() - started:.1f} s).")
+        if report.left_out:
+            click.echo(f"Note: {report.left_out}", err=True)
 
 
 @main.command()
@@ -113,7 +128,8 @@ def serve(root: str | None, host: str, port: int) -> None:
     from kb.preview import preview_config
     from kb.search import engine_for
 
-    app = create_app(preview_config(_root(root)))
+    # Absolute URLs (sitemap, feeds, canonical links) name the preview's own host.
+    app = create_app({**preview_config(_root(root)), "KB_HOST_URLS": True})
     with app.app_context():  # index now, not on the first search
         engine_for(current_site(), drafts=True)
     # No Werkzeug reloader: kb.preview reloads content, templates and the catalog in place.

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kb import data, editorial
+from kb.config import SiteConfig, load_config
 from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.parallel import chunked, fork_map, workers_for
@@ -76,6 +77,7 @@ class Site:
     timeline: list[data.TimelineEvent] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    config: SiteConfig = field(default_factory=SiteConfig)  # content/site.yml
     # Results computed from all entries, asked for by every page: computed once per entry count.
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -166,6 +168,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     if not content.is_dir():
         problems.append(Problem("content", 0, f"no content/ folder in {root}"))
         return site
+    site.config = load_config(root, problems)
     site.topics = data.load_topics(root, problems)
     site.glossary = data.load_glossary(root, problems)
     site.timeline = data.load_timeline(root, problems)

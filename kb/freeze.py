@@ -9,13 +9,14 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb.app import create_app
+from kb.config import SET_IT
 from kb.content import load_site
+from kb.hosting import NEEDS_SITE_URL
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
@@ -36,6 +37,7 @@ class BuildReport:
     output: Path
     published: dict[str, int]
     files: int
+    left_out: str | None = None  # what a site without a URL lacks, and how to give it one
 
 
 PAGES_PER_TAKE = 25  # pages a worker takes from the shared list at a time
@@ -45,12 +47,13 @@ Page = tuple[str, dict]  # endpoint, values
 def build(
     root: Path,
     output: Path,
-    base_url: str = "/",
+    base_url: str | None = None,
     progress: Callable[[int, str], None] | None = None,
     jobs: int | None = None,
 ) -> BuildReport:
     """Check, then freeze into a temporary folder next to output, then swap it in.
 
+    base_url: the site's URL, over content/site.yml's site_url (see kb.config.site_url).
     jobs: processes that read, render and write pages (default: every core for a large site).
     """
     try:
@@ -59,11 +62,15 @@ def build(
         raise BuildError(f"{error}; nothing was written") from None
 
 
-def _build(root: Path, output: Path, base_url: str,
+def _build(root: Path, output: Path, base_url: str | None,
            progress: Callable[[int, str], None] | None, jobs: int | None) -> BuildReport:
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
+    try:
+        config = site.config.with_site_url(base_url)
+    except ValueError as error:
+        raise BuildError(str(error)) from None
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
@@ -71,14 +78,16 @@ def _build(root: Path, output: Path, base_url: str,
         app = create_app({
             "KB_ROOT": root,
             "SITE": site,
-            "KB_SITE_URL": base_url if urlsplit(base_url).netloc else "http://localhost:8000/",
+            "KB_SITE_URL": config.site_url,
             "FREEZER_DESTINATION": str(staging),
-            "FREEZER_BASE_URL": base_url,
+            "FREEZER_BASE_URL": config.site_url or "/",
             "FREEZER_REMOVE_EXTRA_FILES": False,
             "FREEZER_STATIC_IGNORE": ["*.tmp"],
         })
         pages = list(all_pages(site))
         _check_endpoints(app, pages)
+        if config.absolute is None:  # files made of absolute URLs: nothing to write them with
+            pages = [page for page in pages if page[0] not in NEEDS_SITE_URL]
         search = []  # the export's report, from the first process
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
                         before=lambda: search.append(export_site(site, staging)))
@@ -87,7 +96,12 @@ def _build(root: Path, output: Path, base_url: str,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
-    return BuildReport(output=output, published=published, files=count + search[0].files)
+    left_out = None if config.absolute else (
+        "no site URL, so the sitemap, the feeds and the canonical, hreflang and og:url links "
+        "were left out (they need absolute URLs); pages link with root-relative URLs. "
+        f"To include them, {SET_IT}.")
+    return BuildReport(output=output, published=published, files=count + search[0].files,
+                       left_out=left_out)
 
 
 def _check_endpoints(app: Flask, pages: list[Page]) -> None:

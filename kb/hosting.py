@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, render_template, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, g, has_request_context, render_template
+from flask import request, url_for
 from flask_babel import refresh
 
-from kb.app import current_site
+from kb.app import current_config, current_site
+from kb.config import SiteConfig
 from kb.taxonomy import LANGS
 from kb.urls import page_groups
 
 bp = Blueprint("hosting", __name__)
 FEED_ENTRIES = 50  # the most recently modified entries a feed lists
+# Files made only of absolute URLs: without a site URL the build leaves them out.
+NEEDS_SITE_URL = frozenset({"hosting.sitemap", "hosting.feed"})
 
 
-def absolute(path: str) -> str:
-    """An absolute URL for a site path (url_for already holds any base-URL sub-path)."""
-    site_url = current_app.config["KB_SITE_URL"]
-    scheme_host = site_url.split("/", 3)[:3]
-    return "/".join(scheme_host) + path
+def absolute(path: str) -> str | None:
+    """The absolute URL of a site path from url_for, or None when the site has no URL."""
+    if current_app.config["KB_HOST_URLS"] and has_request_context():
+        return request.host_url.rstrip("/") + path  # kb serve: links that work in the preview
+    config = current_config()
+    if config.absolute is None:
+        return None
+    # url_for's path starts with the prefix the app is served from (the build's sub-path, or
+    # none in a test client): the site URL replaces it.
+    prefix = quote(request.script_root) + "/" if has_request_context() else "/"
+    relative = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+    return config.site_url + relative
+
+
+def _needs_site_url() -> None:
+    if absolute("/") is None:
+        abort(404)
 
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
+    _needs_site_url()
     pages = []
     for group in page_groups(current_site()):
         urls = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
@@ -33,11 +52,14 @@ def sitemap() -> Response:
 
 @bp.route("/robots.txt")
 def robots() -> Response:
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(url_for('hosting.sitemap'))}\n"
+    text = "User-agent: *\nAllow: /\n"
+    if absolute("/") is not None:  # a sitemap is named by its absolute URL, or not at all
+        text += f"\nSitemap: {absolute(url_for('hosting.sitemap'))}\n"
     return Response(text, mimetype="text/plain")
 
 
 def feed(lang: str) -> Response:
+    _needs_site_url()
     g.lang = lang
     refresh()  # the locale is chosen from g.lang, set just now
     site = current_site()
@@ -55,8 +77,13 @@ for _lang in LANGS:
 
 
 @bp.app_template_global()
-def absolute_url(path: str) -> str:
+def absolute_url(path: str) -> str | None:
     return absolute(path)
+
+
+@bp.app_template_global()
+def site_config() -> SiteConfig:
+    return current_config()
 
 
 @bp.app_template_global()

@@ -66,11 +66,14 @@ def client(app):
     return app.test_client()
 
 
+SITE_URL = "https://kb.example.org/"  # the public URL the test builds are given
+
+
 @pytest.fixture(scope="session")
 def frozen(tmp_path_factory) -> Path:
-    """The real site built once with `kb build`'s code path."""
+    """The real site built once with `kb build`'s code path, with a site URL (for the sitemap)."""
     out = tmp_path_factory.mktemp("frozen") / "build"
-    build(ROOT, out)
+    build(ROOT, out, base_url=SITE_URL)
     return out
 
 

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import SITE_URL as BASE_URL
 from kb.taxonomy import AUDIENCES, PHASES
 
-SITE_URL = "http://localhost:8000"
+SITE_URL = BASE_URL.rstrip("/")
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
       "a": "http://www.w3.org/2005/Atom"}
 
@@ -69,7 +70,8 @@ def test_a_feed_lists_the_latest_entries_only(synthetic_site):
     from kb.app import create_app
     from kb.hosting import FEED_ENTRIES
 
-    client = create_app({"KB_ROOT": synthetic_site.root, "SITE": synthetic_site}).test_client()
+    client = create_app({"KB_ROOT": synthetic_site.root, "SITE": synthetic_site,
+                         "KB_SITE_URL": BASE_URL}).test_client()
     tree = ET.fromstring(client.get("/fr/feed.xml").data)
     dates = [e.find("a:updated", NS).text for e in tree.findall("a:entry", NS)]
     assert len(dates) == FEED_ENTRIES < len(synthetic_site.entries_in("fr"))

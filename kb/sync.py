@@ -24,6 +24,8 @@ class SyncError(Exception):
 
 def with_fingerprint(data: bytes, value: str) -> bytes:
     """data with its fingerprint line set to value; every other byte (BOM, CRLF, comments) kept."""
+    if value.isdigit():  # YAML would read 12 digits as a number: quote them
+        value = f'"{value}"'
     lines = data.splitlines(keepends=True)
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     first = lines[0][len(bom):] if lines else b""

@@ -72,11 +72,12 @@ def sync(site: Site, ids: list[str]) -> list[str]:
         pair = {lang: site.get(lang, id) for lang in LANGS}
         if not any(pair.values()):
             raise SyncError(f"no entry has the id '{id}' (or its files have errors: run kb check)")
+        present = [entry for entry in pair.values() if entry is not None]
+        if len(present) == 1:
+            raise SyncError(f"{present[0].path}:1: entry '{id}' has no translation to sync with "
+                            "(or it has errors: run kb check)")
         for lang, entry in pair.items():
             other = pair[LANGS[1 - LANGS.index(lang)]]
-            if entry is None:
-                raise SyncError(f"{other.path}:1: entry '{id}' has no translation to sync with "
-                                f"(or it has errors: run kb check)")
             path = site.root / entry.path
             data = path.read_bytes()
             try:

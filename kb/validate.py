@@ -89,7 +89,7 @@ class FrontMatterChecker:
             "period": self._text("period", data.get("period")),
             "summary": self._text("summary", data.get("summary"), LONG_SUMMARY),
             "order": self._order(data.get("order")),
-            "synced": self._fingerprint(data.get(fingerprint.KEY)),
+            "synced": self._fingerprint(data.get(fingerprint.KEY), data.get("id")),
         }
         return None if any(p.level == "error" for p in self.problems) else fields
 
@@ -145,13 +145,13 @@ class FrontMatterChecker:
             self.report(key, f"{key} '{value}' is not a real date: write it as YYYY-MM-DD")
             return None
 
-    def _fingerprint(self, value: Any) -> str | None:
+    def _fingerprint(self, value: Any, id: Any) -> str | None:
         """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""
         if value is None or fingerprint.is_fingerprint(value):
             return value
         self.report(fingerprint.KEY, f"'{fingerprint.KEY}: {value}' is not a fingerprint written "
                                      f"by kb (never edit this line): when both languages say the "
-                                     f"same thing, run '{fingerprint.SYNC_COMMAND} <id>' to write "
+                                     f"same thing, run '{fingerprint.SYNC_COMMAND} {id}' to write "
                                      "it again", "warning")
         return "invalid"
 

@@ -26,7 +26,8 @@ def rows(site: Site) -> list[dict[str, Any]]:
             if entry is not None:
                 id, status, state = entry.id, entry.status, translation.state(site, entry)
             else:  # a file with errors: what its lines say, and never 'current'
-                head = file.read_text(encoding="utf-8", errors="replace")[:4096] if file.is_file() else ""
+                head = (file.read_text(encoding="utf-8", errors="replace")[:4096]
+                        if file.is_file() else "")
                 id_match, status_match = _ID_LINE.search(head), _STATUS_LINE.search(head)
                 id = id_match.group(1) if id_match else None
                 status = status_match.group(1) if status_match else "draft"

@@ -203,6 +203,43 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
 
 @main.command()
 @root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def status(root: str | None, fmt: str) -> None:
+    """Every entry file: status, translation state, errors and warnings. Always exit 0."""
+    from kb import status as report
+
+    rows = report.rows(load_site(_root(root)))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.text(rows), nl=False)
+
+
+@main.command()
+@root_option
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every pair of the site.")
+def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
+    """Mark pairs as saying the same thing: rewrites only each file's fingerprint line."""
+    from kb.sync import SyncError
+    from kb.sync import sync as mark
+
+    site = load_site(_root(root))
+    if all_ == bool(ids):
+        raise click.UsageError("give the ids of the entries to sync, or --all")
+    chosen = sorted({id for _, id in site.entries}) if all_ else list(ids)
+    try:
+        changed = mark(site, chosen)
+    except SyncError as error:
+        raise click.ClickException(str(error)) from None
+    for path in changed:
+        click.echo(f"synced {path}")
+    click.echo(f"{len(chosen)} entr{'ies' if len(chosen) != 1 else 'y'} in line; "
+               f"{len(changed)} file{'s' * (len(changed) != 1)} changed.")
+
+
+@main.command()
+@root_option
 @click.argument("query", required=False)
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
 @click.option("--limit", default=10, type=click.IntRange(1, 1000), help="Most results shown.")

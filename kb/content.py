@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kb import data, editorial
 from kb.config import SiteConfig, load_config
+from kb.fingerprint import fingerprint
 from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.parallel import chunked, fork_map, workers_for
@@ -43,13 +44,19 @@ class Entry:
     order: int
     body: str
     body_line: int
+    synced: str | None = None  # the counterpart's fingerprint at the last `kb sync`
     html: str = ""
     text: str = ""  # the answer as plain text (search, descriptions, structured data)
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # front matter key → line
 
     @property
     def draft(self) -> bool:
-        return self.status == "draft"
+        """Not published: a draft or an entry awaiting review, both kept out of build/."""
+        return self.status != "published"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return fingerprint(self.title, self.summary, self.period, self.body)
 
     @property
     def description(self) -> str:

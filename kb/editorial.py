@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kb import translation
 from kb.rawhtml import removed_html, without_code
 from kb.validate import Problem
 
@@ -24,10 +25,7 @@ TOP_HEADING = re.compile(r"^ {0,3}# ")
 
 def check(site: Site) -> list[Problem]:
     """The editorial problems between the site's entries (see check_entry for the rest)."""
-    found: list[Problem] = []
-    for entry in site.entries.values():
-        found.extend(_stale_translation(site, entry))
-    return found
+    return translation.check(site)  # by content fingerprints
 
 
 def check_entry(entry: Entry) -> list[Problem]:
@@ -46,18 +44,6 @@ def _top_headings(entry: Entry) -> list[Problem]:
                                                      "start it with '## '", "warning")
             for n, line in enumerate(without_code(entry.body).split("\n"))
             if TOP_HEADING.match(line)]
-
-
-def _stale_translation(site: Site, entry: Entry) -> list[Problem]:
-    """Warn on the older file of a pair whose `updated` dates differ."""
-    other = site.translation(entry)
-    if other is None or entry.updated >= other.updated:
-        return []
-    line = entry.lines.get("updated", 2)
-    return [Problem(entry.path, line,
-                    f"{other.path} was updated on {other.updated}, this translation on "
-                    f"{entry.updated}: bring it up to date, then set 'updated: {other.updated}'",
-                    "warning")]
 
 
 def _placeholders(entry: Entry) -> list[Problem]:

@@ -138,3 +138,6 @@ def init_app(app: Flask) -> None:
     app.before_request(broken_entry_page)
     app.context_processor(lambda: {"content_problems": current_site().problems})
     app.register_error_handler(InternalServerError, server_error)
+    from kb import editor  # the editors' workspace: the preview's only, never frozen
+
+    app.register_blueprint(editor.bp)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kb.content import Site
 from kb.editorial import PLACEHOLDERS
+from kb.fingerprint import KEY, fingerprint
 from kb.frontmatter import SourceError, parse_yaml
 from kb.taxonomy import LANGS
 from kb.validate import SLUG
@@ -128,9 +129,16 @@ def render(entry: NewEntry, lang: str, today: dt.date) -> str:
         f"updated: {today.isoformat()}\n"
         "status: draft  # set to published in both languages when the answer is ready\n"
         f"period: {_scalar(PERIOD[lang])}\n"
+        f"{KEY}: {_scalar(counterpart_fingerprint(entry, lang))}\n"
         "---\n"
         f"{BODY[lang]}\n"
     )
+
+
+def counterpart_fingerprint(entry: NewEntry, lang: str) -> str:
+    """The fingerprint of the other language's new file: the pair starts in line."""
+    other = LANGS[1 - LANGS.index(lang)]
+    return fingerprint(entry.titles[other], None, PERIOD[other], BODY[other])
 
 
 def write(root: Path, entry: NewEntry, today: dt.date) -> list[Path]:

@@ -85,7 +85,7 @@ AUDIENCES = {
     )
 }
 
-STATUSES = ("published", "draft")
+STATUSES = ("published", "review", "draft")  # only published entries reach build/
 
 # First path segment after the language, per section and language.
 SECTIONS = {

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kb import fingerprint
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_KEYS = ("id", "title", "phase", "audiences", "topics", "updated", "status", "period")
-OPTIONAL_KEYS = ("summary", "order")
+OPTIONAL_KEYS = ("summary", "order", fingerprint.KEY)
 LONG_TITLE = 150
 LONG_SUMMARY = 200
 MAX_FILE_BYTES = 1_000_000
@@ -88,6 +89,7 @@ class FrontMatterChecker:
             "period": self._text("period", data.get("period")),
             "summary": self._text("summary", data.get("summary"), LONG_SUMMARY),
             "order": self._order(data.get("order")),
+            "synced": self._fingerprint(data.get(fingerprint.KEY), data.get("id")),
         }
         return None if any(p.level == "error" for p in self.problems) else fields
 
@@ -142,6 +144,16 @@ class FrontMatterChecker:
         except ValueError:
             self.report(key, f"{key} '{value}' is not a real date: write it as YYYY-MM-DD")
             return None
+
+    def _fingerprint(self, value: Any, id: Any) -> str | None:
+        """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""
+        if value is None or fingerprint.is_fingerprint(value):
+            return value
+        self.report(fingerprint.KEY, f"'{fingerprint.KEY}: {value}' is not a fingerprint written "
+                                     f"by kb (never edit this line): when both languages say the "
+                                     f"same thing, run '{fingerprint.SYNC_COMMAND} {id}' to write "
+                                     "it again", "warning")
+        return "invalid"
 
     def _order(self, value: Any) -> int:
         if value is None:

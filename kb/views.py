@@ -12,6 +12,7 @@ from kb.app import current_site
 from kb.content import Entry
 from kb.i18n import collation_key
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES, SECTIONS, Term
+from kb.translation import state as translation_state
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
@@ -118,8 +119,9 @@ def entry(slug: str) -> str:
         if translation else url_for("pages.home", lang=other)
     )
     related = site.related(page, drafts=current_app.config["KB_DRAFTS"])
+    stale = translation_state(site, page) == "stale"  # readers are told (translation-notice)
     return render("entry.html", entry=page, related=related, alternates=alternates,
-                  faq=True)
+                  faq=True, stale_from=translation if stale else None)
 
 
 @route("phase", "phases", "<slug>")

@@ -80,7 +80,7 @@ CASES = {
     "unknown_key": (
         pair(extra="tittle: oops\n"),
         f"{EN}:10: unknown key 'tittle' (did you mean 'title'?): allowed keys are id, title, "
-        "phase, audiences, topics, updated, status, period, summary, order",
+        "phase, audiences, topics, updated, status, period, summary, order, synced",
     ),
     "unknown_phase": (
         pair(phase="phase-4"),
@@ -103,7 +103,7 @@ CASES = {
     ),
     "unknown_status": (
         pair(status="publish"),
-        f"{EN}:8: unknown status 'publish': use one of published, draft (did you mean 'published'?)",
+        f"{EN}:8: unknown status 'publish': use one of published, review, draft (did you mean 'published'?)",
     ),
     "duplicate_key": (
         pair(extra="phase: phase-1\n"),

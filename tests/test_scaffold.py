@@ -45,13 +45,15 @@ def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(ro
     assert fr.title == "Que se passe-t-il pendant la période de transition\u00a0?"
     assert "TODO: write the answer." in en.body
     assert "À FAIRE\u00a0: rédiger la réponse." in fr.body
+    # The pair starts in line: each file records the other's fingerprint.
+    assert en.synced == fr.fingerprint and fr.synced == en.fingerprint
     check = kb(root, "check")
     assert check.exit_code == 0, check.output
     assert check.stdout.splitlines() == [
-        f"{EN_FILE}:9: warning: draft still holds placeholder text 'TODO:' (lines 9, 11): "
+        f"{EN_FILE}:9: warning: draft still holds placeholder text 'TODO:' (lines 9, 12): "
         "replace it before publishing",
         f"{FR_FILE}:9: warning: draft still holds placeholder text 'À FAIRE\u00a0:' "
-        "(lines 9, 11): replace it before publishing",
+        "(lines 9, 12): replace it before publishing",
         "4 entries checked: no errors, 2 warnings.",
     ]
 
@@ -63,7 +65,7 @@ def test_publishing_the_placeholders_is_an_error(root):
         file.write_text(file.read_text().replace("status: draft", "status: published"))
     result = kb(root, "check")
     assert result.exit_code == 1
-    assert (f"{EN_FILE}:9: placeholder text 'TODO:' in a published entry (lines 9, 11): "
+    assert (f"{EN_FILE}:9: placeholder text 'TODO:' in a published entry (lines 9, 12): "
             "replace it, or set 'status: draft'") in result.stderr
 
 

@@ -1,0 +1,65 @@
+"""`kb status`: every entry file with its status, translation state and problem counts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from kb import translation
+from kb.content import Site
+from kb.taxonomy import LANGS, OTHER_LANG
+
+_STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?(published|review|draft)\b", re.MULTILINE)
+_ID_LINE = re.compile(r"^id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
+
+
+def rows(site: Site) -> list[dict[str, Any]]:
+    """One row per entry file, unreadable files too, sorted by path."""
+    counts: Counter = Counter((p.path, p.level) for p in site.problems)
+    by_path = {entry.path: entry for entry in site.entries.values()}
+    found = []
+    for lang in LANGS:
+        for file in sorted((site.root / "content" / lang).rglob("*.md")):
+            path = file.relative_to(site.root).as_posix()
+            entry = by_path.get(path)
+            if entry is not None:
+                id, status, state = entry.id, entry.status, translation.state(site, entry)
+            else:  # a file with errors: what its lines say, and never 'current'
+                head = (file.read_text(encoding="utf-8", errors="replace")[:4096]
+                        if file.is_file() else "")
+                id_match, status_match = _ID_LINE.search(head), _STATUS_LINE.search(head)
+                id = id_match.group(1) if id_match else None
+                status = status_match.group(1) if status_match else "draft"
+                state = "stale" if id and site.get(OTHER_LANG[lang], id) else "missing"
+            found.append({"id": id, "lang": lang, "path": path, "status": status,
+                          "translation": state, "errors": counts[path, "error"],
+                          "warnings": counts[path, "warning"]})
+    return sorted(found, key=lambda row: row["path"])
+
+
+def needs_work(row: dict[str, Any]) -> bool:
+    return bool(row["errors"] or row["warnings"]) or row["translation"] != "current" or (
+        row["status"] != "published")
+
+
+def text(found: list[dict[str, Any]]) -> str:
+    """Plain report: what needs work first (errors, translations, review, drafts), then the rest."""
+    def urgency(row: dict[str, Any]) -> tuple:
+        return (not row["errors"], row["translation"] == "current",
+                ("review", "draft", "published").index(row["status"]), not row["warnings"],
+                row["path"])
+
+    width = max((len(row["path"]) for row in found), default=4)
+    ids = max((len(row["id"] or "?") for row in found), default=2)
+    lines = []
+    for title, group in (("Needs work", [r for r in found if needs_work(r)]),
+                         ("Published and current", [r for r in found if not needs_work(r)])):
+        lines.append(f"{title} ({len(group)} file{'s' * (len(group) != 1)}):")
+        for row in sorted(group, key=urgency):
+            lines.append(f"  {row['path']:<{width}}  {row['id'] or '?':<{ids}}  {row['lang']}  "
+                         f"{row['status']:<9}  {row['translation']:<7}  "
+                         f"{row['errors']} error{'s' * (row['errors'] != 1)}, "
+                         f"{row['warnings']} warning{'s' * (row['warnings'] != 1)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.rawhtml import removed_html, without_code
+from kb.rawhtml import removed_html, unclosed_html, without_code
 from kb.validate import Problem
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ def check_entry(entry: Entry) -> list[Problem]:
     found = _placeholders(entry)
     found.extend(Problem(entry.path, line, message, "warning")
                  for line, message in removed_html(entry.body, entry.body_line))
+    found.extend(Problem(entry.path, line, message)  # an error: the reader would lose text
+                 for line, message in unclosed_html(entry.body, entry.body_line))
     found.extend(_top_headings(entry))
     return found
 

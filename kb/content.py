@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +14,7 @@ from pathlib import Path
 from kb import data, editorial
 from kb.config import SiteConfig, load_config
 from kb.fingerprint import fingerprint
-from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
+from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
@@ -218,14 +219,11 @@ def read_entry(
     """Read one Markdown file into an Entry, or report why it cannot be one."""
     path = file.relative_to(root).as_posix()
     try:
-        size = file.stat().st_size
-        raw = file.read_bytes() if size <= MAX_FILE_BYTES else b""
-    except OSError as error:  # a folder named *.md, or a file removed while an editor saves it
-        problems.append(Problem(path, 1, f"cannot read the file: {error.strerror or error}"))
-        return None
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(path, 1, f"file is {size / 1e6:.1f} MB: entries must stay under "
-                                         f"{MAX_FILE_BYTES / 1e6:.0f} MB, split it into several"))
+        raw = read_source(file, MAX_FILE_BYTES, root / "content",
+                          f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
+                          "several")
+    except SourceError as error:
+        problems.append(Problem(path, error.line, error.message))
         return None
     try:
         source = split_front_matter(decode(raw))
@@ -254,6 +252,8 @@ def read_entry(
 def _sniff_id(file: Path) -> str | None:
     """The id of a file that is not a valid entry, when a line 'id: ...' near its top gives it."""
     try:
+        if file.is_symlink() or not stat.S_ISREG(file.stat().st_mode):
+            return None  # a named pipe would never answer, a link may lead anywhere: not opened
         with file.open("rb") as source:
             head = source.read(4096)
     except OSError:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.frontmatter import SourceError, decode, parse_yaml
+from kb.frontmatter import SourceError, decode, parse_yaml, read_source, shorten
 from kb.taxonomy import LANGS, Term
 from kb.validate import SLUG, Problem
 
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+MAX_DATA_BYTES = 2_000_000  # a hundred times today's glossary
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,12 @@ class DataFile:
         self.value: Any = None
         self.lines: dict[Any, int] = {}
         file = root / "content" / name
-        if not file.exists():
+        if not file.exists() and not file.is_symlink():
             return
         try:
-            self.value, self.lines = parse_yaml(decode(file.read_bytes()))
+            raw = read_source(file, MAX_DATA_BYTES, root / "content",
+                              f"data files must stay under {MAX_DATA_BYTES / 1e6:.0f} MB")
+            self.value, self.lines = parse_yaml(decode(raw))
         except SourceError as error:
             self.report(error.line, error.message)
 
@@ -65,7 +68,22 @@ class DataFile:
             self.report(1, f"must be a {'mapping' if kind is dict else 'list'} at the top level")
             return []
         pairs = self.value.items() if kind is dict else enumerate(self.value)
-        return [(key, item, self.lines.get(key, 1)) for key, item in pairs]
+        return [(key, item, self.lines.get(key if kind is list else str(key), 1))
+                for key, item in pairs]
+
+    def text(self, item: dict, field: str, line: int, label: str, slug: bool = False) -> bool:
+        """Whether an optional field is absent or text (a slug when asked); reports it if not."""
+        value = item.get(field)
+        if value is None or value == "":
+            return True
+        if not isinstance(value, str):
+            self.report(line, f"{label}: {field} must be text; put it in quotes")
+            return False
+        if slug and not SLUG.match(value):
+            self.report(line, f"{label}: {field} '{shorten(value)}' must be lower-case letters, "
+                              "digits and hyphens")
+            return False
+        return True
 
 
 def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], label: str):
@@ -77,6 +95,9 @@ def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], la
             data.report(line, f"{label}: missing '{lang}:' with {', '.join(fields)}")
             return None
         for field in fields:
+            if part.get(field) is not None and not isinstance(part[field], str):
+                data.report(line, f"{label}: {lang}.{field} must be text; put it in quotes")
+                return None
             if not isinstance(part.get(field), str) or not part[field].strip():
                 data.report(line, f"{label}: missing {lang}.{field}")
                 return None
@@ -87,13 +108,27 @@ def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], la
 def load_topics(root: Path, problems: list[Problem]) -> dict[str, Term]:
     data = DataFile(root, "topics.yml", problems)
     topics = {}
+    slugs_seen: dict[tuple[str, str], str] = {}
     for key, item, line in data.items(dict):
-        parts = _bilingual(data, item, line, ("label", "slug"), f"topic '{key}'")
+        label = f"topic '{shorten(key)}'"
+        if not SLUG.match(str(key)):
+            data.report(line, f"{label}: the id must be lower-case letters, digits and hyphens")
+            continue
+        parts = _bilingual(data, item, line, ("label", "slug"), label)
         if parts is None:
             continue
+        if not all(data.text(parts[lang], "description", line, f"{label}: {lang}")
+                   for lang in LANGS):
+            continue
         for lang in LANGS:
-            if not SLUG.match(parts[lang]["slug"]):
+            slug = parts[lang]["slug"]
+            if not SLUG.match(slug):
                 data.report(line, f"topic '{key}': {lang}.slug must be lower-case with hyphens")
+            elif (lang, slug) in slugs_seen:
+                data.report(line, f"topic '{key}': {lang}.slug '{slug}' is also the slug of topic "
+                                  f"'{slugs_seen[lang, slug]}': give each topic its own slug")
+            else:
+                slugs_seen[lang, slug] = str(key)
         labels = {lang: parts[lang]["label"] for lang in LANGS}
         slugs = {lang: parts[lang]["slug"] for lang in LANGS}
         descriptions = {lang: parts[lang].get("description", "") for lang in LANGS}
@@ -105,11 +140,22 @@ def load_glossary(root: Path, problems: list[Problem]) -> list[GlossaryItem]:
     data = DataFile(root, "glossary.yml", problems)
     items = []
     for _, item, line in data.items(list):
-        name = item.get("id") if isinstance(item, dict) else None
-        parts = _bilingual(data, item, line, ("term", "definition"), f"glossary item '{name}'")
+        if not isinstance(item, dict):
+            data.report(line, "glossary item must have id, en and fr (and the entry it explains)")
+            continue
+        name = item.get("id")
+        if name is not None and not (isinstance(name, str) and SLUG.match(name)):
+            data.report(line, "glossary item: id must be lower-case letters, digits and hyphens")
+            continue
+        label = f"glossary item '{name}'"
+        parts = _bilingual(data, item, line, ("term", "definition"), label)
         if parts is None or not name:
             if parts is not None:
                 data.report(line, "glossary item: missing 'id'")
+            continue
+        if not (data.text(item, "entry", line, label, slug=True)
+                and all(data.text(parts[lang], "abbr", line, f"{label}: {lang}")
+                        for lang in LANGS)):
             continue
         items.append(
             GlossaryItem(
@@ -144,9 +190,16 @@ def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
         if not isinstance(item, dict):
             data.report(line, "timeline event must have date, entry, en and fr")
             continue
-        parsed = parse_partial_date(item.get("date"))
+        date = item.get("date")
+        if not isinstance(date, str | int) or isinstance(date, bool):
+            data.report(line, "timeline event: date must be one date: YYYY-MM-DD, YYYY-MM or YYYY")
+            continue
+        parsed = parse_partial_date(date)
         if parsed is None:
-            data.report(line, f"date '{item.get('date')}' must be YYYY-MM-DD, YYYY-MM or YYYY")
+            data.report(line, f"date '{shorten(date)}' must be YYYY-MM-DD, YYYY-MM or YYYY")
+            continue
+        if not isinstance(item.get("entry"), str):
+            data.report(line, "timeline event: entry must be the id of the entry that explains it")
             continue
         texts = {lang: item.get(lang) for lang in LANGS}
         if not all(isinstance(text, str) and text.strip() for text in texts.values()):

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kb import translation
-from kb.rawhtml import removed_html, without_code
+from kb.rawhtml import removed_html, unclosed_html, without_code
 from kb.validate import Problem
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ def check_entry(entry: Entry) -> list[Problem]:
     found = _placeholders(entry)
     found.extend(Problem(entry.path, line, message, "warning")
                  for line, message in removed_html(entry.body, entry.body_line))
+    found.extend(Problem(entry.path, line, message)  # an error: the reader would lose text
+                 for line, message in unclosed_html(entry.body, entry.body_line))
     found.extend(_top_headings(entry))
     return found
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 
 FENCE = "---"
+MAX_DEPTH = 10  # levels of lists and mappings: kb's files need three at most
+MAX_NUMBER_DIGITS = 100  # longer numbers are a slip, and Python refuses to read past 4,300 digits
 
 
 class SourceError(Exception):
@@ -27,6 +33,37 @@ class SplitSource:
     front_matter_line: int
     body: str
     body_line: int
+
+
+def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
+    """The bytes of a regular file under inside, at most limit bytes; SourceError otherwise.
+
+    A named pipe or a device is never opened (reading it would wait forever), and a symbolic
+    link that leads out of inside is not followed (it would publish a file from elsewhere).
+    """
+    try:
+        target = file.resolve()
+        if not target.is_relative_to(inside.resolve()):
+            raise SourceError(1, f"is a symbolic link to {target}, outside {inside.name}/: "
+                                 f"copy the file into {inside.name}/ instead")
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(1, "cannot read the file: Is a directory")
+        if stat.S_ISFIFO(info.st_mode):
+            raise SourceError(1, "is a named pipe, not a file: remove it or replace it with a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(1, "is a device or a socket, not a file: remove it")
+        if info.st_size > limit:
+            raise SourceError(1, f"file is {info.st_size / 1e6:.1f} MB: {advice}")
+        # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as source:
+            data = source.read(limit + 1)
+    except OSError as error:  # a loop of links, or a file removed while an editor saves it
+        raise SourceError(1, f"cannot read the file: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise SourceError(1, f"file is over {limit / 1e6:.1f} MB: {advice}")
+    return data
 
 
 def decode(data: bytes) -> str:
@@ -62,6 +99,13 @@ def split_front_matter(text: str) -> SplitSource:
     raise SourceError(1, "front matter is not closed: add a line '---' after the last key")
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > MAX_NUMBER_DIGITS:
+        raise ConstructorError(None, None, f"a number of {len(node.value)} digits: write a "
+                                           "shorter number", node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML that keeps dates as text, so a bad date is reported with its line, not raised."""
 
@@ -70,6 +114,7 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -77,15 +122,59 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+_FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
-def _load(loader_class: type, text: str) -> tuple[Any, Any]:
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Refuse '&anchor' and '*alias': a few lines of aliases can stand for billions of values."""
+    loader = _FastLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                raise SourceError(event.start_mark.line + first_line,
+                                  f"YAML {'alias' if sign == '*' else 'anchor'} '{sign}"
+                                  f"{event.anchor}' is not allowed: write the value out, or put "
+                                  f"it in quotes if it starts with '{sign}'")
+    except yaml.YAMLError:
+        pass  # invalid YAML: loading it reports the problem in editors' words
+    finally:
+        loader.dispose()
+
+
+def _check_depth(node: yaml.Node, first_line: int) -> None:
+    """Refuse lists and mappings nested deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(node, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_DEPTH:
+            raise SourceError(node.start_mark.line + first_line,
+                              f"lists and mappings are nested more than {MAX_DEPTH} deep: "
+                              "flatten the value")
+        children = node.value if isinstance(node, yaml.SequenceNode) else [
+            child for pair in node.value for child in pair]
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _load(loader_class: type, text: str, first_line: int) -> tuple[Any, Any]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        _check_depth(node, first_line)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    """A value as an editor wrote it, cut short for a message."""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _hint(problem: str) -> str:
@@ -102,12 +191,22 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + first_line
         raise SourceError(line, "YAML does not allow tabs: indent with spaces")
+    if "&" in text or "*" in text:
+        _refuse_anchors(text, first_line)
     try:
-        node, value = _load(_FastLoader, text)
-    except yaml.YAMLError:
+        node, value = _load(_FastLoader, text, first_line)
+    except yaml.YAMLError as fast_error:
+        if "nesting depth" in str(fast_error):  # the pure-Python parser would recurse too deep
+            line = getattr(fast_error, "problem_mark", None)
+            raise SourceError((line.line if line else 0) + first_line,
+                              f"lists and mappings are nested more than {MAX_DEPTH} deep: "
+                              "flatten the value") from None
         # libyaml words its errors differently: report the pure-Python parser's message and line.
         try:
-            node, value = _load(_Loader, text)
+            node, value = _load(_Loader, text, first_line)
+        except RecursionError:
+            raise SourceError(first_line, f"lists and mappings are nested more than {MAX_DEPTH} "
+                                          "deep: flatten the value") from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = (mark.line if mark else 0) + first_line
@@ -123,6 +222,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         for key_node, _ in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + first_line
             if key in key_lines:
-                raise SourceError(line, f"'{key}' is given twice (also on line {key_lines[key]})")
+                raise SourceError(line, f"'{shorten(key)}' is given twice (also on line "
+                                        f"{key_lines[key]})")
             key_lines[key] = line
     return value, key_lines

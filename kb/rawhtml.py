@@ -11,6 +11,12 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")  # rules out autolinks such as <https://…> and <a@b.ca>
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
+# Elements whose content the HTML parser takes as text up to their end tag: left open, they hide
+# the rest of the answer (script, style…) or show it as literal markup (title, textarea…).
+SWALLOWING = ("script", "style", "template", "title", "textarea", "xmp", "noscript", "iframe",
+              "noembed", "noframes", "plaintext")
+SWALLOWING_START = re.compile(rf"<({'|'.join(SWALLOWING)})(?:[\s/][^>]*)?>", re.IGNORECASE)
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def without_code(body: str) -> str:
@@ -41,18 +47,43 @@ def _unsafe_scheme(href: str) -> str | None:
     return head.split(":")[0]
 
 
+def _unclosed(body: str, first_line: int) -> list[tuple[int, str]]:
+    """(line, tag) of each raw-text element (script, style, title…) left open in body."""
+    text = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), without_code(body))
+    found = []
+    for match in SWALLOWING_START.finditer(text):
+        tag = match.group(1).lower()
+        end = re.compile(rf"</{tag}[\s/>]", re.IGNORECASE)
+        if tag == "plaintext" or not end.search(text, match.end()):  # plaintext never ends
+            found.append((first_line + text.count("\n", 0, match.start()), tag))
+    return found
+
+
+def unclosed_html(body: str, first_line: int) -> list[tuple[int, str]]:
+    """Each raw-text element left open in body, as (line, message): the reader would lose text."""
+    return [(line, f"raw HTML <plaintext> hides the rest of the answer (it cannot be closed): "
+                   "put it in backticks (`<plaintext>`) to show it as code" if tag == "plaintext"
+             else f"raw HTML <{tag}> is not closed: the rest of the answer would be lost from "
+                  f"the page. Put it in backticks (`<{tag}>`) to show it as code or close it "
+                  f"with </{tag}>")
+            for line, tag in _unclosed(body, first_line)]
+
+
 class _Finder(HTMLParser):
     """Collects (line, message) for each tag, attribute or link the sanitiser drops."""
 
-    def __init__(self, first_line: int):
+    def __init__(self, first_line: int, unclosed: set[tuple[int, str]]):
         super().__init__(convert_charrefs=True)
         self.first_line = first_line
+        self.unclosed = unclosed  # (line, tag) already reported as errors by unclosed_html
         self.found: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not TAG_NAME.match(tag):
             return
         line = self.getpos()[0] + self.first_line - 1
+        if (line, tag) in self.unclosed:
+            return
         if tag not in ALLOWED_TAGS:
             self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
                                      "write the content in Markdown"))
@@ -72,7 +103,7 @@ class _Finder(HTMLParser):
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:
     """Every piece of raw HTML in body that the sanitiser drops, as (line, message)."""
-    finder = _Finder(first_line)
+    finder = _Finder(first_line, set(_unclosed(body, first_line)))
     finder.feed(without_code(body))
     finder.close()
     return finder.found

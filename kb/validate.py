@@ -5,18 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from kb import fingerprint
+from kb.frontmatter import shorten
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
 REQUIRED_KEYS = ("id", "title", "phase", "audiences", "topics", "updated", "status", "period")
 OPTIONAL_KEYS = ("summary", "order", fingerprint.KEY)
 LONG_TITLE = 150
 LONG_SUMMARY = 200
 MAX_FILE_BYTES = 1_000_000
+# Text direction overrides reorder what a terminal shows, as escape codes rewrite it.
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters as visible escapes (\\x1b, \\n): a message never drives the terminal."""
+    if text.isprintable():  # the usual case, at C speed
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -30,14 +45,28 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return f"{escape_controls(self.path)}:{self.line}: {prefix}{escape_controls(self.message)}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
+        return {"path": escape_controls(self.path), "line": self.line, "level": self.level,
+                "message": escape_controls(self.message)}
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.level == "error"]
+
+
+def _kind(value: Any) -> str:
+    """What an editor wrote, in words: for a value of the wrong type."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (yes/no)"
+    if isinstance(value, int | float):
+        return f"the number {shorten(value)}"
+    return f"'{shorten(value)}'"
 
 
 def _did_you_mean(value: str, choices) -> str:
@@ -71,8 +100,9 @@ class FrontMatterChecker:
         for key in data:
             if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
                 self.report(
-                    key,
-                    f"unknown key '{key}'{_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS)}: "
+                    str(key),
+                    f"unknown key '{shorten(key)}'"
+                    f"{_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS)}: "
                     f"allowed keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}",
                 )
         for key in REQUIRED_KEYS:
@@ -96,8 +126,13 @@ class FrontMatterChecker:
     def _slug(self, key: str, value: Any) -> str | None:
         if value is None:
             return None
-        if not isinstance(value, str) or not SLUG.match(value):
-            self.report(key, f"{key} '{value}' must be lower-case letters, digits and hyphens")
+        if not isinstance(value, str):
+            self.report(key, f"{key} is {_kind(value)}: write one word of lower-case letters, "
+                             "digits and hyphens, such as phase-2-planning")
+            return None
+        if not SLUG.match(value):
+            self.report(key, f"{key} '{shorten(value)}' must be lower-case letters, digits and "
+                             "hyphens")
             return None
         return value
 
@@ -116,8 +151,13 @@ class FrontMatterChecker:
     def _choice(self, key: str, value: Any, choices) -> str | None:
         if value is None:
             return None
+        if not isinstance(value, str):
+            self.report(key, f"{key} is {_kind(value)}: write one value, one of "
+                             f"{', '.join(choices)}")
+            return None
         if value not in choices:
-            self.report(key, f"unknown {key} '{value}': use one of {_one_of(str(value), choices)}")
+            self.report(key, f"unknown {key} '{shorten(value)}': use one of "
+                             f"{_one_of(value, choices)}")
             return None
         return value
 
@@ -130,8 +170,14 @@ class FrontMatterChecker:
             self.report(key, f"{key} must be a list, for example [{next(iter(choices))}]")
             return ()
         for item in value:
+            if not isinstance(item, str):
+                self.report(key, f"{key} holds {_kind(item)}: list plain values, for example "
+                                 f"[{next(iter(choices))}]")
+                return ()
+        for item in value:
             if item not in choices:
-                self.report(key, f"unknown {key[:-1]} '{item}': use {_one_of(str(item), choices)}")
+                self.report(key, f"unknown {key[:-1]} '{shorten(item)}': use "
+                                 f"{_one_of(item, choices)}")
         if len(set(value)) != len(value):
             self.report(key, f"{key} lists the same value twice")
         return tuple(item for item in value if item in choices)
@@ -139,17 +185,21 @@ class FrontMatterChecker:
     def _date(self, key: str, value: Any) -> dt.date | None:
         if value is None:
             return None
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.report(key, f"{key} is {_kind(value)}: write one date as YYYY-MM-DD")
+            return None
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.report(key, f"{key} '{value}' is not a real date: write it as YYYY-MM-DD")
+            self.report(key, f"{key} '{shorten(value)}' is not a real date: write it as "
+                             "YYYY-MM-DD")
             return None
 
     def _fingerprint(self, value: Any, id: Any) -> str | None:
         """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""
         if value is None or fingerprint.is_fingerprint(value):
             return value
-        self.report(fingerprint.KEY, f"'{fingerprint.KEY}: {value}' is not a fingerprint written "
+        self.report(fingerprint.KEY, f"'{fingerprint.KEY}: {shorten(value)}' is not a fingerprint written "
                                      f"by kb (never edit this line): when both languages say the "
                                      f"same thing, run '{fingerprint.SYNC_COMMAND} {id}' to write "
                                      "it again", "warning")
@@ -159,6 +209,9 @@ class FrontMatterChecker:
         if value is None:
             return 100
         if isinstance(value, bool) or not isinstance(value, int):
-            self.report("order", f"order '{value}' must be a whole number, such as 10")
+            if isinstance(value, str | float):
+                self.report("order", f"order '{shorten(value)}' must be a whole number, such as 10")
+            else:
+                self.report("order", f"order is {_kind(value)}: write a whole number, such as 10")
             return 100
         return value

@@ -3,13 +3,21 @@
 For each case: the exact lines `kb check` prints; `kb build` stops with the previous build/ left
 byte for byte as it was; the preview keeps serving every other page and shows the problem. A BOM
 and Windows line endings are accepted; raw scripts, handlers and frames are sanitised away, with a
-warning so the editor knows.
+warning so the editor knows. Cases named *.yml replace a data file of content/; a few cases that
+git cannot hold (a named pipe, a link out of content/, a file name with a newline) are made at
+test time. Then every wrong type for every key, each answered with path:line: message.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from conftest import CASES, make_site
+from conftest import CASES, ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
@@ -33,6 +41,17 @@ OTHER = {  # a second entry, whose pages must keep being served whatever happens
 }
 NO_EN = (f"{FR}:2: entry 'planning' has no English translation: add a file under content/en/ "
          "with 'id: planning'")
+GLOSSARY, TIMELINE, TOPICS = "content/glossary.yml", "content/timeline.yml", "content/topics.yml"
+NEWLINE_NAME = "content/en/phase-2/planning\n.md"
+ANCHOR = ("YAML anchor '&a' is not allowed: write the value out, or put it in quotes if it starts "
+          "with '&'")
+
+
+def unclosed(tag: str) -> str:
+    return (f"{EN}:13: raw HTML <{tag}> is not closed: the rest of the answer would be lost from "
+            f"the page. Put it in backticks (`<{tag}>`) to show it as code or close it with "
+            f"</{tag}>")
+
 
 # case: (where its file goes, every line `kb check` prints for it)
 ERRORS = {
@@ -74,6 +93,47 @@ ERRORS = {
                                             f"{EN}: draft vs published"]),
     "five_megabyte_entry": (EN, [f"{EN}:1: file is 5.0 MB: entries must stay under 1 MB, split it "
                                  "into several"]),
+    "alias_bomb_in_id": (EN, [f"{EN}:2: {ANCHOR}", NO_EN]),
+    "alias_bomb_in_updated": (EN, [f"{EN}:3: {ANCHOR}"]),
+    "alias_bomb_in_status": (EN, [f"{EN}:3: {ANCHOR}"]),
+    "alias_bomb_in_glossary": (GLOSSARY, [f"{GLOSSARY}:2: {ANCHOR}"]),
+    "alias_bomb_in_timeline": (TIMELINE, [f"{TIMELINE}:3: {ANCHOR}"]),
+    "phase_as_list": (EN, [f"{EN}:4: phase is a list: write one value, one of prototype, phase-1, "
+                           "phase-2, phase-3, all"]),
+    "audiences_nested_list": (EN, [f"{EN}:5: audiences holds a list: list plain values, for "
+                                   "example [service-providers]"]),
+    "topics_list_of_mappings": (EN, [f"{EN}:6: topics holds a mapping (key: value): list plain "
+                                     "values, for example [timeline]"]),
+    "glossary_abbr_number": (GLOSSARY, [f"{GLOSSARY}:1: glossary item 'planning-period': en: abbr "
+                                        "must be text; put it in quotes"]),
+    "order_5000_digits": (EN, [f"{EN}:10: invalid YAML: a number of 5000 digits: write a shorter "
+                               "number"]),
+    "nesting_1001_deep": (EN, [f"{EN}:10: lists and mappings are nested more than 10 deep: "
+                               "flatten the value"]),
+    "unclosed_style": (EN, [unclosed("style")]),
+    "unclosed_script": (EN, [unclosed("script")]),
+    "unclosed_template": (EN, [unclosed("template")]),
+    "unclosed_title": (EN, [unclosed("title")]),
+    "unclosed_textarea": (EN, [unclosed("textarea")]),
+    "unclosed_xmp": (EN, [unclosed("xmp")]),
+    "duplicate_topic_slug": (TOPICS, [f"{TOPICS}:4: topic 'periods': en.slug 'dates-and-periods' "
+                                      "is also the slug of topic 'timeline': give each topic its "
+                                      "own slug"]),
+    "id_with_trailing_newline": (EN, [f"{EN}:2: id 'planning\\n' must be lower-case letters, "
+                                      "digits and hyphens", NO_EN]),
+    "escape_codes_in_phase": (EN, [f"{EN}:4: unknown phase '\\x1b[2J\\x1b[31mphase-2': use one of "
+                                   "prototype, phase-1, phase-2, phase-3, all (did you mean "
+                                   "'phase-2'?)"]),
+    # Made at test time (see site_with):
+    "named_pipe": (EN, [f"{EN}:1: is a named pipe, not a file: remove it or replace it with a "
+                        "file", NO_EN]),
+    "link_out_of_content": (EN, [f"{EN}:1: is a symbolic link to {{outside}}, outside content/: "
+                                 "copy the file into content/ instead", NO_EN]),
+    "newline_in_file_name": (NEWLINE_NAME, [
+        "content/en/phase-2/planning\\n.md:1: file name 'planning\\n.md' is not a valid slug: use "
+        "lower-case letters, digits and hyphens"]),
+    "three_megabyte_glossary": (GLOSSARY, [f"{GLOSSARY}:1: file is 3.0 MB: data files must stay "
+                                           "under 2 MB"]),
 }
 # case: (where its file goes, the warning, what must not reach the page)
 SANITISED = {
@@ -85,13 +145,19 @@ SANITISED = {
                    "write the content in Markdown", "<iframe"),
 }
 ACCEPTED = {"bom": EN, "windows_line_endings": EN}
-GENERATED = {"five_megabyte_entry"}  # made at test time rather than committed
+GENERATED = {"five_megabyte_entry", "named_pipe", "link_out_of_content", "newline_in_file_name",
+             "three_megabyte_glossary"}  # made at test time rather than committed
 
 
 def source(case: str) -> bytes:
     if case == "five_megabyte_entry":
         return entry(body="word " * 1_000_000).encode("utf-8")
-    return (BROKEN / f"{case}.md").read_bytes()
+    if case == "three_megabyte_glossary":
+        return b"# " + b"x" * 3_000_000 + b"\n"
+    if case in GENERATED:
+        return entry().encode("utf-8")
+    [file] = BROKEN.glob(f"{case}.*")
+    return file.read_bytes()
 
 
 def destination(case: str) -> str:
@@ -103,10 +169,34 @@ def destination(case: str) -> str:
 def site_with(folder: Path, case: str) -> Path:
     """A two-entry site where the case's file replaces (or joins) the planning entry's."""
     files = {**pair(), **OTHER}
-    if case == "bad_slug":
+    if case in ("bad_slug", "newline_in_file_name"):
         del files[EN]
     files[destination(case)] = source(case)
-    return make_site(folder, files)
+    root = make_site(folder, files)
+    if case == "named_pipe":  # a FIFO would block whoever opens it: kb must never open it
+        (root / EN).unlink()
+        os.mkfifo(root / EN)
+        threading.Thread(target=_unblock, args=(root / EN,), daemon=True).start()
+    if case == "link_out_of_content":  # a private file of the machine, published through a link
+        (root / "private").mkdir()
+        (root / EN).rename(root / "private" / "notes.md")
+        (root / EN).symlink_to(root / "private" / "notes.md")
+    return root
+
+
+def _unblock(fifo: Path) -> None:
+    """Should kb open the named pipe, end its wait (it reads nothing): a failure, not a hang."""
+    deadline = time.monotonic() + 120
+    while fifo.exists() and time.monotonic() < deadline:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # succeeds only with a reader
+        except OSError:
+            time.sleep(0.05)
+
+
+def expected_lines(case: str, root: Path) -> list[str]:
+    outside = (root / "private" / "notes.md").resolve()
+    return [line.replace("{outside}", str(outside)) for line in ERRORS[case][1]]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -133,10 +223,11 @@ def test_every_file_of_the_corpus_is_a_case():
 
 @pytest.mark.parametrize("case", ERRORS)
 def test_check_prints_exactly_the_problem_and_exits_1(tmp_path, case):
-    result = kb("check", "--root", site_with(tmp_path, case))
+    root = site_with(tmp_path, case)
+    result = kb("check", "--root", root)
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("content/")] == (
-        ERRORS[case][1])
+        expected_lines(case, root))
 
 
 @pytest.mark.parametrize("case", SANITISED)
@@ -155,7 +246,7 @@ def test_build_stops_and_leaves_the_previous_build_as_it_was(tmp_path, previous_
     before = snapshot(out)
     result = kb("build", "--root", root, "--output", out)
     assert result.exit_code == 1
-    assert ERRORS[case][1][0] in result.stderr.splitlines()
+    assert expected_lines(case, root)[0] in result.stderr.splitlines()
     assert f"{out}/ was left as it was" in result.stderr
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
@@ -177,8 +268,9 @@ def test_accepted_and_sanitised_files_are_published(tmp_path, case):
 
 @pytest.mark.parametrize("case", [*ERRORS, *SANITISED])
 def test_preview_keeps_serving_and_shows_the_problem(tmp_path, case):
-    client = create_app(preview_config(site_with(tmp_path, case))).test_client()
-    expected = str(escape(ERRORS[case][1][0] if case in ERRORS else SANITISED[case][1]))
+    root = site_with(tmp_path, case)
+    client = create_app(preview_config(root)).test_client()
+    expected = str(escape(expected_lines(case, root)[0] if case in ERRORS else SANITISED[case][1]))
     for url in ("/en/questions/transition/", "/fr/questions/transition-fr/", "/en/"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -187,7 +279,8 @@ def test_preview_keeps_serving_and_shows_the_problem(tmp_path, case):
     path = Path(destination(case))
     lang, slug = path.parts[1], path.stem
     response = client.get(f"/{lang}/questions/{slug}/")
-    if case != "bad_slug":  # a file name that is not a slug has no page to show
+    # A file name that is not a slug has no page to show, nor has a data file.
+    if case not in ("bad_slug", "newline_in_file_name") and path.suffix == ".md":
         assert response.status_code in (200, 500)
         assert expected in response.get_data(as_text=True)
     response.close()
@@ -227,3 +320,190 @@ def test_any_bytes_give_problems_with_a_file_and_line_never_a_crash(fuzz_site, d
     assert site.get("en", "transition") is not None  # the other entry is never lost
     for problem in site.problems:
         assert problem.path.startswith("content/") and problem.line >= 1, problem
+
+
+def test_an_alias_bomb_is_answered_within_seconds(tmp_path):
+    """A real `kb check` process, killed if it hangs: it must answer in a few seconds."""
+    root = site_with(tmp_path, "alias_bomb_in_id")
+    command = [str(Path(sys.executable).parent / "kb"), "check", "--root", str(root)]
+    started = time.monotonic()
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:  # subprocess.run kills it
+        pytest.fail("kb check did not answer within 20 seconds")
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    assert f"{EN}:2: {ANCHOR}" in result.stderr.splitlines()
+
+
+# Every key gets every wrong type: each answer is path:line: message, never a traceback.
+WRONG = {
+    "a list": "[all]",
+    "a nested list": "[[ssms]]",
+    "a list of mappings": "[{a: 1}]",
+    "a mapping": "{a: 1}",
+    "a number": "5",
+    "a yes/no": "true",
+    "a 5,000-digit number": "1" * 5000,
+    "a nesting 20 deep": "[" * 20 + "]" * 20,
+}
+KEY_LINES = {"id": 2, "title": 3, "phase": 4, "audiences": 5, "topics": 6, "updated": 7,
+             "status": 8, "period": 9, "summary": 10, "order": 10}
+PROBLEM = re.compile(r"^content/[^:]+:\d+: \S")
+
+
+def answers(result) -> list[str]:
+    """The problems `kb check` printed, after making sure it ended as it should."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    lines = [line for line in result.output.splitlines() if line.startswith("content/")]
+    for line in lines:
+        assert PROBLEM.match(line) and len(line) < 300, line
+    return lines
+
+
+@pytest.fixture(scope="module")
+def typed_site(tmp_path_factory) -> Path:
+    return make_site(tmp_path_factory.mktemp("types"), {**pair(), **OTHER})
+
+
+@pytest.mark.parametrize("kind", WRONG)
+@pytest.mark.parametrize("key", KEY_LINES)
+def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind):
+    if key == "order" and kind == "a number":
+        pytest.skip("a number is the right type for order")
+    value = WRONG[kind]
+    text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
+            else entry(**{key: value}))
+    (typed_site / EN).write_text(text, encoding="utf-8")
+    lines = answers(kb("check", "--root", typed_site))
+    assert any(line.startswith(f"{EN}:{KEY_LINES[key]}: ") for line in lines), lines
+
+
+def _yaml(value, indent: int = 0) -> list[str]:
+    """Block YAML for nested dicts and lists whose leaves are YAML text, written as given."""
+    pad, lines = " " * indent, []
+    for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+        head = f"{pad}{key}:" if isinstance(value, dict) else f"{pad}-"
+        if isinstance(item, dict | list):
+            inner = _yaml(item, indent + 2)
+            if isinstance(value, list):  # '- ' then the first line of the item on the same line
+                lines.append(f"{head} {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            else:
+                lines.append(head)
+                lines.extend(inner)
+        else:
+            lines.append(f"{head} {item}")
+    return lines
+
+
+DATA = {  # a valid data file; each path to a field in it gets each wrong type in turn
+    "topics.yml": {"timeline": {lang: {"label": "Dates", "slug": f"dates-{lang}",
+                                       "description": "When"} for lang in ("en", "fr")}},
+    "glossary.yml": [{"id": "planning-period",
+                      "en": {"term": "planning period", "abbr": "PP", "definition": "First."},
+                      "fr": {"term": "planification", "abbr": "PP", "definition": "Première."},
+                      "entry": "planning"}],
+    "timeline.yml": [{"date": "2023-02", "entry": "planning", "en": "Begins.", "fr": "Début."}],
+    "synonyms.yml": [["contract", "agreement"]],
+}
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict | list):
+        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+            yield from _paths(item, (*path, key))
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+DATA_FIELDS = [(name, path) for name, value in DATA.items() for path in _paths(value)]
+
+
+def test_the_data_files_of_the_table_are_valid(typed_site):
+    (typed_site / EN).write_text(entry(), encoding="utf-8")
+    for name, value in DATA.items():
+        (typed_site / "content" / name).write_text("\n".join(_yaml(value)) + "\n", "utf-8")
+    result = kb("check", "--root", typed_site)
+    for name in DATA:
+        shutil.copy(ROOT / "content" / name, typed_site / "content" / name)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("kind", WRONG)
+@pytest.mark.parametrize("name, path", DATA_FIELDS,
+                         ids=[f"{name}:{'.'.join(map(str, path)) or 'top'}"
+                              for name, path in DATA_FIELDS])
+def test_every_wrong_type_for_every_data_file_field(typed_site, name, path, kind):
+    (typed_site / EN).write_text(entry(), encoding="utf-8")
+    value = _replaced(DATA[name], path, WRONG[kind])
+    text = "\n".join(_yaml(value)) + "\n" if path else WRONG[kind] + "\n"
+    file = typed_site / "content" / name
+    file.write_text(text, encoding="utf-8")
+    try:
+        lines = answers(kb("check", "--root", typed_site))
+    finally:
+        file.unlink()
+        if (ROOT / "content" / name).exists() and name in ("topics.yml", "synonyms.yml"):
+            shutil.copy(ROOT / "content" / name, file)
+    assert any(line.startswith(f"content/{name}:") for line in lines), lines
+
+
+@pytest.mark.parametrize("tag", ["script", "style", "template", "title", "textarea", "xmp",
+                                 "noscript", "iframe", "noembed", "noframes", "plaintext"])
+def test_every_element_that_swallows_the_rest_is_an_error_when_left_open(tmp_path, tag):
+    body = f"Intro.\n\nUse the <{tag}> element, then the rest.\n\nMore text."
+    problems = load_site(make_site(tmp_path, pair(body=body))).problems
+    found = [str(p) for p in problems if p.path == EN]
+    assert len(found) == 1 and found[0].startswith(f"{EN}:13: raw HTML <{tag}> "), found
+    assert f"put it in backticks (`<{tag}>`)" in found[0].lower()
+    assert [p.level for p in problems if p.path == EN] == ["error"]
+
+
+@pytest.mark.parametrize("body", [
+    "Use the `<style>` element.", "Use the <style>p {}</style> element.",
+    "```html\n<style>\n```\n\nText.", "<!-- <title> -->Text.", "Use the <TITLE>x</Title> tag.",
+])
+def test_quoted_closed_or_commented_raw_text_elements_are_not_errors(tmp_path, body):
+    problems = load_site(make_site(tmp_path, pair(body=body))).problems
+    assert not [p for p in problems if p.level == "error"], problems
+
+
+def test_control_characters_are_escaped_in_json_too(tmp_path):
+    result = kb("check", "--root", site_with(tmp_path, "escape_codes_in_phase"), "--format", "json")
+    assert "\x1b" not in result.output and "\\\\x1b[2J" in result.output
+
+
+def test_a_link_inside_content_is_still_followed(tmp_path):
+    root = make_site(tmp_path, {**OTHER, FR: pair()[FR], "content/shared/planning.md": entry()})
+    (root / EN).parent.mkdir(parents=True, exist_ok=True)
+    (root / EN).symlink_to(root / "content/shared/planning.md")
+    site = load_site(root)
+    assert [str(p) for p in site.problems] == []
+    assert site.get("en", "planning").path == EN
+
+
+@pytest.mark.parametrize("name", ["glossary.yml", "timeline.yml", "topics.yml", "synonyms.yml"])
+def test_data_files_that_are_pipes_or_links_out_of_content_are_refused(tmp_path, name):
+    root = make_site(tmp_path / "pipe", {**pair(), **OTHER})
+    file = root / "content" / name
+    file.unlink(missing_ok=True)
+    os.mkfifo(file)
+    threading.Thread(target=_unblock, args=(file,), daemon=True).start()
+    pipe = f"content/{name}:1: is a named pipe, not a file: remove it or replace it with a file"
+    assert pipe in answers(kb("check", "--root", root))
+    root = make_site(tmp_path / "link", {**pair(), **OTHER})
+    file = root / "content" / name
+    (root / "private.yml").write_text("[]\n", encoding="utf-8")
+    file.unlink(missing_ok=True)
+    file.symlink_to(root / "private.yml")
+    assert (f"content/{name}:1: is a symbolic link to {(root / 'private.yml').resolve()}, outside "
+            "content/: copy the file into content/ instead") in answers(kb("check", "--root", root))

@@ -226,3 +226,17 @@ def test_reading_with_worker_processes_gives_the_same_site(synthetic_root, tmp_p
     assert list(two.entries) == list(one.entries)
     assert all(two.entries[key] == entry for key, entry in one.entries.items())
     assert all(entry.html and entry.text for entry in two.entries.values())
+
+
+def test_ampersands_and_stars_inside_values_are_text_not_anchors(tmp_path):
+    site = load_site(make_site(tmp_path, pair(title="Q&A on who signs *what*, and when?",
+                                              period='"&a *b"')))
+    assert [str(p) for p in site.problems] == []
+    assert site.get("en", "planning").title == "Q&A on who signs *what*, and when?"
+    assert site.get("en", "planning").period == "&a *b"
+
+
+def test_an_alias_is_refused_at_its_line_even_without_a_named_anchor_use(tmp_path):
+    files = pair(extra="summary: &s One sentence.\n")
+    assert (f"{EN}:10: YAML anchor '&s' is not allowed: write the value out, or put it in quotes "
+            "if it starts with '&'") in messages(tmp_path, files)

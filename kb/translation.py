@@ -47,9 +47,9 @@ def check(site: Site) -> list[Problem]:
                        f"translates; when both say the same thing, run '{command}'")
         else:
             message = (f"the {LANGUAGE[other.lang]} file {other.path} changed since this one was "
-                       f"last synced with it: update this file, then run '{command}'"
-                       f"\n{changes(site.root, entry, other)}")
-        found.append(Problem(entry.path, line, message, "warning"))
+                       f"last synced with it: update this file, then run '{command}'")
+        detail = changes(site.root, entry, other) if entry.synced is not None else ""
+        found.append(Problem(entry.path, line, message, "warning", detail))
     return found
 
 

@@ -42,14 +42,23 @@ class Problem:
     line: int
     message: str
     level: str = "error"
+    detail: str = ""  # kb's own context (a diff, a quote), shown on the lines below the message
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{escape_controls(self.path)}:{self.line}: {prefix}{escape_controls(self.message)}"
+        text = f"{escape_controls(self.path)}:{self.line}: {prefix}{escape_controls(self.message)}"
+        return "\n".join([text, *self._detail_lines()])
+
+    def _detail_lines(self) -> list[str]:
+        # Line by line: the line breaks are kb's, anything else that is a control is escaped.
+        return [escape_controls(line) for line in self.detail.split("\n")] if self.detail else []
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": escape_controls(self.path), "line": self.line, "level": self.level,
-                "message": escape_controls(self.message)}
+        found = {"path": escape_controls(self.path), "line": self.line, "level": self.level,
+                 "message": escape_controls(self.message)}
+        if self.detail:
+            found["detail"] = "\n".join(self._detail_lines())
+        return found
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -106,7 +106,7 @@ def test_whitespace_only_change_keeps_the_pair_current(copy):
 
 
 def test_french_first_change_makes_english_stale_and_both_changed_makes_both(copy):
-    edit(copy / FR_FILE, "La phase 2 désigne", "La phase 2, telle qu'annoncée, désigne")
+    edit(copy / FR_FILE, "La phase 2 correspond", "La phase 2, telle qu'annoncée, correspond")
     site = load_site(copy)
     assert (state(site, site.get("en", ID)), state(site, site.get("fr", ID))) == ("stale", "current")
     edit(copy / EN_FILE, "Phase 2 is the next group", "Phase 2, as announced, is the next group")

@@ -19,7 +19,7 @@ from kb.content import load_site
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
-from kb.urls import all_pages
+from kb.urls import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
 
 
@@ -78,7 +78,7 @@ def _build(root: Path, output: Path, base_url: str,
             "FREEZER_STATIC_IGNORE": ["*.tmp"],
         })
         pages = list(all_pages(site))
-        _check_endpoints(app, pages)
+        _check_endpoints(app, pages, pageless_endpoints(site))
         search = []  # the export's report, from the first process
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
                         before=lambda: search.append(export_site(site, staging)))
@@ -90,10 +90,10 @@ def _build(root: Path, output: Path, base_url: str,
     return BuildReport(output=output, published=published, files=count + search[0].files)
 
 
-def _check_endpoints(app: Flask, pages: list[Page]) -> None:
+def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = frozenset()) -> None:
     """Every page the app can serve is in the list (Frozen-Flask checks only its own share)."""
     served = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    missing = served - {"static"} - {endpoint for endpoint, _ in pages}
+    missing = served - {"static"} - pageless - {endpoint for endpoint, _ in pages}
     if missing:
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 

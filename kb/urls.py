@@ -41,6 +41,11 @@ def catchment_groups(site: Site) -> Iterator[PageGroup]:
         yield {lang: ("pages.catchment", {"lang": lang, "slug": area.slugs[lang]}) for lang in LANGS}
 
 
+def pageless_endpoints(site: Site) -> frozenset[str]:
+    """Endpoints that rightly have no page on this site: area pages when it lists no areas."""
+    return frozenset() if site.catchment_areas else frozenset({"pages.catchment"})
+
+
 def all_pages(site: Site) -> Iterator[tuple[str, dict]]:
     """Every URL to freeze, as (endpoint, values)."""
     yield "root.splash", {}

@@ -14,7 +14,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("en", "fr")
-DATA_FILES = ("topics.yml", "glossary.yml", "synonyms.yml", "timeline.yml")
+DATA_FILES = ("topics.yml", "glossary.yml", "synonyms.yml", "timeline.yml", "sources.yml",
+              "catchment-areas.yml")
 ENTRY_LINK = re.compile(r"\]\(entry:([a-z0-9-]+)\)")
 
 try:  # the real vocabularies, when kb is importable (it is in kb's own environment)
@@ -349,6 +350,7 @@ def _front_matter(pair: Pair, lang: str) -> str:
         f"phase: {pair.phase}",
         f"audiences: [{', '.join(pair.audiences)}]",
         f"topics: [{', '.join(pair.topics)}]",
+        "sources: [ets-faq-2023-01]",
         f"updated: {pair.updated.isoformat()}",
         "status: published",
         f"period: {_quote(pair.period[lang])}",

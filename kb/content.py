@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial
+from kb import data, editorial, registry
 from kb.config import SiteConfig, load_config
 from kb.fingerprint import fingerprint
 from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
@@ -48,6 +48,7 @@ class Entry:
     synced: str | None = None  # the counterpart's fingerprint at the last `kb sync`
     html: str = ""
     text: str = ""  # the answer as plain text (search, descriptions, structured data)
+    sources: tuple[str, ...] = ()  # ids from content/sources.yml
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # front matter key → line
 
     @property
@@ -84,6 +85,8 @@ class Site:
     glossary: list[data.GlossaryItem] = field(default_factory=list)
     timeline: list[data.TimelineEvent] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
+    sources: dict[str, registry.Source] = field(default_factory=dict)
+    catchment_areas: list[registry.CatchmentArea] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     config: SiteConfig = field(default_factory=SiteConfig)  # content/site.yml
     # Results computed from all entries, asked for by every page: computed once per entry count.
@@ -142,6 +145,13 @@ class Site:
                     return found
         return found
 
+    def catchment_area(self, lang: str, slug: str) -> registry.CatchmentArea | None:
+        """The catchment area whose page is at this slug in this language."""
+        return next((a for a in self.catchment_areas if a.slugs[lang] == slug), None)
+
+    def catchments_in(self, phase: str) -> list[registry.CatchmentArea]:
+        return [area for area in self.catchment_areas if area.phase == phase]
+
     def translation(self, entry: Entry) -> Entry | None:
         return self.get(OTHER_LANG[entry.lang], entry.id)
 
@@ -181,6 +191,10 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     site.glossary = data.load_glossary(root, problems)
     site.timeline = data.load_timeline(root, problems)
     site.synonyms = data.load_synonyms(root, problems)
+    site.sources = registry.load_sources(root, problems)
+    site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
+    # Without a registry file there is nothing to cite: sources are then neither checked nor required.
+    source_ids = site.sources if (content / "sources.yml").exists() else None
     # Ids of files that have errors: their own problems are reported, so the entries that
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
@@ -191,7 +205,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
         results = []
         for lang, file in chunk:
             found: list[Problem] = []
-            entry = read_entry(root, file, lang, site.topics, found)
+            entry = read_entry(root, file, lang, site.topics, found, source_ids)
             if entry is not None:
                 found.extend(editorial.check_entry(entry))
             results.append((entry, found, None if entry else _sniff_id(file)))
@@ -214,7 +228,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
 
 
 def read_entry(
-    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem]
+    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem],
+    sources: dict | None = None,
 ) -> Entry | None:
     """Read one Markdown file into an Entry, or report why it cannot be one."""
     path = file.relative_to(root).as_posix()
@@ -231,7 +246,7 @@ def read_entry(
     except SourceError as error:
         problems.append(Problem(path, error.line, error.message))
         return None
-    checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line)
+    checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
     fields = checker.check(values)
     slug = file.stem
     if not SLUG.match(slug):
@@ -332,8 +347,14 @@ def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
             site.problems.append(Problem("content/glossary.yml", item.line,
                                          f"glossary item '{item.id}' points to a missing entry "
                                          f"'{item.entry}'"))
+    areas = {area.id for area in site.catchment_areas}
     for event in site.timeline:
-        if event.entry not in ids:
+        if event.catchment is not None:
+            if event.catchment not in areas:
+                site.problems.append(Problem(
+                    "content/timeline.yml", event.line, f"timeline event points to a missing "
+                    f"catchment area '{event.catchment}': use an id from content/catchment-areas.yml"))
+        elif event.entry not in ids:
             site.problems.append(Problem("content/timeline.yml", event.line,
                                          f"timeline event points to a missing entry '{event.entry}'"))
 

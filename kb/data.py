@@ -30,13 +30,16 @@ class GlossaryItem:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """A dated event; `precision` is 'day', 'month' or 'year' as the source gives it."""
+    """A dated event; `precision` is 'day', 'month' or 'year' as the source gives it.
+
+    It points to the entry that explains it, or to a catchment area's page (`catchment`)."""
 
     date: dt.date
     precision: str
-    entry: str
+    entry: str | None
     texts: dict[str, str]
     line: int
+    catchment: str | None = None
 
 
 class DataFile:
@@ -198,14 +201,24 @@ def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
         if parsed is None:
             data.report(line, f"date '{shorten(date)}' must be YYYY-MM-DD, YYYY-MM or YYYY")
             continue
-        if not isinstance(item.get("entry"), str):
-            data.report(line, "timeline event: entry must be the id of the entry that explains it")
+        target = "catchment" if "catchment" in item and "entry" not in item else "entry"
+        if not isinstance(item.get(target), str):
+            data.report(line, f"timeline event: {target} must be the id of the "
+                              f"{'catchment area' if target == 'catchment' else 'entry'} "
+                              "that explains it")
             continue
         texts = {lang: item.get(lang) for lang in LANGS}
         if not all(isinstance(text, str) and text.strip() for text in texts.values()):
             data.report(line, "timeline event needs its text in both 'en:' and 'fr:'")
             continue
-        events.append(TimelineEvent(parsed[0], parsed[1], str(item.get("entry")), texts, line))
+        catchment = item.get("catchment")
+        if ("entry" in item) == (catchment is not None):
+            data.report(line, "timeline event points to one page: give 'entry: <id>' or "
+                              "'catchment: <id of content/catchment-areas.yml>', not both")
+            continue
+        entry = None if catchment is not None else str(item.get("entry"))
+        events.append(TimelineEvent(parsed[0], parsed[1], entry, texts, line,
+                                    None if catchment is None else str(catchment)))
     return sorted(events, key=lambda event: event.date)
 
 

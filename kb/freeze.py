@@ -20,7 +20,7 @@ from kb.hosting import NEEDS_SITE_URL
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
-from kb.urls import all_pages
+from kb.urls import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
 
 
@@ -85,7 +85,7 @@ def _build(root: Path, output: Path, base_url: str | None,
             "FREEZER_STATIC_IGNORE": ["*.tmp"],
         })
         pages = list(all_pages(site))
-        _check_endpoints(app, pages)
+        _check_endpoints(app, pages, pageless_endpoints(site))
         if config.absolute is None:  # files made of absolute URLs: nothing to write them with
             pages = [page for page in pages if page[0] not in NEEDS_SITE_URL]
         search = []  # the export's report, from the first process
@@ -104,10 +104,10 @@ def _build(root: Path, output: Path, base_url: str | None,
                        left_out=left_out)
 
 
-def _check_endpoints(app: Flask, pages: list[Page]) -> None:
+def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = frozenset()) -> None:
     """Every page the app can serve is in the list (Frozen-Flask checks only its own share)."""
     served = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    missing = served - {"static"} - {endpoint for endpoint, _ in pages}
+    missing = served - {"static"} - pageless - {endpoint for endpoint, _ in pages}
     if missing:
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 

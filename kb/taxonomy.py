@@ -96,4 +96,5 @@ SECTIONS = {
     "glossary": {"en": "glossary", "fr": "glossaire"},
     "timeline": {"en": "timeline", "fr": "calendrier"},
     "search": {"en": "search", "fr": "recherche"},
+    "catchments": {"en": "catchment-areas", "fr": "regions-designees"},
 }

@@ -10,7 +10,8 @@ from kb.taxonomy import AUDIENCES, LANGS, PHASES
 # A page in each language: {lang: (endpoint, values)}.
 PageGroup = dict[str, tuple[str, dict]]
 
-SINGLE_PAGES = ("home", "entry_list", "topic_list", "glossary", "timeline", "search")
+SINGLE_PAGES = ("home", "entry_list", "topic_list", "glossary", "timeline", "search",
+                "catchment_list")
 
 
 def page_groups(site: Site) -> Iterator[PageGroup]:
@@ -31,6 +32,18 @@ def page_groups(site: Site) -> Iterator[PageGroup]:
     ):
         for term in terms:
             yield {lang: (endpoint, {"lang": lang, "slug": term.slug(lang)}) for lang in LANGS}
+    yield from catchment_groups(site)
+
+
+def catchment_groups(site: Site) -> Iterator[PageGroup]:
+    """Each catchment area's page in both languages."""
+    for area in site.catchment_areas:
+        yield {lang: ("pages.catchment", {"lang": lang, "slug": area.slugs[lang]}) for lang in LANGS}
+
+
+def pageless_endpoints(site: Site) -> frozenset[str]:
+    """Endpoints that rightly have no page on this site: area pages when it lists no areas."""
+    return frozenset() if site.catchment_areas else frozenset({"pages.catchment"})
 
 
 def all_pages(site: Site) -> Iterator[tuple[str, dict]]:

@@ -15,7 +15,7 @@ from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
 REQUIRED_KEYS = ("id", "title", "phase", "audiences", "topics", "updated", "status", "period")
-OPTIONAL_KEYS = ("summary", "order", fingerprint.KEY)
+OPTIONAL_KEYS = ("summary", "order", "sources", fingerprint.KEY)
 LONG_TITLE = 150
 LONG_SUMMARY = 200
 MAX_FILE_BYTES = 1_000_000
@@ -90,10 +90,12 @@ def _one_of(value: str, choices) -> str:
 class FrontMatterChecker:
     """Checks one entry's front matter; collects problems instead of stopping at the first."""
 
-    def __init__(self, path: str, key_lines: dict[str, int], topics, first_line: int):
+    def __init__(self, path: str, key_lines: dict[str, int], topics, first_line: int,
+                 sources=None):
         self.path = path
         self.key_lines = key_lines
         self.topics = topics
+        self.sources = sources  # the registry's ids; None when the site has no content/sources.yml
         self.first_line = first_line
         self.problems: list[Problem] = []
 
@@ -129,6 +131,7 @@ class FrontMatterChecker:
             "summary": self._text("summary", data.get("summary"), LONG_SUMMARY),
             "order": self._order(data.get("order")),
             "synced": self._fingerprint(data.get(fingerprint.KEY), data.get("id")),
+            "sources": self._sources(data.get("sources"), data.get("status")),
         }
         return None if any(p.level == "error" for p in self.problems) else fields
 
@@ -190,6 +193,20 @@ class FrontMatterChecker:
         if len(set(value)) != len(value):
             self.report(key, f"{key} lists the same value twice")
         return tuple(item for item in value if item in choices)
+
+    def _sources(self, value: Any, status: Any) -> tuple[str, ...]:
+        """Ids from content/sources.yml; a published entry names at least one."""
+        if value in (None, "", []):
+            if status == "published" and self.sources is not None:
+                example = next(iter(self.sources), "an-id")
+                self.report("sources" if "sources" in self.key_lines else None,
+                            "a published entry needs its source: add a line "
+                            f"'sources: [{example}]' after 'topics:' (ids from content/sources.yml)")
+            return ()
+        if self.sources is None:
+            self.report("sources", "sources: the site has no content/sources.yml to take ids from")
+            return ()
+        return self._choices("sources", value, self.sources)
 
     def _date(self, key: str, value: Any) -> dt.date | None:
         if value is None:

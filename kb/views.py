@@ -128,9 +128,17 @@ def entry(slug: str) -> str:
 def phase(slug: str) -> str:
     term = find_term(PHASES.values(), slug)
     chosen = [e for e in entries() if e.phase == term.id]
-    events = [ev for ev in current_site().timeline if _entry_phase(ev.entry) == term.id]
+    events = [ev for ev in current_site().timeline if _event_phase(ev) == term.id]
     return render("taxonomy.html", term=term, kind="phase", entries=chosen, events=events,
                   alternates=term_urls("pages.phase", term), faq=True)
+
+
+def _event_phase(event) -> str | None:
+    """The phase of the entry or the catchment area a timeline event points to."""
+    if event.catchment is not None:
+        return next((a.phase for a in current_site().catchment_areas if a.id == event.catchment),
+                    None)
+    return _entry_phase(event.entry)
 
 
 def _entry_phase(id: str) -> str | None:
@@ -218,3 +226,33 @@ def not_found_page() -> str:
 def not_found(error) -> tuple[str, int]:
     g.lang = g.get("lang", "en")
     return render_template("404.html", lang_names=LANG_NAMES), 404
+
+
+@bp.record_once
+def catchment_globals(state) -> None:
+    """What catchment pages say of an area, in the words its search document uses."""
+    from kb import catchments
+
+    state.app.jinja_env.globals.update(catchment_rows=catchments.rows,
+                                       catchment_ssm=catchments.ssm,
+                                       catchment_summary=catchments.summary)
+
+
+@route("catchment_list", "catchments")
+def catchment_list() -> str:
+    """The catchment areas grouped by phase, as the official rollout table lists them."""
+    return render("catchment_list.html", areas=current_site().catchment_areas)
+
+
+@route("catchment", "catchments", "<slug>")
+def catchment(slug: str) -> str:
+    site = current_site()
+    area = site.catchment_area(g.lang, slug)
+    if area is None:
+        abort(404)
+    alternates = {lang: url_for("pages.catchment", slug=area.slugs[lang], lang=lang)
+                  for lang in LANGS}
+    # Its phase's answers, then those that apply in every catchment area.
+    chosen = [e for e in entries() if e.phase == area.phase] + [
+        e for e in entries() if e.phase == "all"]
+    return render("catchment.html", area=area, entries=chosen, alternates=alternates)

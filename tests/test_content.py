@@ -80,7 +80,7 @@ CASES = {
     "unknown_key": (
         pair(extra="tittle: oops\n"),
         f"{EN}:10: unknown key 'tittle' (did you mean 'title'?): allowed keys are id, title, "
-        "phase, audiences, topics, updated, status, period, summary, order, synced",
+        "phase, audiences, topics, updated, status, period, summary, order, sources, synced",
     ),
     "unknown_phase": (
         pair(phase="phase-4"),

@@ -139,3 +139,87 @@ def test_french_typography(site):
             for match in re.finditer(pattern, text):
                 problems.append(f"{fr.path}: {rule}: {match.group(0)!r}")
     assert problems == []
+
+
+# The official rollout table (Employment Ontario Partners' Gateway), as the catchment pages must
+# show it: area in English and French, phase, SSM in English and French, the planning and
+# transition periods and the start of IES delivery, in both languages.
+TBA_EN, TBA_FR = "to be announced", "à communiquer"
+CATCHMENT_TABLE = [
+    ("Hamilton–Niagara Peninsula", "Hamilton–Niagara Peninsula", "Prototypes", "Fedcap Canada",
+     "Fedcap Canada", "January to December 2020", "de janvier à décembre 2020", "January 2021",
+     "janvier 2021"),
+    ("Muskoka–Kawarthas", "Muskoka–Kawarthas", "Prototypes", "Fleming College", "Collège Fleming",
+     "January to December 2020", "de janvier à décembre 2020", "January 2021", "janvier 2021"),
+    ("Peel", "Peel", "Prototypes", "WCG International Consultants Ltd.",
+     "WCG International Consultants Ltd.", "January to December 2020",
+     "de janvier à décembre 2020", "January 2021", "janvier 2021"),
+    ("Halton", "Halton", "Phase 1", "Fedcap Canada", "Fedcap Canada", "April 2022 to March 2023",
+     "d'avril 2022 à mars 2023", "April 2023", "avril 2023"),
+    ("Kingston–Pembroke", "Kingston–Pembroke", "Phase 1", "Serco Canada", "Serco Canada",
+     "September 2022 to September 2023", "de septembre 2022 à septembre 2023", "October 2023",
+     "octobre 2023"),
+    ("Stratford–Bruce Peninsula", "Stratford–Bruce Peninsula", "Phase 1",
+     "The Corporation of the County of Bruce", "The Corporation of the County of Bruce",
+     "April 2022 to March 2023", "d'avril 2022 à mars 2023", "April 2023", "avril 2023"),
+    ("York", "York", "Phase 1", "WCG International Consultants Ltd.",
+     "WCG International Consultants Ltd.", "April 2022 to March 2023", "d'avril 2022 à mars 2023",
+     "April 2023", "avril 2023"),
+    ("Durham", "Durham", "Phase 2", "Region of Durham", "Région de Durham",
+     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
+    ("Kitchener–Waterloo–Barrie", "Kitchener–Waterloo–Barrie", "Phase 2", "Serco Canada",
+     "Serco Canada", "January to December 2023", "de janvier à décembre 2023", "January 2024",
+     "janvier 2024"),
+    ("London", "London", "Phase 2", "City of London", "Ville de London",
+     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
+    ("Ottawa", "Ottawa", "Phase 2", "WCG International Consultants Ltd.",
+     "WCG International Consultants Ltd.", "January to December 2023",
+     "de janvier à décembre 2023", "January 2024", "janvier 2024"),
+    ("Windsor–Sarnia", "Windsor–Sarnia", "Phase 2", "City of Windsor", "Ville de Windsor",
+     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
+    ("Northeast", "Nord-Est", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
+    ("Northwest", "Nord-Ouest", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
+    ("Toronto", "Toronto", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
+]
+# The FAQ's finer dates for the same periods, shown beside the table's.
+FINER = {
+    "Peel": ("January 1, 2021", "1er janvier 2021"),
+    "York": ("July 2022 to March 2023", "de juillet 2022 à mars 2023"),
+    "Kingston–Pembroke": ("January 1, 2023 to September 30, 2023",
+                          "du 1er janvier 2023 au 30 septembre 2023"),
+    "Ottawa": ("February to April 2023", "de février à avril 2023"),
+}
+
+
+def catchment_pages(frozen) -> dict[tuple[str, str], str]:
+    """(lang, h1) → the visible text of each built catchment page."""
+    pages = {}
+    for lang, section in (("en", "catchment-areas"), ("fr", "regions-designees")):
+        for page in sorted((frozen / lang / section).glob("*/index.html")):
+            html = page.read_text(encoding="utf-8")
+            heading = unescape(re.search(r"<h1>(.*?)</h1>", html).group(1))
+            text = unescape(re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S))
+            pages[lang, heading] = re.sub(r"[ \t\r\n]+", " ", text)  # no-break spaces kept
+    return pages
+
+
+def test_the_catchment_table_is_on_the_built_pages_in_both_languages(frozen):
+    pages = catchment_pages(frozen)
+    assert len(pages) == 2 * len(CATCHMENT_TABLE) == 30
+    for en, fr, phase, ssm_en, ssm_fr, span_en, span_fr, ies_en, ies_fr in CATCHMENT_TABLE:
+        english, french = pages["en", en], pages["fr", fr]
+        for fact in (phase, ssm_en, span_en, ies_en):
+            assert fact in english, (en, fact)
+        for fact in (phase, ssm_fr, span_fr, ies_fr):
+            assert fact in french, (fr, fact)
+    for name, (finer_en, finer_fr) in FINER.items():
+        assert finer_en in pages["en", name] and finer_fr in pages["fr", name], name
+
+
+def test_the_catchment_list_groups_all_15_areas_by_phase(built_text, frozen):
+    for lang, section in (("en", "catchment-areas"), ("fr", "regions-designees")):
+        html = (frozen / lang / section / "index.html").read_text(encoding="utf-8")
+        groups = re.findall(r'<h2 id="([a-z0-9-]+)">', html)
+        assert groups == ["prototype", "phase-1", "phase-2", "phase-3"]
+        listed = re.findall(rf'href="/{lang}/{section}/([a-z-]+)/"', html)
+        assert len(set(listed)) == 15

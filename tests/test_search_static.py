@@ -69,6 +69,9 @@ QUERIES = {
         "Transition Phase Outcomes",
         "call for proposals",
         "Youth Job Connection",
+        "Ottawa",
+        "who is the SSM in London",
+        "Fedcap",
         "zebra",
         "transition zebra",
     ],
@@ -122,6 +125,9 @@ QUERIES = {
         "zone desservie",
         "appel de propositions",
         "accès à l'emploi pour les jeunes",
+        "GSS de Windsor",
+        "Ottawa",
+        "région désignée",
         "zèbre",
         "transition zèbre",
     ],
@@ -133,6 +139,7 @@ WITH_OPTIONS = [
     ("en", {"q": "service", "page": "2"}),
     ("fr", {"q": "GSS", "audience": "ssms", "phase": "phase-3"}),
     ("fr", {"q": "services", "page": "2"}),
+    ("en", {"q": "SSM", "phase": "phase-2", "page": "2"}),
 ]
 
 pytestmark = pytest.mark.browser
@@ -239,3 +246,21 @@ def test_static_search_works_under_a_sub_path(site, sub_path_server, page):
     first = page.locator(".search-hits a").first.get_attribute("href")
     assert first.startswith("/kb/fr/questions/")
     assert Path(first).name and page.goto(f"{sub_path_server}{first}").ok
+
+
+@pytest.mark.parametrize("lang,query,path", [
+    ("en", "Ottawa", "/en/catchment-areas/ottawa/"),
+    ("en", "who is the SSM in London", "/en/catchment-areas/london/"),
+    ("fr", "GSS de Windsor", "/fr/regions-designees/windsor-sarnia/"),
+])
+def test_static_search_finds_the_catchment_page_and_links_to_it(frozen_server, page, lang,
+                                                                  query, path):
+    page.goto(f"{frozen_server}{PAGES[lang]}?{urlencode({'q': query})}")
+    page.wait_for_selector("#search-results[data-done]")
+    first = page.locator(".search-hits li").first
+    assert first.get_attribute("data-id").startswith("catchment-area:")
+    assert first.locator("h3 a").get_attribute("href") == path
+    first.locator("h3 a").click()
+    page.wait_for_load_state()
+    assert page.url == f"{frozen_server}{path}"
+    assert page.locator("h1").count() == 1

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from whoosh.filedb.filestore import Storage
 
-from kb.search.index import LanguageIndex, build_index
+from kb.search.index import LanguageIndex, build_index, searchable
 from kb.search.query import Results, search
 from kb.search.thesaurus import Thesaurus, site_groups
 from kb.taxonomy import LANGS
@@ -29,7 +29,7 @@ class SearchEngine:
         indexes = {}
         for lang in LANGS:
             thesaurus = Thesaurus.build(lang, groups)
-            entries = site.entries_in(lang, drafts=drafts)
+            entries = searchable(site, lang, drafts=drafts)
             indexes[lang] = build_index(
                 lang, entries, thesaurus, storage(lang) if storage else None
             )

@@ -113,10 +113,19 @@ def document(lang: str, entry) -> dict[str, str]:
         # In the taxonomy's order, so equal sets are equal strings.
         "audiences": ",".join(a for a in AUDIENCES if a in entry.audiences),
         "topics": ",".join(entry.topics),
-        "url": entry_url(lang, entry.slug),
+        # A catchment page carries its own URL; an entry's follows from its slug.
+        "url": getattr(entry, "url", None) or entry_url(lang, entry.slug),
         "source": entry.path,
         "summary": entry.description,
     }
+
+
+def searchable(site, lang: str, drafts: bool = False) -> list:
+    """What one language's index holds: the entries in reading order, then the catchment pages
+    (after the entries, so that adding an area never renumbers an entry)."""
+    from kb.catchments import search_pages  # its dates are kb.i18n's, the pages' own
+
+    return site.entries_in(lang, drafts=drafts) + search_pages(site.catchment_areas, lang)
 
 
 def entry_url(lang: str, slug: str) -> str:

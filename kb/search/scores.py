@@ -28,6 +28,7 @@ from kb.search.index import (
     QuantizedBM25F,
     document,
     facet_numbers,
+    searchable,
 )
 from kb.search.thesaurus import Thesaurus, site_groups
 from kb.taxonomy import LANGS
@@ -92,9 +93,10 @@ def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postin
 
 
 def scored_indexes(site, drafts: bool = False) -> dict[str, ScoredIndex]:
-    """Both languages' scores for the Site's entries (what SearchEngine.from_site indexes)."""
+    """Both languages' scores for the Site's entries and catchment pages (what
+    SearchEngine.from_site indexes)."""
     groups = site_groups(site.glossary, site.synonyms)
     return {
-        lang: ScoredIndex(lang, site.entries_in(lang, drafts=drafts), Thesaurus.build(lang, groups))
+        lang: ScoredIndex(lang, searchable(site, lang, drafts=drafts), Thesaurus.build(lang, groups))
         for lang in LANGS
     }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import tempfile
+import os
+import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,13 +16,22 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
+from kb import output as out
 from kb.app import create_app
+from kb.compress import compress_tree
 from kb.content import load_site
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
 from kb.urls import all_pages
 from kb.validate import Problem, errors
+
+
+OutputError = out.OutputError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the build stops and leaves nothing half-written."""
 
 
 class BuildError(Exception):
@@ -48,25 +59,46 @@ def build(
     base_url: str = "/",
     progress: Callable[[int, str], None] | None = None,
     jobs: int | None = None,
+    compress: bool = False,
 ) -> BuildReport:
-    """Check, then freeze into a temporary folder next to output, then swap it in.
+    """Check, then freeze into a staging folder next to output, then swap it in.
 
     jobs: processes that read, render and write pages (default: every core for a large site).
+    compress: also write a .gz copy of each text file.
+    Raises OutputError, before anything is written, if output is not kb's to replace.
     """
     try:
-        return _build(root, output, base_url, progress, jobs)
+        with _terminate_as_interrupt():
+            return _build(root, output, base_url, progress, jobs, compress)
     except WorkerDied as error:
         raise BuildError(f"{error}; nothing was written") from None
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated in the build, as Ctrl-C raises KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler
+        return
+
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _build(root: Path, output: Path, base_url: str,
-           progress: Callable[[int, str], None] | None, jobs: int | None) -> BuildReport:
+           progress: Callable[[int, str], None] | None, jobs: int | None,
+           compress: bool) -> BuildReport:
+    output = out.claim(root, output)
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+    staging, lock = out.stage(output)
     try:
         app = create_app({
             "KB_ROOT": root,
@@ -82,12 +114,20 @@ def _build(root: Path, output: Path, base_url: str,
         search = []  # the export's report, from the first process
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
                         before=lambda: search.append(export_site(site, staging)))
-        _swap(staging, output)
-    except BaseException:  # an error, or Ctrl-C: leave no half-written folder behind
-        shutil.rmtree(staging, ignore_errors=True)
+        count += search[0].files + 1  # and the marker
+        if compress:
+            count += compress_tree(staging)
+        try:
+            _swap(staging, output)
+        except OSError as error:
+            raise BuildError(f"could not put the new build in place: {error}") from None
+    except BaseException:  # an error, Ctrl-C or SIGTERM: leave no half-written folder behind
+        out.discard(staging)
         raise
+    finally:
+        os.close(lock)
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
-    return BuildReport(output=output, published=published, files=count + search[0].files)
+    return BuildReport(output=output, published=published, files=count)
 
 
 def _check_endpoints(app: Flask, pages: list[Page]) -> None:
@@ -151,11 +191,5 @@ def _freeze(
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Replace output by staging with two renames, so readers never see a half-written site."""
-    backup = None
-    if output.exists():
-        backup = output.with_name(f".{output.name}.old-{staging.name[-8:]}")
-        output.rename(backup)
-    staging.rename(output)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+    """Put the finished build in output's place (kb.output.swap; a step of its own to time)."""
+    out.swap(staging, output)

@@ -1,4 +1,4 @@
-"""The output folder: kb's alone, marked, replaced whole by an atomic swap, recovered after a kill."""
+"""The output folder: kb's alone, marked, replaced whole by an atomic swap, recovered if killed."""
 
 from __future__ import annotations
 
@@ -144,8 +144,9 @@ def swap(staging: Path, output: Path) -> None:
             _rename(output, old)
             try:
                 _rename(staging, output)
-            except BaseException:
-                _rename(old, output)
+            except BaseException:  # an error or a signal: the previous build goes back
+                if not output.exists():
+                    _rename(old, output)
                 raise
     discard(old)  # a leftover if this fails, which the next build removes
 

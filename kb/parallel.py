@@ -65,7 +65,8 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
             child.kill()
             child.join()
         if isinstance(error, BrokenProcessPool):
-            raise WorkerDied(f"a worker process stopped before its work was done: {error}") from None
+            raise WorkerDied(
+                f"a worker process stopped before its work was done: {error}") from None
         raise
     else:
         pool.shutdown(wait=True)

@@ -50,7 +50,8 @@ def workers_for(entries: int, jobs: int | None) -> int:
 @contextmanager
 def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any], Future]]:
     """Start `workers` processes forked from this one; yield a function that gives them `work`
-    to do on an argument, and returns its future."""
+    to do on an argument, and returns its future. The workers end when this process ends or
+    leaves the block, however it does."""
     global _work
     _work = work
     before = set(multiprocessing.active_children())

@@ -82,10 +82,12 @@ def check(root: str | None, fmt: str) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: every core, for sites of "
                    f"{PARALLEL_FROM} entry files or more).")
-def build(root: str | None, output: str, base_url: str | None, quiet: bool,
-          jobs: int | None) -> None:
+@click.option("--compress", is_flag=True,
+              help="Also write a .gz copy of each text file, for servers that serve them.")
+def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs: int | None,
+          compress: bool) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
-    from kb.freeze import BuildError
+    from kb.freeze import BuildError, OutputError, Terminated
     from kb.freeze import build as freeze_build
 
     site_root = _root(root)
@@ -102,7 +104,12 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool,
 
     try:
         report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
-                              jobs=jobs)
+                              jobs=jobs, compress=compress)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM: the staging folder is gone already
+        click.echo(f"\nbuild interrupted; {output}/ was left as it was", err=True)
+        sys.exit(143 if isinstance(error, Terminated) else 130)
     except BuildError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import tempfile
+import os
+import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
+from kb import output as out
 from kb.app import create_app
+from kb.compress import compress_tree
 from kb.config import SET_IT
 from kb.content import load_site
 from kb.hosting import NEEDS_SITE_URL
@@ -22,6 +26,13 @@ from kb.search.export import export_site
 from kb.taxonomy import LANGS
 from kb.urls import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
+
+
+OutputError = out.OutputError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the build stops and leaves nothing half-written."""
 
 
 class BuildError(Exception):
@@ -50,20 +61,43 @@ def build(
     base_url: str | None = None,
     progress: Callable[[int, str], None] | None = None,
     jobs: int | None = None,
+    compress: bool = False,
 ) -> BuildReport:
-    """Check, then freeze into a temporary folder next to output, then swap it in.
+    """Check, then freeze into a staging folder next to output, then swap it in.
 
     base_url: the site's URL, over content/site.yml's site_url (see kb.config.site_url).
     jobs: processes that read, render and write pages (default: every core for a large site).
+    compress: also write a .gz copy of each text file.
+    Raises OutputError, before anything is written, if output is not kb's to replace.
     """
     try:
-        return _build(root, output, base_url, progress, jobs)
+        with _terminate_as_interrupt():
+            return _build(root, output, base_url, progress, jobs, compress)
     except WorkerDied as error:
         raise BuildError(f"{error}; nothing was written") from None
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated in the build, as Ctrl-C raises KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler
+        return
+
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _build(root: Path, output: Path, base_url: str | None,
-           progress: Callable[[int, str], None] | None, jobs: int | None) -> BuildReport:
+           progress: Callable[[int, str], None] | None, jobs: int | None,
+           compress: bool) -> BuildReport:
+    output = out.claim(root, output)
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
@@ -71,9 +105,7 @@ def _build(root: Path, output: Path, base_url: str | None,
         config = site.config.with_site_url(base_url)
     except ValueError as error:
         raise BuildError(str(error)) from None
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+    staging, lock = out.stage(output)
     try:
         app = create_app({
             "KB_ROOT": root,
@@ -91,16 +123,24 @@ def _build(root: Path, output: Path, base_url: str | None,
         search = []  # the export's report, from the first process
         count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
                         before=lambda: search.append(export_site(site, staging)))
-        _swap(staging, output)
-    except BaseException:  # an error, or Ctrl-C: leave no half-written folder behind
-        shutil.rmtree(staging, ignore_errors=True)
+        count += search[0].files + 1  # and the marker
+        if compress:
+            count += compress_tree(staging)
+        try:
+            _swap(staging, output)
+        except OSError as error:
+            raise BuildError(f"could not put the new build in place: {error}") from None
+    except BaseException:  # an error, Ctrl-C or SIGTERM: leave no half-written folder behind
+        out.discard(staging)
         raise
+    finally:
+        os.close(lock)
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
     left_out = None if config.absolute else (
         "no site URL, so the sitemap, the feeds and the canonical, hreflang and og:url links "
         "were left out (they need absolute URLs); pages link with root-relative URLs. "
         f"To include them, {SET_IT}.")
-    return BuildReport(output=output, published=published, files=count + search[0].files,
+    return BuildReport(output=output, published=published, files=count,
                        left_out=left_out)
 
 
@@ -165,11 +205,5 @@ def _freeze(
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Replace output by staging with two renames, so readers never see a half-written site."""
-    backup = None
-    if output.exists():
-        backup = output.with_name(f".{output.name}.old-{staging.name[-8:]}")
-        output.rename(backup)
-    staging.rename(output)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+    """Put the finished build in output's place (kb.output.swap; a step of its own to time)."""
+    out.swap(staging, output)

@@ -3,9 +3,13 @@ with nothing to pickle but the work's keys and results."""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,15 +50,27 @@ def workers_for(entries: int, jobs: int | None) -> int:
 @contextmanager
 def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any], Future]]:
     """Start `workers` processes forked from this one; yield a function that gives them `work`
-    to do on an argument, and returns its future."""
+    to do on an argument, and returns its future. The workers end when this process ends or
+    leaves the block, however it does."""
     global _work
     _work = work
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_bind_to_parent, initargs=(os.getpid(),))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            try:
-                yield lambda argument: pool.submit(_run, argument)
-            except BrokenProcessPool as error:
-                raise WorkerDied(f"a worker process stopped before its work was done: {error}") from None
+        yield lambda argument: pool.submit(_run, argument)
+    except BaseException as error:
+        # An error, Ctrl-C or SIGTERM: stop the workers now rather than wait for their work.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in set(multiprocessing.active_children()) - before:
+            child.kill()
+            child.join()
+        if isinstance(error, BrokenProcessPool):
+            raise WorkerDied(
+                f"a worker process stopped before its work was done: {error}") from None
+        raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         _work = None
 
@@ -66,6 +82,30 @@ def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int) -> list:
     with forked(work, min(jobs, len(chunks))) as start:
         futures = [start(chunk) for chunk in chunks]
         return [future.result() for future in futures]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _bind_to_parent(parent: int) -> None:
+    """In each worker: end when the build process ends, however it ends (even by kill -9)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: just end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    bound = False
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        bound = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:  # the parent ended before the line above took effect
+        os._exit(1)
+    if not bound:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the system cannot tie a worker's life to its parent's: look every second."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _run(argument):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from babel.numbers import format_decimal
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
 from kb.app import current_site
 from kb.content import Entry
-from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES, SECTIONS, Term
+from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
+from kb.urls import PER_PAGE, Pager, listed, page_count
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
@@ -22,15 +24,23 @@ def taxonomy_globals(state) -> None:
     """The fixed vocabularies, for every template and for macros imported without context (which
     Jinja can keep compiled between pages, unlike imports with context)."""
     state.app.jinja_env.globals.update(phases=PHASES, audiences=AUDIENCES)
+    # Counts in the page's language: 1,650 in English, 1 650 (no-break space) in French.
+    state.app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale=LOCALES[g.lang])
 
 
-def route(endpoint: str, section: str | None, rest: str = "") -> Callable:
-    """Register a view under /<lang>/<localized section>/<rest> for every language."""
+def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:
+    """Register a view under /<lang>/<localized section>/<rest> for every language; a paginated
+    view has page 1 there and page n in the folder page-<n>/ below (kb.urls.PAGE_SLUG)."""
 
     def decorator(view: Callable) -> Callable:
         for lang in LANGS:
             parts = [lang] + ([SECTIONS[section][lang]] if section else []) + ([rest] if rest else [])
-            bp.add_url_rule("/" + "/".join(parts) + "/", endpoint, view, defaults={"lang": lang})
+            path = "/" + "/".join(parts) + "/"
+            if paginated:
+                # The defaults make url_for(..., page=1) build the first URL, not page-1/.
+                bp.add_url_rule(path, endpoint, view, defaults={"lang": lang, "page": 1})
+                path += "page-<int(min=2):page>/"
+            bp.add_url_rule(path, endpoint, view, defaults={"lang": lang})
         LOCALIZED.add(f"{bp.name}.{endpoint}")
         return view
 
@@ -75,8 +85,22 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
     )
 
 
-def term_urls(endpoint: str, term: Term) -> dict[str, str]:
-    return {lang: url_for(endpoint, slug=term.slug(lang), lang=lang) for lang in LANGS}
+def term_urls(endpoint: str, term: Term, page: int = 1) -> dict[str, str]:
+    return {lang: url_for(endpoint, slug=term.slug(lang), page=page, lang=lang) for lang in LANGS}
+
+
+def paginate(endpoint: str, term: str | None, page: int, **values) -> tuple[list[Entry], Pager]:
+    """One page of a list (kb.urls.LISTS) and its pager; a page past the last one is not found."""
+    chosen = listed(current_site(), g.lang, endpoint, term, current_app.config["KB_DRAFTS"])
+    pager = Pager(page, page_count(len(chosen)), lambda n: url_for(endpoint, **values, page=n))
+    if page > pager.pages:
+        abort(404)
+    return chosen[(page - 1) * PER_PAGE : page * PER_PAGE], pager
+
+
+def count_by_term(terms: Iterable[Term], endpoint: str) -> dict[str, int]:
+    site, drafts = current_site(), current_app.config["KB_DRAFTS"]
+    return {term.id: len(listed(site, g.lang, endpoint, term.id, drafts)) for term in terms}
 
 
 def find_term(terms: Iterable[Term], slug: str) -> Term:
@@ -98,9 +122,10 @@ def home() -> str:
     return render("home.html", latest=latest, topics=current_site().topics.values())
 
 
-@route("entry_list", "entries")
-def entry_list() -> str:
-    return render("list.html", entries=entries(), title=_("All questions"), faq=True)
+@route("entry_list", "entries", paginated=True)
+def entry_list(page: int) -> str:
+    shown, pager = paginate("pages.entry_list", None, page)
+    return render("list.html", entries=shown, pager=pager, title=_("All questions"), faq=True)
 
 
 @route("entry", "entries", "<slug>")
@@ -121,13 +146,22 @@ def entry(slug: str) -> str:
                   faq=True)
 
 
-@route("phase", "phases", "<slug>")
-def phase(slug: str) -> str:
+@route("phase_list", "phases")
+def phase_list() -> str:
+    counts = count_by_term(PHASES.values(), "pages.phase")
+    return render("terms.html", kind="phase", terms=PHASES.values(), counts=counts,
+                  title=_("Phases"), lead=_("The phases of the transformation, in order."))
+
+
+@route("phase", "phases", "<slug>", paginated=True)
+def phase(slug: str, page: int) -> str:
     term = find_term(PHASES.values(), slug)
-    chosen = [e for e in entries() if e.phase == term.id]
+    shown, pager = paginate("pages.phase", term.id, page, slug=slug)
+    # The key dates open the first page only: later pages carry on the list of questions.
     events = [ev for ev in current_site().timeline if _entry_phase(ev.entry) == term.id]
-    return render("taxonomy.html", term=term, kind="phase", entries=chosen, events=events,
-                  alternates=term_urls("pages.phase", term), faq=True)
+    return render("taxonomy.html", term=term, kind="phase", entries=shown, pager=pager,
+                  events=events if page == 1 else [],
+                  alternates=term_urls("pages.phase", term, page), faq=True)
 
 
 def _entry_phase(id: str) -> str | None:
@@ -135,16 +169,28 @@ def _entry_phase(id: str) -> str | None:
     return entry.phase if entry else None
 
 
-@route("audience", "audiences", "<slug>")
-def audience(slug: str) -> str:
+@route("audience_list", "audiences")
+def audience_list() -> str:
+    counts = count_by_term(AUDIENCES.values(), "pages.audience")
+    return render("terms.html", kind="audience", terms=AUDIENCES.values(), counts=counts,
+                  title=_("Audiences"), lead=_("Who the questions are for: choose yours."))
+
+
+@route("audience", "audiences", "<slug>", paginated=True)
+def audience(slug: str, page: int) -> str:
     term = find_term(AUDIENCES.values(), slug)
-    chosen = [e for e in entries() if term.id in e.audiences]
-    ids = {e.id for e in chosen}
-    events = [ev for ev in current_site().timeline if ev.entry in ids]
-    # The audience's own summary entry, by naming convention, opens the page.
-    summary = next((e for e in chosen if e.id == f"what-changes-for-{term.id}"), None)
-    return render("taxonomy.html", term=term, kind="audience", entries=chosen, events=events,
-                  summary=summary, alternates=term_urls("pages.audience", term), faq=True)
+    shown, pager = paginate("pages.audience", term.id, page, slug=slug)
+    summary, events = None, []
+    if page == 1:  # the summary and the key dates open the first page only
+        chosen = listed(current_site(), g.lang, "pages.audience", term.id,
+                        current_app.config["KB_DRAFTS"])
+        ids = {e.id for e in chosen}
+        events = [ev for ev in current_site().timeline if ev.entry in ids]
+        # The audience's own summary entry, by naming convention, opens the page.
+        summary = next((e for e in chosen if e.id == f"what-changes-for-{term.id}"), None)
+    return render("taxonomy.html", term=term, kind="audience", entries=shown, pager=pager,
+                  events=events, summary=summary,
+                  alternates=term_urls("pages.audience", term, page), faq=True)
 
 
 @route("topic_list", "topics")
@@ -155,12 +201,12 @@ def topic_list() -> str:
                   entries=shown)
 
 
-@route("topic", "topics", "<slug>")
-def topic(slug: str) -> str:
+@route("topic", "topics", "<slug>", paginated=True)
+def topic(slug: str, page: int) -> str:
     term = find_term(current_site().topics.values(), slug)
-    chosen = [e for e in entries() if term.id in e.topics]
-    return render("taxonomy.html", term=term, kind="topic", entries=chosen, events=[],
-                  alternates=term_urls("pages.topic", term), faq=True)
+    shown, pager = paginate("pages.topic", term.id, page, slug=slug)
+    return render("taxonomy.html", term=term, kind="topic", entries=shown, pager=pager,
+                  events=[], alternates=term_urls("pages.topic", term, page), faq=True)
 
 
 @route("glossary", "glossary")

@@ -50,6 +50,11 @@ def page_count(entries: int) -> int:
     return max(1, math.ceil(entries / PER_PAGE))
 
 
+def page_of(entries: list[Entry], number: int) -> list[Entry]:
+    """The entries page `number` (from 1) of a list shows."""
+    return entries[(number - 1) * PER_PAGE : number * PER_PAGE]
+
+
 @dataclass(frozen=True)
 class Pager:
     """One page of a list: its number, how many pages the list has, the URL of any page."""

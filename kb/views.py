@@ -12,7 +12,7 @@ from flask_babel import refresh
 from kb.app import current_site
 from kb.content import Entry
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
-from kb.urls import PER_PAGE, Pager, listed, page_count
+from kb.urls import Pager, listed, page_count, page_of
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
@@ -95,7 +95,7 @@ def paginate(endpoint: str, term: str | None, page: int, **values) -> tuple[list
     pager = Pager(page, page_count(len(chosen)), lambda n: url_for(endpoint, **values, page=n))
     if page > pager.pages:
         abort(404)
-    return chosen[(page - 1) * PER_PAGE : page * PER_PAGE], pager
+    return page_of(chosen, page), pager
 
 
 def count_by_term(terms: Iterable[Term], endpoint: str) -> dict[str, int]:

@@ -158,9 +158,10 @@ def phase(slug: str, page: int) -> str:
     term = find_term(PHASES.values(), slug)
     shown, pager = paginate("pages.phase", term.id, page, slug=slug)
     # The key dates open the first page only: later pages carry on the list of questions.
-    events = [ev for ev in current_site().timeline if _entry_phase(ev.entry) == term.id]
+    events = [ev for ev in current_site().timeline
+              if page == 1 and _entry_phase(ev.entry) == term.id]
     return render("taxonomy.html", term=term, kind="phase", entries=shown, pager=pager,
-                  events=events if page == 1 else [],
+                  events=events,
                   alternates=term_urls("pages.phase", term, page), faq=True)
 
 

@@ -18,6 +18,7 @@ from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_f
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
+from kb.urls import PAGE_SLUG
 from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
 
 READ_CHUNK = 500  # files a worker reads at a time
@@ -252,6 +253,11 @@ def read_entry(
     if not SLUG.match(slug):
         checker.problems.append(Problem(path, 1, f"file name '{file.name}' is not a valid slug: "
                                                   "use lower-case letters, digits and hyphens"))
+        fields = None
+    elif PAGE_SLUG.fullmatch(slug):
+        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is taken by the pages "
+                                                  "of the list of questions (page-2/, page-3/…): "
+                                                  "add a word to it"))
         fields = None
     if not _has_text(source.body):
         checker.problems.append(Problem(path, source.body_line, "the entry has no answer text "

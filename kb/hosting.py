@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, current_app, g, has_request_contex
 from flask import request, url_for
 from flask_babel import refresh
 
+from kb import urls
 from kb.app import current_config, current_site
 from kb.config import SiteConfig
 from kb.taxonomy import LANGS
-from kb.urls import page_groups
 
 bp = Blueprint("hosting", __name__)
 FEED_ENTRIES = 50  # the most recently modified entries a feed lists
@@ -39,13 +39,25 @@ def _needs_site_url() -> None:
 
 
 @bp.route("/sitemap.xml")
-def sitemap() -> Response:
+@bp.route("/sitemap-<int(min=1):number>.xml")
+def sitemap(number: int | None = None) -> Response:
+    """Every page with its alternates; past urls.SITEMAP_URLS, an index of sitemap-<n>.xml parts."""
     _needs_site_url()
+    site = current_site()
+    parts = urls.sitemap_parts(site)
+    if number is not None and (parts == 1 or number > parts):
+        abort(404)
+    if number is None and parts > 1:
+        index = [absolute(url_for("hosting.sitemap", number=n)) for n in range(1, parts + 1)]
+        return Response(render_template("sitemap_index.xml", parts=index),
+                        mimetype="application/xml")
     pages = []
-    for group in page_groups(current_site()):
-        urls = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
-                group.items()}
-        pages.extend((url, urls) for url in urls.values())
+    for group in urls.page_groups(site):
+        alternates = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
+                      group.items()}
+        pages.extend((url, alternates) for url in alternates.values())
+    if number is not None:  # each <url> names its alternates, so a pair may straddle two parts
+        pages = pages[(number - 1) * urls.SITEMAP_URLS : number * urls.SITEMAP_URLS]
     xml = render_template("sitemap.xml", pages=pages, splash=absolute(url_for("root.splash")))
     return Response(xml, mimetype="application/xml")
 

@@ -2,16 +2,100 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kb.content import Site
 from kb.taxonomy import AUDIENCES, LANGS, PHASES
+
+if TYPE_CHECKING:  # kb.content checks file names against PAGE_SLUG, so it imports this module
+    from kb.content import Entry, Site
 
 # A page in each language: {lang: (endpoint, values)}.
 PageGroup = dict[str, tuple[str, dict]]
 
-SINGLE_PAGES = ("home", "entry_list", "topic_list", "glossary", "timeline", "search",
-                "catchment_list")
+# Pages of one page each (the lists of LISTS take as many as their entries need).
+SINGLE_PAGES = ("home", "phase_list", "audience_list", "topic_list", "glossary", "timeline",
+                "search", "catchment_list")
+# Entries a list page shows: about 40 KB of HTML, well under the 100 KB a page may weigh.
+PER_PAGE = 50
+# Page n > 1 of a list is the folder page-<n>/ next to its entries, so shortening its URL lands
+# on page 1; entry files may not take such a name (kb.content reports it).
+PAGE_SLUG = re.compile(r"page-[0-9]+")
+# URLs per sitemap file (the sitemap protocol's limit); past it, sitemap.xml is an index.
+SITEMAP_URLS = 50_000
+
+# The paginated lists: endpoint → whether an entry belongs to the list of a term (None: all).
+LISTS: dict[str, Callable[[Entry, str | None], bool]] = {
+    "pages.entry_list": lambda entry, term: True,
+    "pages.phase": lambda entry, term: entry.phase == term,
+    "pages.audience": lambda entry, term: term in entry.audiences,
+    "pages.topic": lambda entry, term: term in entry.topics,
+}
+
+
+def listed(site: Site, lang: str, endpoint: str, term: str | None = None,
+           drafts: bool = False) -> list[Entry]:
+    """The entries of one list, in reading order; worked out once per list, not once per page."""
+    key = ("listed", lang, drafts, len(site.entries), endpoint, term)
+    if key not in site._memo:  # the Site's own memo, which it drops when entries change
+        site._memo[key] = [e for e in site.entries_in(lang, drafts) if LISTS[endpoint](e, term)]
+    return site._memo[key]
+
+
+def page_count(entries: int) -> int:
+    """Pages a list of so many entries takes (an empty list still has its page)."""
+    return max(1, math.ceil(entries / PER_PAGE))
+
+
+def page_of(entries: list[Entry], number: int) -> list[Entry]:
+    """The entries page `number` (from 1) of a list shows."""
+    return entries[(number - 1) * PER_PAGE : number * PER_PAGE]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list: its number, how many pages the list has, the URL of any page."""
+
+    number: int
+    pages: int
+    url: Callable[[int], str]
+
+    @property
+    def prev(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.pages else None
+
+    def window(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and the current one with its neighbours;
+        None where numbers are left out (a list of 100 pages gets 7 links, not 100)."""
+        shown = sorted({1, self.pages, *range(self.number - 1, self.number + 2)} &
+                       set(range(1, self.pages + 1)))
+        window: list[int | None] = []
+        for number in shown:
+            if window and number - window[-1] == 2:
+                window.append(number - 1)  # a gap of one page: the number, not an ellipsis
+            elif window and number - window[-1] > 2:
+                window.append(None)
+            window.append(number)
+        return window
+
+
+def _term_lists(site: Site) -> Iterator[tuple[str, str | None, dict[str, dict]]]:
+    """Each paginated list: endpoint, term id, and its values per language."""
+    yield "pages.entry_list", None, {lang: {} for lang in LANGS}
+    for endpoint, terms in (
+        ("pages.phase", PHASES.values()),
+        ("pages.audience", AUDIENCES.values()),
+        ("pages.topic", site.topics.values()),
+    ):
+        for term in terms:
+            yield endpoint, term.id, {lang: {"slug": term.slug(lang)} for lang in LANGS}
 
 
 def page_groups(site: Site) -> Iterator[PageGroup]:
@@ -25,13 +109,12 @@ def page_groups(site: Site) -> Iterator[PageGroup]:
                 e.lang: ("pages.entry", {"lang": e.lang, "slug": e.slug})
                 for e in (entry, translation)
             }
-    for endpoint, terms in (
-        ("pages.phase", PHASES.values()),
-        ("pages.audience", AUDIENCES.values()),
-        ("pages.topic", site.topics.values()),
-    ):
-        for term in terms:
-            yield {lang: (endpoint, {"lang": lang, "slug": term.slug(lang)}) for lang in LANGS}
+    for endpoint, term, values in _term_lists(site):
+        # Translations share phase, audiences and topics, so both languages have as many pages.
+        for number in range(1, page_count(len(listed(site, "en", endpoint, term))) + 1):
+            page = {"page": number} if number > 1 else {}
+            yield {lang: (endpoint, {"lang": lang, **values[lang], **page}) for lang in LANGS}
+
     yield from catchment_groups(site)
 
 
@@ -46,11 +129,20 @@ def pageless_endpoints(site: Site) -> frozenset[str]:
     return frozenset() if site.catchment_areas else frozenset({"pages.catchment"})
 
 
+def sitemap_parts(site: Site) -> int:
+    """Files the sitemap is split into: 1 (sitemap.xml itself), or the parts an index lists."""
+    urls = sum(len(group) for group in page_groups(site))
+    return 1 if urls <= SITEMAP_URLS else math.ceil(urls / SITEMAP_URLS)
+
+
 def all_pages(site: Site) -> Iterator[tuple[str, dict]]:
     """Every URL to freeze, as (endpoint, values)."""
     yield "root.splash", {}
     yield "root.not_found_page", {}
     yield "hosting.sitemap", {}
+    parts = sitemap_parts(site)
+    for number in range(1, parts + 1 if parts > 1 else 1):
+        yield "hosting.sitemap", {"number": number}
     yield "hosting.robots", {}
     for lang in LANGS:
         yield "hosting.feed", {"lang": lang}

@@ -92,6 +92,31 @@ def test_every_page_is_reachable_and_every_link_resolves(frozen, site):
     assert pages - {"/404.html"} <= seen
 
 
+# The static search index (/search/<lang>/…) and the stylesheets (/static/) are files that pages
+# load, not pages a reader browses: their folders need no page.
+ASSET_FOLDERS = ("search", "static")
+
+
+def folders_without_a_page(out: Path) -> list[str]:
+    """Folders of the build's URL space (not the asset folders) that have no index.html."""
+    missing = set()
+    for file in out.rglob("*"):
+        if not file.is_file() or file.relative_to(out).parts[0] in ASSET_FOLDERS:
+            continue
+        for folder in file.relative_to(out).parents:
+            if not (out / folder / "index.html").exists():
+                missing.add(folder.as_posix() + "/")
+    return sorted(missing)
+
+
+def test_every_folder_a_reader_reaches_by_shortening_a_url_has_a_page(frozen):
+    assert folders_without_a_page(frozen) == []
+    # The section folders, in both languages, are among them.
+    for folder in ("en/phases", "fr/phases", "en/audiences", "fr/publics", "en/topics",
+                   "fr/sujets", "en/questions", "fr/questions"):
+        assert (frozen / folder / "index.html").exists(), folder
+
+
 def test_every_page_toggles_to_its_counterpart_in_the_other_language(frozen):
     _, _, toggles = crawl(frozen)
     for path, toggle in toggles.items():

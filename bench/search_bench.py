@@ -79,13 +79,12 @@ def latency(engine: SearchEngine, lang: str, queries: list[str]) -> dict:
 
 
 def query_bytes(engine: SearchEngine, lang: str, query: str, folder: Path) -> int:
-    """Bytes static/search.js downloads for a query: meta, its words' and terms' shards, the
-    shards of the entries on the first page (and a spelling list for an unknown word)."""
+    """Bytes static/search.js downloads for a query: meta, its terms' shards, the shards of the
+    entries on the first page (and the spelling lists of nearby lengths for an unknown word)."""
     index = engine.indexes[lang]
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     plan = make_plan(index, query)
     files = {"meta.json"}
-    files |= {f"words/{fnv1a(w.text) % meta['words']}.json" for w in plan.words}
     keys = {" ".join(a) for g in plan.groups for a in g.alternatives}
     keys |= {t for g in plan.groups for t in g.span}
     files |= {f"terms/{fnv1a(k) % meta['terms']}.json" for k in keys - set(meta["absent"])}
@@ -93,7 +92,8 @@ def query_bytes(engine: SearchEngine, lang: str, query: str, folder: Path) -> in
     files |= {f"docs/{hit.number // meta['docsPerShard']}.json" for hit in results.hits}
     if results.suggestion:
         files |= {
-            f"spell/{fnv1a(w.text[0])}.json" for w in plan.words if w.text[0] in meta["spell"]
+            f"spell/{n}.json" for w in plan.words for n in meta["spell"]
+            if abs(n - len(w.text)) <= (2 if len(w.text) > 4 else 1)
         }
     return sum((folder / name).stat().st_size for name in files if (folder / name).exists())
 

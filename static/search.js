@@ -1,13 +1,14 @@
-/* Search without a server: reads the index that kb/search/export.py wrote next to the site and
-   matches and ranks entries by the rules of kb/search/ranking.py, so the static page lists the
-   same entries in the same order as `kb serve`. Loaded by the search page only; without it, the
+/* Search without a server: reads the index that kb/search/export.py wrote next to the site,
+   analyzes the query with static/stem.js (the server's analysis) and matches, ranks, picks
+   snippets and sub-results and suggests spellings by the rules of kb/search/ranking.py,
+   passages.py and spelling.py, so the static page shows the same first page as `kb serve`. Loaded by the search page only; without it, the
    page still offers browsing by audience, phase and topic. */
 (() => {
   "use strict";
 
-  const TOKEN = /[\p{L}\p{N}_]+(?:\.[\p{L}\p{N}_]+)*/gu; // Python's \w+(?:\.\w+)*
   const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-  const LIGATURES = { "œ": "oe", "æ": "ae", "ß": "ss" };
+  const analysis = globalThis.kbAnalysis;
+  const { TOKEN } = analysis;
 
   const box = document.getElementById("search-results");
   const configNode = document.getElementById("search-config");
@@ -22,32 +23,11 @@
   const rootUrl = new URL(box.dataset.root, document.baseURI);
   const files = new Map();
 
-  /* Text analysis: the same steps as kb/search/analysis.py, stems from the exported word map. */
-
   const codePoints = (text) => Array.from(text);
 
   function clean(raw, maxChars) {
     const text = raw.normalize("NFC").replace(CONTROL, " ");
     return codePoints(text).slice(0, maxChars).join("").trim();
-  }
-
-  function fold(word) {
-    return word
-      .toLowerCase()
-      .replace(/[œæß]/g, (ch) => LIGATURES[ch])
-      .normalize("NFKD")
-      .replace(/\p{M}/gu, "");
-  }
-
-  function typedWords(text, stop) {
-    const found = [];
-    for (const match of text.matchAll(TOKEN)) {
-      const word = fold(match[0]);
-      if (!stop.has(word)) {
-        found.push({ text: word, start: match.index, end: match.index + match[0].length });
-      }
-    }
-    return found;
   }
 
   function fnv1a(text) {
@@ -159,9 +139,14 @@
 
   function match(postings, groups) {
     const maps = groups.map((group) => groupScores(postings, group));
-    const found = allOf(maps);
-    if (!found.size && maps.length > 1) return { scores: anyOf(maps), relaxed: true };
-    return { scores: found, relaxed: false };
+    const matched = new Map();
+    for (const scores of maps) for (const n of scores.keys()) matched.set(n, (matched.get(n) || 0) + 1);
+    let best = 0;
+    for (const count of matched.values()) best = Math.max(best, count);
+    const least = Math.min(Math.ceil((2 * maps.length) / 3), best);
+    const kept = new Map([...matched].filter(([, count]) => count >= least));
+    const scores = anyOf(maps.map((m) => new Map([...m].filter(([n]) => kept.has(n)))));
+    return { scores, matched: kept, relaxed: best < maps.length };
   }
 
   // Postings: numbers in base 32, low digits first, DIGITS[32..63] meaning "more digits follow"
@@ -173,7 +158,7 @@
     const numbers = [];
     let value = 0;
     let scale = 1;
-    for (const digit of entry ? entry.p : "") {
+    for (const digit of entry || "") {
       const d = DIGIT.get(digit);
       value += (d % 32) * scale;
       if (d < 32) {
@@ -217,26 +202,31 @@
   }
 
   async function nearest(meta, word) {
-    const initial = codePoints(word)[0];
-    if (!meta.spell.includes(initial)) return null;
-    const candidates = await load(`spell/${fnv1a(initial)}.json`);
-    const most = codePoints(word).length > 4 ? 2 : 1;
+    const size = codePoints(word).length;
+    const most = size > 4 ? 2 : 1;
+    const lengths = meta.spell.filter((n) => Math.abs(n - size) <= most);
+    const files = await Promise.all(lengths.map((n) => load(`spell/${n}.json`)));
     let best = null;
-    for (const [candidate, frequency] of Object.entries(candidates)) {
-      if (candidate === word) continue;
-      const d = distance(word, candidate, most);
-      if (d > most) continue;
-      const better =
-        !best ||
-        d < best.d ||
-        (d === best.d && frequency > best.frequency) ||
-        (d === best.d && frequency === best.frequency && candidate < best.candidate);
-      if (better) best = { candidate, d, frequency };
+    for (const candidates of files) {
+      for (const [candidate, frequency] of Object.entries(candidates)) {
+        if (candidate === word) continue;
+        const d = distance(word, candidate, most);
+        if (d > most) continue;
+        const better =
+          !best ||
+          d < best.d ||
+          (d === best.d && frequency > best.frequency) ||
+          (d === best.d && frequency === best.frequency && candidate < best.candidate);
+        if (better) best = { candidate, d, frequency };
+      }
     }
     return best && best.candidate;
   }
 
-  async function suggest(meta, plan, hasPostings) {
+  /* Did you mean: kb/search/spelling.py's rule, after the results are shown. */
+  async function suggest(meta, results) {
+    const { plan, hasPostings } = results;
+    if (results.total >= meta.fewResults) return null;
     const unknown = new Set();
     for (const group of plan.groups) {
       if (!group.alternatives.some((alternative) => hasPostings(alternative.join(" ")))) {
@@ -256,18 +246,97 @@
     return changed ? text : null;
   }
 
+  /* Snippets and sub-results: kb/search/passages.py. */
+
+  const SENTENCE = /(?<=[.!?…])\s+/;
+  const escapeHtml = (text) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+  function marks(text, alternatives) {
+    const tokens = analysis.terms(lang, text);
+    const terms = tokens.map((t) => t.term);
+    const found = [];
+    alternatives.forEach((group, number) => {
+      for (const alternative of group) {
+        const size = alternative.length;
+        for (let i = 0; i + size <= terms.length; i += 1) {
+          let same = true;
+          for (let k = 0; k < size && same; k += 1) same = terms[i + k] === alternative[k];
+          if (same) found.push({ start: tokens[i].start, end: tokens[i + size - 1].end, group: number });
+        }
+      }
+    });
+    found.sort((a, b) => a.start - b.start || b.end - a.end || a.group - b.group);
+    const kept = [];
+    for (const mark of found) if (!kept.length || mark.start >= kept[kept.length - 1].end) kept.push(mark);
+    return kept;
+  }
+
+  const rank = (found) => [new Set(found.map((m) => m.group)).size, found.length];
+  const better = (a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+  function snippet(meta, sections, alternatives, fallback) {
+    let best = null;
+    let bestRank = [0, 0];
+    for (const [, , text] of sections) {
+      for (const sentence of text.split(SENTENCE)) {
+        const found = marks(sentence, alternatives);
+        const r = rank(found);
+        if (better(r, bestRank)) {
+          best = [sentence, found];
+          bestRank = r;
+        }
+      }
+    }
+    if (!best) return escapeHtml(fallback);
+    const [text, found] = best;
+    const [chars, before] = meta.snippet;
+    let start = 0;
+    let end = text.length;
+    if (text.length > chars) {
+      start = Math.max(0, found[0].start - before);
+      if (start) {
+        const space = text.slice(0, found[0].start).indexOf(" ", start);
+        start = space >= 0 ? space + 1 : found[0].start;
+      }
+      end = Math.min(text.length, start + chars);
+      if (end < text.length) {
+        const space = text.slice(0, end).lastIndexOf(" ");
+        end = space >= found[0].end ? space : Math.max(end, found[0].end);
+      }
+    }
+    let out = "";
+    let last = start;
+    for (const mark of found) {
+      if (mark.start < start || mark.end > end) continue;
+      out += `${escapeHtml(text.slice(last, mark.start))}<mark>${escapeHtml(text.slice(mark.start, mark.end))}</mark>`;
+      last = mark.end;
+    }
+    out += escapeHtml(text.slice(last, end));
+    return (start ? "… " : "") + out + (end < text.length ? " …" : "");
+  }
+
+  function subResults(meta, sections, alternatives) {
+    const ranked = [];
+    sections.forEach(([anchor, heading, text], number) => {
+      if (!anchor) return;
+      const r = rank(marks(`${heading}. ${text}`, alternatives));
+      if (r[0]) ranked.push([-r[0], -r[1], number, anchor, heading]);
+    });
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    return ranked.slice(0, meta.snippet[2]).map(([, , , anchor, heading]) => [anchor, heading]);
+  }
+
   /* The search: kb/search/query.py's search(). */
 
   async function search(text, audience, phase, page) {
     const meta = await load("meta.json");
-    const words = typedWords(text, new Set(meta.stop));
-    const stems = await lookup("words", meta.words, [...new Set(words.map((w) => w.text))]);
-    // A word the entries never use has no term: it matches nothing, as on the server.
-    words.forEach((w) => (w.term = stems.get(w.text) ?? `\u0000${w.text}`));
+    const words = analysis.terms(lang, text);
     const groups = expand(thesaurus(meta.synonyms), words.map((w) => w.term));
     const plan = { text, words, groups: groups.slice(0, meta.maxGroups) };
-    const results = { query: text, hits: [], total: 0, page: 1, pages: 0, relaxed: false };
+    const results = { query: text, hits: [], total: 0, page: 1, pages: 0, relaxed: false, plan };
     results.counts = { phase: new Map(), audience: new Map() };
+    results.hasPostings = () => false;
     if (!plan.groups.length) return results;
 
     const keys = new Set();
@@ -276,14 +345,14 @@
       group.span.forEach((term) => keys.add(term));
     }
     const absent = new Set(meta.absent);
-    const wanted = [...keys].filter((key) => !key.includes("\u0000") && !absent.has(key));
-    const entries = await lookup("terms", meta.terms, wanted);
+    const entries = await lookup("terms", meta.terms, [...keys].filter((key) => !absent.has(key)));
     const decoded = new Map();
     const postings = (term) => {
       if (!decoded.has(term)) decoded.set(term, decode(entries.get(term) || null));
       return decoded.get(term);
     };
-    const { scores, relaxed } = match(postings, plan.groups);
+    results.hasPostings = (key) => postings(key).size > 0;
+    const { scores, matched, relaxed } = match(postings, plan.groups);
     results.relaxed = relaxed;
 
     const facetOf = (n) => meta.facets[meta.facetOf.charCodeAt(n) - 48];
@@ -302,7 +371,7 @@
       const [docPhase, docAudiences] = facetOf(n);
       return (!audience || docAudiences.includes(audience)) && (!phase || docPhase === phase);
     });
-    allowed.sort((a, b) => scores.get(b) - scores.get(a) || a - b);
+    allowed.sort((a, b) => matched.get(b) - matched.get(a) || scores.get(b) - scores.get(a) || a - b);
     const perPage = config.perPage;
     results.total = allowed.length;
     results.pages = Math.ceil(results.total / perPage);
@@ -314,17 +383,39 @@
     const loaded = new Map(
       await Promise.all(shards.map(async (s) => [s, await load(`docs/${s}.json`)])),
     );
-    const marked = new Set();
-    for (const entry of entries.values()) if (entry) entry.w.forEach((w) => marked.add(w));
+    const alternatives = plan.groups.map((group) => group.alternatives);
+    results.highlight = [...keys].join(",");
     results.hits = shown.map((n) => {
-      const [id, title, url, summary] = loaded.get(Math.floor(n / size))[n % size];
+      const [id, title, url, summary, sections] = loaded.get(Math.floor(n / size))[n % size];
       const [docPhase, docAudiences] = facetOf(n);
-      return { id, title, url, summary, phase: docPhase, audiences: docAudiences };
+      return {
+        id, title, url, phase: docPhase, audiences: docAudiences,
+        score: scores.get(n) / meta.scale,
+        snippet: snippet(meta, sections, alternatives, summary),
+        sections: subResults(meta, sections, alternatives).map(([anchor, heading]) => ({
+          title: heading, url: `${url}#${anchor}`,
+        })),
+      };
     });
-    results.marked = marked;
-    results.suggestion = await suggest(meta, plan, (key) => postings(key).size > 0);
+    results.suggestion = null;
     return results;
   }
+
+  /* The page and `kb search --json` in the same terms, for tests and tools. */
+  async function searchJson(text, options = {}) {
+    const results = await search(clean(text, config.maxChars), options.audience || null,
+      options.phase || null, options.page || 1);
+    const meta = await load("meta.json");
+    return {
+      total: results.total, relaxed: results.relaxed,
+      suggestion: await suggest(meta, results),
+      counts: { phase: Object.fromEntries(results.counts.phase),
+        audience: Object.fromEntries(results.counts.audience) },
+      hits: results.hits.map(({ id, title, url, phase: p, audiences, score, snippet: s, sections }) =>
+        ({ id, title, url, phase: p, audiences, score, snippet: s, sections })),
+    };
+  }
+  globalThis.kbSearch = searchJson;
 
   /* The page: the same markup as templates/search.html renders on the server. */
 
@@ -339,17 +430,15 @@
     return template.replace(/\{(\w+)\}/g, (whole, name) => (own(values, name) ? values[name] : whole));
   }
 
-  function snippet(text, marked) {
+  function snippetNode(html) {
+    // Built by snippet() from escaped text and <mark> only.
     const node = el("p", { class: "snippet" });
-    let last = 0;
-    for (const found of text.matchAll(TOKEN)) {
-      if (!marked.has(fold(found[0]))) continue;
-      node.append(text.slice(last, found.index), el("mark", {}, found[0]));
-      last = found.index + found[0].length;
-    }
-    node.append(text.slice(last));
+    node.innerHTML = html;
     return node;
   }
+
+  // An entry page highlights these terms on arrival (static/highlight.js).
+  const landing = (href, results) => `${href}?${new URLSearchParams({ hl: results.highlight })}`;
 
   function render(results, audience, phase) {
     const link = (changes) => {
@@ -367,12 +456,14 @@
     } else {
       parts.push(el("p", { class: "search-summary" }, fill(strings.none, { query: results.query })));
     }
-    if (results.suggestion) {
+    const suggestion = el("p", { class: "search-suggestion", hidden: "" });
+    parts.push(suggestion);
+    results.showSuggestion = (text) => {
       const [before, after] = strings.suggestion.split("{suggestion}");
-      const target = link({ q: results.suggestion, audience: null, phase: null });
-      parts.push(el("p", { class: "search-suggestion" }, before,
-        el("a", { href: target }, results.suggestion), after));
-    }
+      const target = link({ q: text, audience: null, phase: null });
+      suggestion.replaceChildren(before, el("a", { href: target }, text), after);
+      suggestion.hidden = false;
+    };
     if (results.relaxed && results.total) {
       parts.push(el("p", { class: "search-note" }, strings.relaxed));
     }
@@ -408,10 +499,18 @@
       for (const hit of results.hits) {
         const href = new URL(hit.url.replace(/^\//, ""), rootUrl).pathname;
         const audiences = hit.audiences.map((a) => labels.audience.get(a)).join(", ");
-        list.append(el("li", { "data-id": hit.id },
-          el("h3", {}, el("a", { href }, hit.title)),
-          snippet(hit.summary, results.marked),
-          el("p", { class: "meta" }, `${labels.phase.get(hit.phase)} · ${audiences}`)));
+        const item = el("li", { "data-id": hit.id },
+          el("h3", {}, el("a", { href: landing(href, results) }, hit.title)),
+          snippetNode(hit.snippet));
+        if (hit.sections.length) {
+          item.append(el("ul", { class: "sub-results" }, ...hit.sections.map((section) => {
+            const [path, anchor] = section.url.split("#");
+            const target = new URL(path.replace(/^\//, ""), rootUrl).pathname;
+            return el("li", {}, el("a", { href: `${landing(target, results)}#${anchor}` }, section.title));
+          })));
+        }
+        item.append(el("p", { class: "meta" }, `${labels.phase.get(hit.phase)} · ${audiences}`));
+        list.append(item);
       }
       parts.push(el("h2", { class: "visually-hidden" }, strings.hits), list);
     }
@@ -452,6 +551,10 @@
       }
       render(results, audience, phase);
       box.dataset.done = "true";
+      // Spelling only after the results are on the page.
+      const suggestion = await suggest(await load("meta.json"), results);
+      if (suggestion) results.showSuggestion(suggestion);
+      box.dataset.spelled = "true";
     } catch (error) {
       console.error(error);
       box.replaceChildren(el("p", { class: "search-summary" }, strings.failed));

@@ -167,7 +167,8 @@ def test_filters_and_their_counts(english):
     results = search(english, "ODSP SSM program", audience="social-assistance")
     assert results.relaxed
     assert ids(results) == ["odsp"]
-    assert results.counts["audience"] == {"service-providers": 2, "social-assistance": 1}
+    # Only the entries with as many of the words as the best one count (two of three here).
+    assert results.counts["audience"] == {"social-assistance": 1}
     assert results.counts["phase"] == {"phase-2": 1}
     assert ids(search(english, "who", phase="phase-1")) == []
     assert ids(search(english, "holds contract", phase="phase-1")) == ["contracts"]
@@ -178,6 +179,13 @@ def test_did_you_mean_replaces_the_unknown_word(english, french):
     assert search(english, "transtion period").suggestion == "transition period"
     assert search(french, "Période de transtion").suggestion == "Période de transition"
     assert search(english, "transition period").suggestion is None
+
+
+def test_entries_with_more_of_the_words_rank_first(english):
+    # "zebra" is in no entry: the entries with the other two words come first, then fewer.
+    results = search(english, "transition funding zebra")
+    assert results.relaxed and ids(results)[:2] in (["transition", "body-only"],
+                                                    ["body-only", "transition"])
 
 
 def test_snippets_mark_matches_and_escape_the_rest(english):

@@ -1,15 +1,14 @@
 """The static search index: the server's index as small JSON files that static/search.js reads.
 
 Per language, under search/<lang>/:
-- meta.json: stop words, synonym groups, each entry's (phase, audiences), shard counts;
-- words/N.json: words as readers type them (folded) → their index term;
-- terms/N.json: term → the words that make it (to mark snippets) and its postings, document
-  number (as a difference from the previous one) and score pairs from Whoosh's BM25F scorer,
-  so the browser ranks as the server does;
-- docs/N.json: id, title, URL and summary of DOCS_PER_SHARD entries;
-- spell/H.json: the words starting with one letter (H: the letter's fnv1a) and their
-  frequency, for "did you mean".
-Words and terms go to shard fnv1a(key) % count, so a query downloads only its words' shards.
+- meta.json: synonym groups, each entry's (phase, audiences), shard counts (the page preloads
+  it; static/stem.js analyzes the query as the server does, so no word map is needed);
+- terms/N.json: term → its postings, document number (as a difference from the previous one)
+  and score pairs from Whoosh's BM25F scorer, so the browser ranks as the server does;
+- docs/N.json: id, title, URL, summary and sections (for snippets and sub-results) of
+  DOCS_PER_SHARD entries;
+- spell/L.json: the words of L letters and their frequency, for "did you mean".
+Terms go to shard fnv1a(term) % count: a query downloads its terms' shards, then its hits' docs.
 """
 
 from __future__ import annotations
@@ -21,16 +20,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.search.analysis import STOP_WORDS, term_analyzer, word_analyzer
 from kb.search.index import SCALE, LanguageIndex, Postings
-from kb.search.query import MAX_GROUPS, MIN_SUGGESTED
+from kb.search.passages import BEFORE, MAX_SECTIONS, SNIPPET_CHARS
+from kb.search.query import MAX_GROUPS
+from kb.search.spelling import FEW_RESULTS, MIN_SUGGESTED, by_length
 from kb.search.scores import ScoredIndex, scored_indexes
 
-FORMAT = 1
+FORMAT = 2
 DOCS_PER_SHARD = 2
 # Average shard size aimed at: small, since a query reads several terms' shards for one word
 # (its synonyms), and each shard's other terms are bytes the browser does not need.
-SHARD_BYTES = {"words": 2_000, "terms": 2_000}
+SHARD_BYTES = {"terms": 2_000}
 # Postings as text: each number in base 32, low digits first; a digit from the second half of
 # the alphabet means more digits follow. Deltas take one character, scores two or three.
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -115,23 +115,17 @@ def export_index(indexes: dict[str, Index], output: Path) -> ExportReport:
 
 
 def export_language(index: Index, folder: Path) -> ExportReport:
-    """Write one language's meta.json and its word, term, entry and spelling files."""
+    """Write one language's meta.json and its term, entry and spelling files."""
     writer = Writer(folder)
-    frequencies = index.word_frequencies()
-    words = _word_terms(index, frequencies)
-    term_words: dict[str, set[str]] = defaultdict(set)
-    for word, term in words.items():
-        term_words[term].add(word)
-    terms = {
-        term: _term_entry(term, postings, term_words) for term, postings in index.table().items()
-    }
+    terms = {term: _term_entry(postings) for term, postings in index.table().items()}
     meta = {
         "format": FORMAT,
         "lang": index.lang,
         "scale": SCALE,
         "maxGroups": MAX_GROUPS,
         "minSuggested": MIN_SUGGESTED,
-        "stop": sorted(STOP_WORDS[index.lang]),
+        "fewResults": FEW_RESULTS,
+        "snippet": [SNIPPET_CHARS, BEFORE, MAX_SECTIONS],
         "synonyms": [[list(alt) for alt in group] for group in index.thesaurus.groups],
         # Alternatives this language never uses (an English term on the French site): no need
         # to download a shard to learn that they match nothing.
@@ -143,52 +137,31 @@ def export_language(index: Index, folder: Path) -> ExportReport:
         "facetOf": "".join(chr(48 + number) for number in index.facet_of),
         "docs": len(index.docs),
         "docsPerShard": DOCS_PER_SHARD,
-        "words": writer.sharded("words", words),
         "terms": writer.sharded("terms", terms),
     }
     for start in range(0, len(index.docs), DOCS_PER_SHARD):
         shard = [
-            [d.id, d.title, d.url, d.summary] for d in index.docs[start : start + DOCS_PER_SHARD]
+            [d.id, d.title, d.url, d.summary, [list(part) for part in d.sections]]
+            for d in index.docs[start : start + DOCS_PER_SHARD]
         ]
         writer.write(f"docs/{start // DOCS_PER_SHARD}.json", shard)
-    meta["spell"] = _write_spelling(writer, frequencies)
+    meta["spell"] = _write_spelling(writer, index.word_frequencies())
     writer.write("meta.json", meta)
     return writer.report
 
 
-def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[str]:
-    """One file of words (and their frequency) per initial; return the initials."""
-    by_initial: dict[str, dict[str, int]] = defaultdict(dict)
-    for word, frequency in frequencies.items():
-        if len(word) >= MIN_SUGGESTED:
-            by_initial[word[0]][word] = frequency
-    for initial, words in by_initial.items():
-        writer.write(f"spell/{fnv1a(initial)}.json", words)
-    return sorted(by_initial)
+def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[int]:
+    """One file of words (and their frequency) per length; return the lengths."""
+    lengths = by_length(frequencies)
+    for size, words in lengths.items():
+        writer.write(f"spell/{size}.json", words)
+    return sorted(lengths)
 
 
-def _word_terms(index: Index, corpus: dict[str, int]) -> dict[str, str]:
-    """Words of the entries and of the synonym groups → their index term."""
-    lang = index.lang
-    mapped = {}
-    for word in corpus:
-        found = [token.text for token in term_analyzer(lang)(word)]
-        if len(found) == 1:
-            mapped[word] = found[0]
-    for raw in index.thesaurus.sources:
-        typed = word_analyzer(lang)(raw)
-        stemmed = term_analyzer(lang)(raw)
-        mapped.update((w.text, t.text) for w, t in zip(typed, stemmed))
-    return mapped
-
-
-def _term_entry(term: str, postings: Postings, term_words: dict[str, set[str]]) -> dict:
-    """The term's words (a phrase term: its words' words) and its delta-coded postings."""
-    surface = set()
-    for part in term.split(" "):
-        surface |= term_words.get(part, set())
+def _term_entry(postings: Postings) -> str:
+    """The term's delta-coded postings."""
     numbers, previous = [], 0
     for docnum, score in zip(*postings):
         numbers += [varint(docnum - previous), varint(score)]
         previous = docnum
-    return {"w": sorted(surface), "p": "".join(numbers)}
+    return "".join(numbers)

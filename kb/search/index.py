@@ -7,7 +7,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from whoosh import formats, scoring
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -16,6 +16,8 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from kb.search.analysis import field_analyzer, normalize, word_analyzer
+from kb.search.passages import sections
+from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
 from kb.taxonomy import AUDIENCES, SECTIONS
 
@@ -57,6 +59,7 @@ def make_schema(lang: str, thesaurus: Thesaurus) -> Schema:
         url=STORED,
         source=STORED,
         summary=STORED,
+        sections=STORED,
     )
 
 
@@ -72,6 +75,7 @@ class Doc:
     audiences: tuple[str, ...]
     topics: tuple[str, ...]
     summary: str
+    sections: tuple = ()  # (anchor, heading, text) of the summary and each `##` section
 
     @classmethod
     def from_stored(cls, fields: dict) -> Doc:
@@ -85,6 +89,7 @@ class Doc:
             audiences=_split(fields["audiences"]),
             topics=_split(fields["topics"]),
             summary=fields["summary"],
+            sections=tuple(tuple(part) for part in fields.get("sections") or ()),
         )
 
 
@@ -117,6 +122,7 @@ def document(lang: str, entry) -> dict[str, str]:
         "url": getattr(entry, "url", None) or entry_url(lang, entry.slug),
         "source": entry.path,
         "summary": entry.description,
+        "sections": sections(entry),
     }
 
 
@@ -163,6 +169,11 @@ class LanguageIndex:
             return dict(zip(*self._table.get(term, ((), ()))))
         with self.searcher() as searcher:
             return scored_postings(searcher, term)
+
+    @cached_property
+    def spelling(self) -> dict[int, dict[str, int]]:
+        """The entries' words by length, for "did you mean"."""
+        return by_length(self.word_frequencies())
 
     def terms(self) -> list[str]:
         """Every index term of the searched fields."""

@@ -1,4 +1,5 @@
-"""Querying one language index: plain words, AND between them, synonyms OR'ed within a group.
+"""Querying one language index: plain words, ranked by how many of them an entry has (see
+kb.search.ranking), synonyms OR'ed within a group.
 
 No query syntax reaches Whoosh: input is cut to MAX_QUERY_CHARS, split into words by the
 analyzer and matched against per-term scores from Whoosh's BM25F scorer, so any string costs a
@@ -15,14 +16,14 @@ from dataclasses import dataclass, field
 
 from kb.search.analysis import normalize, term_analyzer, word_analyzer
 from kb.search.index import SCALE, Doc, LanguageIndex
-from kb.search.ranking import match
-from kb.search.snippets import snippets
+from kb.search.passages import snippet, sub_results
+from kb.search.ranking import match, order
+from kb.search.spelling import FEW_RESULTS, MIN_SUGGESTED, nearest
 from kb.search.thesaurus import WordGroup
 
 MAX_QUERY_CHARS = 200
 MAX_GROUPS = 12
 PER_PAGE = 10
-MIN_SUGGESTED = 3  # shorter unknown words are rarely typos worth correcting
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -49,6 +50,10 @@ class Plan:
         found = {" ".join(alt) for group in self.groups for alt in group.alternatives}
         return found | {term for group in self.groups for term in group.span}
 
+    def alternatives(self) -> list[list[tuple[str, ...]]]:
+        """Each group's alternatives, for snippets: a phrase is marked only whole."""
+        return [list(group.alternatives) for group in self.groups]
+
 
 def clean(raw: str) -> str:
     """Compose accents, blank out control characters, cut to MAX_QUERY_CHARS."""
@@ -73,6 +78,7 @@ class Hit:
     lang: str
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched words
+    sections: list = field(default_factory=list)  # (anchor, heading) of matching sections
 
     def as_json(self) -> dict:
         doc = self.doc
@@ -87,6 +93,9 @@ class Hit:
             "topics": list(doc.topics),
             "score": self.score,
             "snippet": self.snippet,
+            "sections": [
+                {"title": heading, "url": f"{doc.url}#{anchor}"} for anchor, heading in self.sections
+            ],
         }
 
     @property
@@ -107,7 +116,8 @@ class Results:
         default_factory=lambda: {"phase": Counter(), "audience": Counter()}
     )
     suggestion: str | None = None
-    relaxed: bool = False  # no entry had every word: hits have some of them
+    relaxed: bool = False  # no entry has every word: hits have some of them
+    highlight: str = ""  # the terms an entry page highlights on arrival (static/highlight.js)
 
 
 def search(
@@ -124,7 +134,7 @@ def search(
     results = Results(query=plan.text)
     if not plan.groups:
         return results
-    scores, results.relaxed = match(index.postings, plan.groups)
+    scores, matched, results.relaxed = match(index.postings, plan.groups)
     docs = index.docs
     pairs = Counter(map(index.facet_of.__getitem__, scores))
     results.counts = facet_counts({index.facets[k]: n for k, n in pairs.items()}, audience, phase)
@@ -136,21 +146,23 @@ def search(
     results.total = len(allowed)
     results.pages = -(-results.total // limit)
     results.page = min(max(page, 1), max(results.pages, 1))
-    shown = heapq.nsmallest(results.page * limit, allowed, key=lambda n: (-scores[n], n))
+    shown = heapq.nsmallest(results.page * limit, allowed, key=order(scores, matched))
     shown = shown[(results.page - 1) * limit :]
-    with index.searcher() as searcher:
-        marked = snippets(searcher, shown, plan.terms())
-        results.suggestion = suggest(searcher, plan, index.postings)
+    alternatives = plan.alternatives()
+    results.highlight = ",".join(sorted(plan.terms()))
     results.hits = [
         Hit(
             docs[n],
             n,
             index.lang,
             scores[n] / SCALE,
-            marked.get(n) or html.escape(docs[n].summary, quote=False),
+            snippet(index.lang, list(docs[n].sections), alternatives, docs[n].summary),
+            sub_results(index.lang, list(docs[n].sections), alternatives),
         )
         for n in shown
     ]
+    if results.total < FEW_RESULTS:
+        results.suggestion = suggest(index, plan)
     return results
 
 
@@ -173,23 +185,20 @@ def facet_counts(
     return counts
 
 
-def suggest(searcher, plan: Plan, postings) -> str | None:
-    """The query with each unknown word replaced by the nearest word of the index, if any."""
+def suggest(index: LanguageIndex, plan: Plan) -> str | None:
+    """The query with each word the index does not know replaced by the nearest word of the
+    entries (kb.search.spelling), if any."""
     unknown = {
         term
         for group in plan.groups
-        if not any(postings(" ".join(alternative)) for alternative in group.alternatives)
+        if not any(index.postings(" ".join(alternative)) for alternative in group.alternatives)
         for term in group.span
     }
-    corrector = searcher.corrector("words")
     text, changed = plan.text, False
     for word in reversed(plan.words):
         if word.term not in unknown or len(word.text) < MIN_SUGGESTED:
             continue
-        # Whoosh ranks all words within maxdist alike, so widen the distance step by step.
-        for distance in range(1, 2 + (len(word.text) > 4)):
-            found = corrector.suggest(word.text, limit=1, maxdist=distance)
-            if found:
-                text, changed = text[: word.start] + found[0] + text[word.end :], True
-                break
+        found = nearest(word.text, index.spelling)
+        if found:
+            text, changed = text[: word.start] + found + text[word.end :], True
     return text if changed else None

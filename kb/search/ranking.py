@@ -2,9 +2,11 @@
 
 A query is a list of word groups. A group matches an entry if any of its alternatives does (a
 multi-word span also matches when all its words occur), and scores the best of them: synonyms
-stand for one idea, which should not count twice. The query needs every group, or, when no entry
-has them all, any group; the entry's score is the sum of its groups' scores. Scores are integers
-(BM25F ×SCALE), so sums and maxima are exact in any order and in any language.
+stand for one idea, which should not count twice. Entries are ranked by how many of the query's
+groups they match, then by score (the sum of their groups' scores), then reading order; an entry
+is a result if it matches at least two thirds of the groups, or as many as the best entry does
+when none matches that many: an extra word neither empties nor floods the results. Scores are
+integers (BM25F ×SCALE), so sums and maxima are exact in any order and in any language.
 """
 
 from __future__ import annotations
@@ -54,10 +56,28 @@ def group_scores(postings: Callable[[str], Scores], group: WordGroup) -> Scores:
     return best_of(maps)
 
 
-def match(postings: Callable[[str], Scores], groups: list[WordGroup]) -> tuple[Scores, bool]:
-    """(scores of matching entries, whether the query had to be relaxed to 'any group')."""
+def needed(groups: int) -> int:
+    """How many groups an entry must match: two thirds of them, rounded up."""
+    return -(-2 * groups // 3)
+
+
+def match(
+    postings: Callable[[str], Scores], groups: list[WordGroup]
+) -> tuple[Scores, Scores, bool]:
+    """(scores of the results, how many groups each matches, whether none matches them all)."""
     maps = [group_scores(postings, group) for group in groups]
-    found = all_of(maps)
-    if not found and len(maps) > 1:
-        return any_of(maps), True
-    return found, False
+    matched: Scores = {}
+    for scores in maps:
+        for n in scores:
+            matched[n] = matched.get(n, 0) + 1
+    best = max(matched.values(), default=0)
+    least = min(needed(len(maps)), best)
+    kept = {n: count for n, count in matched.items() if count >= least}
+    return any_of([{n: s for n, s in scores.items() if n in kept} for scores in maps]), kept, (
+        best < len(maps)
+    )
+
+
+def order(scores: Scores, matched: Scores):
+    """The sort key of a result: most groups, then best score, then reading order."""
+    return lambda n: (-matched[n], -scores[n], n)

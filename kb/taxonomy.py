@@ -96,4 +96,6 @@ SECTIONS = {
     "glossary": {"en": "glossary", "fr": "glossaire"},
     "timeline": {"en": "timeline", "fr": "calendrier"},
     "search": {"en": "search", "fr": "recherche"},
+    "accessibility": {"en": "accessibility", "fr": "accessibilite"},
+    "privacy": {"en": "privacy", "fr": "confidentialite"},
 }

@@ -10,7 +10,8 @@ from kb.taxonomy import AUDIENCES, LANGS, PHASES
 # A page in each language: {lang: (endpoint, values)}.
 PageGroup = dict[str, tuple[str, dict]]
 
-SINGLE_PAGES = ("home", "entry_list", "topic_list", "glossary", "timeline", "search")
+SINGLE_PAGES = ("home", "entry_list", "topic_list", "glossary", "timeline", "search",
+                "accessibility", "privacy")
 
 
 def page_groups(site: Site) -> Iterator[PageGroup]:

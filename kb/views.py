@@ -218,3 +218,15 @@ def not_found_page() -> str:
 def not_found(error) -> tuple[str, int]:
     g.lang = g.get("lang", "en")
     return render_template("404.html", lang_names=LANG_NAMES), 404
+
+
+@route("accessibility", "accessibility")
+def accessibility() -> str:
+    """The site's accessibility statement: the standard it meets and how to report a barrier."""
+    return render("accessibility.html")
+
+
+@route("privacy", "privacy")
+def privacy() -> str:
+    """The site's privacy notice: what it collects (nothing, unless page feedback is on)."""
+    return render("privacy.html")

@@ -351,6 +351,12 @@
     return node;
   }
 
+  // The polite live region gets the count sentence alone, not the list of results.
+  function announce(text) {
+    const status = document.getElementById("search-status");
+    if (status) status.textContent = text;
+  }
+
   function render(results, audience, phase) {
     const link = (changes) => {
       const values = { q: results.query, audience, phase, page: null, ...changes };
@@ -428,6 +434,7 @@
     }
     if (!results.total) parts.push(el("p", {}, strings.tryOther));
     box.replaceChildren(...parts);
+    announce(parts[0].textContent);
     const browse = document.getElementById("browse-section");
     if (browse) browse.hidden = results.total > 0;
   }
@@ -455,6 +462,7 @@
     } catch (error) {
       console.error(error);
       box.replaceChildren(el("p", { class: "search-summary" }, strings.failed));
+      announce(strings.failed);
       box.dataset.done = "failed";
     } finally {
       box.removeAttribute("aria-busy");

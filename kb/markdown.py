@@ -89,7 +89,24 @@ class Renderer:
 
     def render(self, body: str) -> str:
         html = self._md.reset().convert(body)
-        return sanitise(html)
+        return wrap_tables(sanitise(html))
+
+
+TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def wrap_tables(html: str) -> str:
+    """Each table in a box that scrolls sideways on narrow screens: focusable, so a keyboard can
+    scroll it (WCAG 2.1.1), and named by its column headings, in the page's own language."""
+
+    def wrap(match: re.Match) -> str:
+        headings = [plain_text(cell).rstrip(".") for cell in HEADER_CELL.findall(match.group(1))]
+        label = html_module.escape(", ".join(h for h in headings if h), quote=True)
+        return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
+                f"{match.group(0)}</div>")
+
+    return TABLE.sub(wrap, html)
 
 
 def sanitise(html: str) -> str:

@@ -97,4 +97,6 @@ SECTIONS = {
     "timeline": {"en": "timeline", "fr": "calendrier"},
     "search": {"en": "search", "fr": "recherche"},
     "catchments": {"en": "catchment-areas", "fr": "regions-designees"},
+    "accessibility": {"en": "accessibility", "fr": "accessibilite"},
+    "privacy": {"en": "privacy", "fr": "confidentialite"},
 }

@@ -18,7 +18,7 @@ PageGroup = dict[str, tuple[str, dict]]
 
 # Pages of one page each (the lists of LISTS take as many as their entries need).
 SINGLE_PAGES = ("home", "phase_list", "audience_list", "topic_list", "glossary", "timeline",
-                "search", "catchment_list")
+                "search", "catchment_list", "accessibility", "privacy")
 # Entries a list page shows: about 40 KB of HTML, well under the 100 KB a page may weigh.
 PER_PAGE = 50
 # Page n > 1 of a list is the folder page-<n>/ next to its entries, so shortening its URL lands

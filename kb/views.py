@@ -310,3 +310,15 @@ def catchment(slug: str) -> str:
     chosen = [e for found in lists.values() for e in found[:CATCHMENT_ENTRIES]]
     more = [phase for phase, found in lists.items() if len(found) > CATCHMENT_ENTRIES]
     return render("catchment.html", area=area, entries=chosen, more=more, alternates=alternates)
+
+
+@route("accessibility", "accessibility")
+def accessibility() -> str:
+    """The site's accessibility statement: the standard it meets and how to report a barrier."""
+    return render("accessibility.html")
+
+
+@route("privacy", "privacy")
+def privacy() -> str:
+    """The site's privacy notice: what it collects (nothing, unless page feedback is on)."""
+    return render("privacy.html")

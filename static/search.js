@@ -440,6 +440,12 @@
   // An entry page highlights these terms on arrival (static/highlight.js).
   const landing = (href, results) => `${href}?${new URLSearchParams({ hl: results.highlight })}`;
 
+  // The polite live region gets the count sentence alone, not the list of results.
+  function announce(text) {
+    const status = document.getElementById("search-status");
+    if (status) status.textContent = text;
+  }
+
   function render(results, audience, phase) {
     const link = (changes) => {
       const values = { q: results.query, audience, phase, page: null, ...changes };
@@ -527,6 +533,7 @@
     }
     if (!results.total) parts.push(el("p", {}, strings.tryOther));
     box.replaceChildren(...parts);
+    announce(parts[0].textContent);
     const browse = document.getElementById("browse-section");
     if (browse) browse.hidden = results.total > 0;
   }
@@ -558,6 +565,7 @@
     } catch (error) {
       console.error(error);
       box.replaceChildren(el("p", { class: "search-summary" }, strings.failed));
+      announce(strings.failed);
       box.dataset.done = "failed";
     } finally {
       box.removeAttribute("aria-busy");

@@ -148,9 +148,11 @@ def test_a_web_server_running_as_another_user_can_read_the_build(project):
 
 
 def test_compress_writes_a_deterministic_gz_next_to_each_text_file(project, tmp_path):
-    result = kb_build("--root", str(project), "--output", str(tmp_path / "one"), "--compress")
+    # With a site URL, so that the sitemap and feeds (.xml) are written too.
+    result = kb_build("--root", str(project), "--output", str(tmp_path / "one"), "--compress",
+                      "--base-url", "https://kb.example.org/")
     assert result.exit_code == 0, result.output
-    build(project, tmp_path / "two", compress=True)
+    build(project, tmp_path / "two", base_url="https://kb.example.org/", compress=True)
     one = tmp_path / "one"
     text = [p for p in one.rglob("*") if p.suffix in {".html", ".css", ".js", ".json", ".xml",
                                                       ".txt", ".svg"}]

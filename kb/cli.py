@@ -79,11 +79,12 @@ def check(root: str | None, fmt: str) -> None:
               help="URL the site is served from, e.g. https://example.org/kb/ "
                    "(default: site_url in content/site.yml).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--strict", is_flag=True, help="Fail on any warning too (for CI).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: every core, for sites of "
                    f"{PARALLEL_FROM} entry files or more).")
 def build(root: str | None, output: str, base_url: str | None, quiet: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, strict: bool = False) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError
     from kb.freeze import build as freeze_build
@@ -102,7 +103,7 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool,
 
     try:
         report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
-                              jobs=jobs)
+                              jobs=jobs, strict=strict)
     except BuildError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -116,6 +117,23 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool,
                    f"({time.perf_counter() - started:.1f} s).")
         if report.left_out:
             click.echo(f"Note: {report.left_out}", err=True)
+    _warnings_summary(report.warnings)
+
+
+SUMMARY_SHOWN = 5  # warnings a build prints in full; `kb check` lists them all
+
+
+def _warnings_summary(warnings: list) -> None:
+    """The number of warnings and the first few, after a build that published despite them."""
+    if not warnings:
+        return
+    count = len(warnings)
+    click.echo(f"{count} warning{'s' * (count > 1)} (run `kb check` for all, `kb build --strict` "
+               "to fail on them):", err=True)
+    for problem in warnings[:SUMMARY_SHOWN]:
+        click.echo(f"  {str(problem).splitlines()[0]}", err=True)
+    if count > SUMMARY_SHOWN:
+        click.echo(f"  … and {count - SUMMARY_SHOWN} more", err=True)
 
 
 @main.command()

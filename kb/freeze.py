@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
@@ -38,6 +38,7 @@ class BuildReport:
     published: dict[str, int]
     files: int
     left_out: str | None = None  # what a site without a URL lacks, and how to give it one
+    warnings: list[Problem] = field(default_factory=list)  # the content's warnings
 
 
 PAGES_PER_TAKE = 25  # pages a worker takes from the shared list at a time
@@ -50,6 +51,7 @@ def build(
     base_url: str | None = None,
     progress: Callable[[int, str], None] | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """Check, then freeze into a temporary folder next to output, then swap it in.
 
@@ -57,16 +59,19 @@ def build(
     jobs: processes that read, render and write pages (default: every core for a large site).
     """
     try:
-        return _build(root, output, base_url, progress, jobs)
+        return _build(root, output, base_url, progress, jobs, strict)
     except WorkerDied as error:
         raise BuildError(f"{error}; nothing was written") from None
 
 
 def _build(root: Path, output: Path, base_url: str | None,
-           progress: Callable[[int, str], None] | None, jobs: int | None) -> BuildReport:
+           progress: Callable[[int, str], None] | None, jobs: int | None,
+           strict: bool = False) -> BuildReport:
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
+    if strict and site.problems:  # --strict: a warning stops the build too (for CI)
+        raise BuildError("content has warnings (--strict)", site.problems)
     try:
         config = site.config.with_site_url(base_url)
     except ValueError as error:
@@ -101,13 +106,13 @@ def _build(root: Path, output: Path, base_url: str | None,
         "were left out (they need absolute URLs); pages link with root-relative URLs. "
         f"To include them, {SET_IT}.")
     return BuildReport(output=output, published=published, files=count + search[0].files,
-                       left_out=left_out)
+                       left_out=left_out, warnings=site.problems)
 
 
 def _check_endpoints(app: Flask, pages: list[Page]) -> None:
     """Every page the app can serve is in the list (Frozen-Flask checks only its own share)."""
     served = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    missing = served - {"static"} - {endpoint for endpoint, _ in pages}
+    missing = served - {"static", "media.file"} - {endpoint for endpoint, _ in pages}
     if missing:
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 

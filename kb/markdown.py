@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_module
 import re
 from collections.abc import Callable
+from pathlib import Path
 from xml.etree import ElementTree
 
 import markdown
@@ -12,17 +13,21 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from kb import media
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")  # tel: a phone number readers can call
 ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
-    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
+    "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang"},
     "a": {"href", "title"},
     "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},  # Markdown images (kb.rawhtml refuses raw <img>)
     "td": {"align"},
     "th": {"align", "scope"},
 }
@@ -54,6 +59,38 @@ class _EntryLinks(Treeprocessor):
             link.set("href", (url + ("#" + anchor if anchor else "")) if url else "#")
 
 
+class _Media(Treeprocessor):
+    """Images and links into content/media/: the URL of the copy in the build, and the size."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.content: Path | None = None
+        self.path = ""
+
+    def run(self, root: ElementTree.Element) -> None:
+        if self.content is None:
+            return
+        for element, key in [*((e, "src") for e in root.iter("img")),
+                             *((e, "href") for e in root.iter("a"))]:
+            name = media.media_name(self.content, self.path, element.get(key, ""))
+            if name is None:
+                continue
+            element.set(key, media.URL_FROM_ENTRY + name)
+            if element.tag != "img":
+                continue
+            if element.get("alt", "").strip().casefold() == media.DECORATIVE:
+                element.set("alt", "")
+            file = self.content / media.FOLDER / name
+            try:
+                size = media.dimensions(file, file.stat().st_mtime_ns)
+            except OSError:
+                size = None
+            if size:
+                element.set("width", str(size[0]))
+                element.set("height", str(size[1]))
+            element.set("loading", "lazy")
+
+
 class EntryLinkExtension(Extension):
     def __init__(self, resolve: Callable[[str], str | None]):
         super().__init__()
@@ -61,12 +98,15 @@ class EntryLinkExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_EntryLinks(md, self.resolve), "kb_entry_links", 1)
+        md.treeprocessors.register(_Media(md), "kb_media", 2)
 
 
 class Renderer:
     """Renders entry bodies of one language: Markdown once, then an allow-list sanitiser."""
 
-    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str]):
+    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str],
+                 content: Path | None = None):
+        self.content = content  # content/, for images and attachments in content/media/
         self._md = markdown.Markdown(
             extensions=[
                 "abbr",
@@ -87,7 +127,10 @@ class Renderer:
             output_format="html",
         )
 
-    def render(self, body: str) -> str:
+    def render(self, body: str, path: str = "") -> str:
+        """body as safe HTML; path (content/en/…md) places the relative links to media files."""
+        processor = self._md.treeprocessors["kb_media"]
+        processor.content, processor.path = (self.content, path) if path else (None, "")
         html = self._md.reset().convert(body)
         return sanitise(html)
 
@@ -98,7 +141,7 @@ def sanitise(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(SAFE_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )

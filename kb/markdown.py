@@ -15,19 +15,21 @@ from markdown.treeprocessors import Treeprocessor
 
 from kb import media
 
+# Markdown images are renamed for the sanitiser, which removes raw <img> (unchecked, unsized).
+MARKDOWN_IMAGE = "kb-markdown-image"
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")  # tel: a phone number readers can call
 ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
-    "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
+    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang"},
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "width", "height", "loading"},  # Markdown images (kb.rawhtml refuses raw <img>)
+    MARKDOWN_IMAGE: {"src", "alt", "width", "height", "loading"},
     "td": {"align"},
     "th": {"align", "scope"},
 }
@@ -78,6 +80,7 @@ class _Media(Treeprocessor):
             element.set(key, media.URL_FROM_ENTRY + name)
             if element.tag != "img":
                 continue
+            element.tag = MARKDOWN_IMAGE
             if element.get("alt", "").strip().casefold() == media.DECORATIVE:
                 element.set("alt", "")
             file = self.content / media.FOLDER / name
@@ -132,14 +135,15 @@ class Renderer:
         processor = self._md.treeprocessors["kb_media"]
         processor.content, processor.path = (self.content, path) if path else (None, "")
         html = self._md.reset().convert(body)
-        return sanitise(html)
+        return sanitise(html).replace(f"<{MARKDOWN_IMAGE} ", "<img ").replace(
+            f"</{MARKDOWN_IMAGE}>", "")
 
 
 def sanitise(html: str) -> str:
     """Keep only safe tags, attributes and URL schemes (no script, handlers or javascript:)."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | {MARKDOWN_IMAGE},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=set(SAFE_SCHEMES),
         link_rel=None,

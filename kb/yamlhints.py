@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kb.validate import N_
+from kb.frontmatter import N_, shorten
 
 KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*):(?: +(.*))?$")
 NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):([^\s/].*)$")
@@ -79,7 +79,7 @@ def explain(text: str, first_line: int, problem_line: int, context_line: int | N
     end = min(problem_line - first_line, len(lines) - 1)
     for index in [*range(max(start, 0), end + 1), *range(0, max(start, 0))]:
         if _content(lines[index]) and (slip := _line_slip(lines, index)):
-            return index + first_line, *slip
+            return index + first_line, slip[0], _short(slip[1])
     return None
 
 
@@ -108,4 +108,10 @@ def silent_slips(text: str, first_line: int, keys: tuple[str, ...]) -> list[Hint
                 "'%(key)s' is indented under '%(parent)s:', which has no value: remove the "
                 "spaces at the start of the line, and give '%(parent)s' its value"),
                 {"key": key, "parent": parent.group(1)}))
-    return found
+    return [(line, msgid, _short(params)) for line, msgid, params in found]
+
+
+def _short(params: dict) -> dict:
+    """The editor's text in a message, cut short: a message stays one readable line."""
+    return {key: shorten(value, 80) if isinstance(value, str) else value
+            for key, value in params.items()}

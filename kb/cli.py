@@ -138,8 +138,8 @@ def _warnings_summary(warnings: list) -> None:
 
 @main.command()
 @root_option
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=8000, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app, current_site

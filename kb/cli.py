@@ -171,7 +171,19 @@ def _ask(option: str, given: str | None, prompt: str, check, default: str | None
     return click.prompt(prompt, default=default, value_proc=proc)
 
 
-@main.command()
+class _NewCommand(click.Command):
+    """`kb new`: the end of input (Ctrl+D) says that nothing was written, not 'Aborted!'."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.Abort, EOFError):
+            click.echo("\nStopped before the end of the questions: nothing was written. Run "
+                       "`kb new` again, or give the answers as options (kb new --help).", err=True)
+            ctx.exit(1)
+
+
+@main.command(cls=_NewCommand)
 @root_option
 @click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
 @click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
@@ -193,7 +205,7 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
     site_root = _root(root)
     site = load_site(site_root)
     choices = {"phase": list(PHASES), "audience": list(AUDIENCES), "topic": list(site.topics)}
-    id_ = _ask("--id", id_, "Id (lower-case words and hyphens)", lambda v: scaffold.new_id(v, site))
+    id_ = _ask("--id", id_, "Id (lower-case letters, digits and hyphens)", lambda v: scaffold.new_id(v, site))
     phase = _ask("--phase", phase, f"Phase ({', '.join(choices['phase'])})",
                  lambda v: scaffold.one_of("phase", v.strip(), choices["phase"]))
     audiences = _ask("--audience", ",".join(audiences) or None,
@@ -204,11 +216,16 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
                   lambda v: scaffold.some_of("topic", v, choices["topic"]))
     titles = {"en": _ask("--title-en", title_en, "Title in English", scaffold.title),
               "fr": _ask("--title-fr", title_fr, "Title in French", scaffold.title)}
+    suggested = scaffold.slugify(titles["fr"])
+    if slug_fr is None and suggested != scaffold.slugify(titles["fr"], limit=10_000):
+        click.echo(f"The French title is long: the file name suggested below stops after a whole "
+                   f"word, at {len(suggested)} characters ('{suggested}'). Keep it or write a "
+                   "shorter one.")
     slugs = {"en": _ask("--slug-en", slug_en or id_, "English file name",
                         lambda v: scaffold.new_slug(v, site_root, "en")),
              "fr": _ask("--slug-fr", slug_fr, "French file name",
                         lambda v: scaffold.new_slug(v, site_root, "fr"),
-                        default=scaffold.slugify(titles["fr"]))}
+                        default=suggested)}
     entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
     try:
         scaffold.write(site_root, entry, dt.date.today())

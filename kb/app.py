@@ -92,11 +92,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kb"] = SiteHolder(root, app.config["SITE"])
     i18n.init_app(app)
 
-    from kb import hosting, preview, urlcache, views
+    from kb import hosting, media, preview, urlcache, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.root_bp)
     app.register_blueprint(hosting.bp)
+    app.register_blueprint(media.bp)
     preview.init_app(app)
     urlcache.init_app(app)
     return app

@@ -16,7 +16,7 @@ from kb.i18n import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
-            "lazy_gettext": None}
+            "lazy_gettext": None, "N_": None}  # N_: kb.validate's checker messages
 
 
 def extract() -> Catalog:

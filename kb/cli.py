@@ -79,13 +79,14 @@ def check(root: str | None, fmt: str) -> None:
               help="URL the site is served from, e.g. https://example.org/kb/ "
                    "(default: site_url in content/site.yml).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--strict", is_flag=True, help="Fail on any warning too (for CI).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: every core, for sites of "
                    f"{PARALLEL_FROM} entry files or more).")
 @click.option("--compress", is_flag=True,
               help="Also write a .gz copy of each text file, for servers that serve them.")
 def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs: int | None,
-          compress: bool) -> None:
+          compress: bool, strict: bool = False) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError, OutputError, Terminated
     from kb.freeze import build as freeze_build
@@ -104,7 +105,7 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
 
     try:
         report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
-                              jobs=jobs, compress=compress)
+                              jobs=jobs, compress=compress, strict=strict)
     except OutputError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM: the staging folder is gone already
@@ -123,12 +124,29 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
                    f"({time.perf_counter() - started:.1f} s).")
         if report.left_out:
             click.echo(f"Note: {report.left_out}", err=True)
+    _warnings_summary(report.warnings)
+
+
+SUMMARY_SHOWN = 5  # warnings a build prints in full; `kb check` lists them all
+
+
+def _warnings_summary(warnings: list) -> None:
+    """The number of warnings and the first few, after a build that published despite them."""
+    if not warnings:
+        return
+    count = len(warnings)
+    click.echo(f"{count} warning{'s' * (count > 1)} (run `kb check` for all, `kb build --strict` "
+               "to fail on them):", err=True)
+    for problem in warnings[:SUMMARY_SHOWN]:
+        click.echo(f"  {str(problem).splitlines()[0]}", err=True)
+    if count > SUMMARY_SHOWN:
+        click.echo(f"  … and {count - SUMMARY_SHOWN} more", err=True)
 
 
 @main.command()
 @root_option
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=8000, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app, current_site
@@ -160,7 +178,19 @@ def _ask(option: str, given: str | None, prompt: str, check, default: str | None
     return click.prompt(prompt, default=default, value_proc=proc)
 
 
-@main.command()
+class _NewCommand(click.Command):
+    """`kb new`: the end of input (Ctrl+D) says that nothing was written, not 'Aborted!'."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.Abort, EOFError):
+            click.echo("\nStopped before the end of the questions: nothing was written. Run "
+                       "`kb new` again, or give the answers as options (kb new --help).", err=True)
+            ctx.exit(1)
+
+
+@main.command(cls=_NewCommand)
 @root_option
 @click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
 @click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
@@ -182,7 +212,7 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
     site_root = _root(root)
     site = load_site(site_root)
     choices = {"phase": list(PHASES), "audience": list(AUDIENCES), "topic": list(site.topics)}
-    id_ = _ask("--id", id_, "Id (lower-case words and hyphens)", lambda v: scaffold.new_id(v, site))
+    id_ = _ask("--id", id_, "Id (lower-case letters, digits and hyphens)", lambda v: scaffold.new_id(v, site))
     phase = _ask("--phase", phase, f"Phase ({', '.join(choices['phase'])})",
                  lambda v: scaffold.one_of("phase", v.strip(), choices["phase"]))
     audiences = _ask("--audience", ",".join(audiences) or None,
@@ -193,11 +223,16 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
                   lambda v: scaffold.some_of("topic", v, choices["topic"]))
     titles = {"en": _ask("--title-en", title_en, "Title in English", scaffold.title),
               "fr": _ask("--title-fr", title_fr, "Title in French", scaffold.title)}
+    suggested = scaffold.slugify(titles["fr"])
+    if slug_fr is None and suggested != scaffold.slugify(titles["fr"], limit=10_000):
+        click.echo(f"The French title is long: the file name suggested below stops after a whole "
+                   f"word, at {len(suggested)} characters ('{suggested}'). Keep it or write a "
+                   "shorter one.")
     slugs = {"en": _ask("--slug-en", slug_en or id_, "English file name",
                         lambda v: scaffold.new_slug(v, site_root, "en")),
              "fr": _ask("--slug-fr", slug_fr, "French file name",
                         lambda v: scaffold.new_slug(v, site_root, "fr"),
-                        default=scaffold.slugify(titles["fr"]))}
+                        default=suggested)}
     entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
     try:
         scaffold.write(site_root, entry, dt.date.today())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import heapq
 import re
 import stat
@@ -11,20 +12,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial, registry
+from kb import data, editorial, links, registry
 from kb.config import SiteConfig, load_config
 from kb.fingerprint import fingerprint
 from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
 from kb.markdown import Renderer, entry_links, plain_text
 from kb.parallel import chunked, fork_map, workers_for
-from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
+from kb.taxonomy import LANGS, OTHER_LANG, PHASES, SECTIONS, Term
 from kb.urls import PAGE_SLUG
-from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
+from kb.validate import (MAX_FILE_BYTES, N_, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG,
+                         FrontMatterChecker, Problem, problem)
+from kb.yamlhints import silent_slips
 
 READ_CHUNK = 500  # files a worker reads at a time
 RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
-ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
+# 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
+ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Entry:
     body: str
     body_line: int
     synced: str | None = None  # the counterpart's fingerprint at the last `kb sync`
+    as_of: dt.date | None = None  # the month of the plans the answer reflects (the period box)
     html: str = ""
     text: str = ""  # the answer as plain text (search, descriptions, structured data)
     sources: tuple[str, ...] = ()  # ids from content/sources.yml
@@ -89,6 +94,8 @@ class Site:
     sources: dict[str, registry.Source] = field(default_factory=dict)
     catchment_areas: list[registry.CatchmentArea] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unread: dict[tuple[str, str], str] = field(default_factory=dict)  # (lang, id) → broken file
+    media: dict[str, int] = field(default_factory=dict)  # content/media/ files linked: name → bytes
     config: SiteConfig = field(default_factory=SiteConfig)  # content/site.yml
     # Results computed from all entries, asked for by every page: computed once per entry count.
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -220,10 +227,12 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
                 _add(site, entry)
             elif sniffed_id is not None:
                 unread.add((lang, sniffed_id))
+                site.unread[lang, sniffed_id] = found[0].path if found else ""
     _check_translations(site, unread)
     _check_references(site, unread)
     problems.extend(editorial.check(site))
     _render(site, jobs)
+    site.problems.extend(links.check(site))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     return site
 
@@ -239,13 +248,18 @@ def read_entry(
                           f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
                           "several")
     except SourceError as error:
-        problems.append(Problem(path, error.line, error.message))
+        problems.append(_source_problem(path, error))
         return None
     try:
         source = split_front_matter(decode(raw))
         values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
     except SourceError as error:
-        problems.append(Problem(path, error.line, error.message))
+        problems.append(_source_problem(path, error))
+        return None
+    slips = silent_slips(source.front_matter, source.front_matter_line,
+                         REQUIRED_KEYS + OPTIONAL_KEYS)
+    if slips:
+        problems.extend(problem(path, line, msgid, **params) for line, msgid, params in slips)
         return None
     checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
     fields = checker.check(values)
@@ -268,6 +282,12 @@ def read_entry(
         return None
     return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
                  lines={str(key): line for key, line in key_lines.items()}, **fields)
+
+
+def _source_problem(path: str, error: SourceError) -> Problem:
+    if error.msgid:
+        return problem(path, error.line, error.msgid, **error.params)
+    return Problem(path, error.line, error.message)
 
 
 def _sniff_id(file: Path) -> str | None:
@@ -311,9 +331,10 @@ def _add(site: Site, entry: Entry) -> None:
 
 def _check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
     """Every entry exists in both languages with the same phase, audiences and topics."""
+    paired = _mismatched_ids(site, unread)
     for entry in list(site.entries.values()):
         other = site.translation(entry)
-        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread:
+        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread or entry.path in paired:
             continue
         if other is None:
             missing = "French" if entry.lang == "en" else "English"
@@ -330,6 +351,36 @@ def _check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
                                    f"{getattr(other, name)} vs {getattr(entry, name)}"))
 
 
+def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
+    """One problem for each pair whose two files give different ids; the paths reported.
+
+    An English and a French file without a counterpart are a pair when their ids are close, or
+    when they are the only ones without a counterpart in their phase.
+    """
+    alone = {lang: [e for e in site.entries.values() if e.lang == lang
+                    and site.translation(e) is None and (OTHER_LANG[lang], e.id) not in unread]
+             for lang in LANGS}
+    reported: set[str] = set()
+    for en in alone["en"]:
+        candidates = [fr for fr in alone["fr"] if fr.path not in reported]
+        close = difflib.get_close_matches(en.id, [fr.id for fr in candidates], n=1, cutoff=0.6)
+        same_phase = [fr for fr in candidates if fr.phase == en.phase]
+        lonely = [e for e in alone["en"] if e.phase == en.phase]
+        fr = next((f for f in candidates if close and f.id == close[0]), None) or (
+            same_phase[0] if len(same_phase) == 1 and len(lonely) == 1 else None)
+        if fr is None:
+            continue
+        reported |= {en.path, fr.path}
+        msgid = (N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
+                    "%(en_path)s (did you mean '%(en_id)s'?): both files of a pair need the same "
+                    "id") if close else
+                 N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
+                    "%(en_path)s: both files of a pair need the same id"))
+        site.problems.append(problem(fr.path, fr.lines.get("id", 2), msgid, fr_id=fr.id,
+                                     en_id=en.id, en_path=en.path))
+    return reported
+
+
 def _as_tuple(value) -> tuple:
     return value if isinstance(value, tuple) else (value,)
 
@@ -341,9 +392,17 @@ def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
             linked = site.get(entry.lang, target)
             if linked is None and (entry.lang, target) in unread:
                 continue
+            if linked is None and not target:
+                continue  # 'entry: id', with a space: kb.links says so
             if linked is None:
-                site.problems.append(Problem(entry.path, line, f"link to a missing entry "
-                                                               f"'entry:{target}': no entry has this id"))
+                close = difflib.get_close_matches(target, [i for lang, i in site.entries
+                                                           if lang == entry.lang], n=1)
+                site.problems.append(problem(
+                    entry.path, line,
+                    N_("link to a missing entry 'entry:%(target)s': no entry has this id (did "
+                       "you mean 'entry:%(close)s'?)") if close else
+                    N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
+                    target=target, close=close[0] if close else ""))
             elif linked.draft and not entry.draft:
                 site.problems.append(Problem(entry.path, line, f"link to draft entry '{target}', "
                                                                "which is not published"))
@@ -377,7 +436,7 @@ def _render(site: Site, jobs: int = 1) -> None:
         for lang, id in chunk:
             if lang not in renderers:
                 renderers[lang] = _renderer(site, lang)
-            html = renderers[lang].render(site.entries[lang, id].body)
+            html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
             rendered.append((html, plain_text(html)))
         return rendered
 
@@ -392,4 +451,12 @@ def _renderer(site: Site, lang: str) -> Renderer:
         linked = site.get(lang, target)
         return f"../{linked.slug}/" if linked else None
 
-    return Renderer(resolve, site.abbreviations(lang))
+    areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
+
+    def resolve_catchment(target: str) -> str | None:
+        if not target:
+            return areas  # the list of all areas, grouped by phase
+        area = next((a for a in site.catchment_areas if a.id == target), None)
+        return f"{areas}{area.slugs[lang]}/" if area else None
+
+    return Renderer(resolve, site.abbreviations(lang), site.root / "content", resolve_catchment)

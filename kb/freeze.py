@@ -9,7 +9,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
@@ -49,6 +49,7 @@ class BuildReport:
     published: dict[str, int]
     files: int
     left_out: str | None = None  # what a site without a URL lacks, and how to give it one
+    warnings: list[Problem] = field(default_factory=list)  # the content's warnings
 
 
 PAGES_PER_TAKE = 25  # pages a worker takes from the shared list at a time
@@ -62,6 +63,7 @@ def build(
     progress: Callable[[int, str], None] | None = None,
     jobs: int | None = None,
     compress: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     """Check, then freeze into a staging folder next to output, then swap it in.
 
@@ -72,7 +74,7 @@ def build(
     """
     try:
         with _terminate_as_interrupt():
-            return _build(root, output, base_url, progress, jobs, compress)
+            return _build(root, output, base_url, progress, jobs, compress, strict)
     except WorkerDied as error:
         raise BuildError(f"{error}; nothing was written") from None
 
@@ -96,11 +98,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _build(root: Path, output: Path, base_url: str | None,
            progress: Callable[[int, str], None] | None, jobs: int | None,
-           compress: bool) -> BuildReport:
+           compress: bool, strict: bool = False) -> BuildReport:
     output = out.claim(root, output)
     site = load_site(root, jobs)
     if errors(site.problems):
         raise BuildError("content has errors", errors(site.problems))
+    if strict and site.problems:  # --strict: a warning stops the build too (for CI)
+        raise BuildError("content has warnings (--strict)", site.problems)
     try:
         config = site.config.with_site_url(base_url)
     except ValueError as error:
@@ -141,13 +145,13 @@ def _build(root: Path, output: Path, base_url: str | None,
         "were left out (they need absolute URLs); pages link with root-relative URLs. "
         f"To include them, {SET_IT}.")
     return BuildReport(output=output, published=published, files=count,
-                       left_out=left_out)
+                       left_out=left_out, warnings=site.problems)
 
 
 def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = frozenset()) -> None:
     """Every page the app can serve is in the list (Frozen-Flask checks only its own share)."""
     served = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    missing = served - {"static"} - pageless - {endpoint for endpoint, _ in pages}
+    missing = served - {"static", "media.file"} - pageless - {endpoint for endpoint, _ in pages}
     if missing:
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,17 @@ MAX_NUMBER_DIGITS = 100  # longer numbers are a slip, and Python refuses to read
 class SourceError(Exception):
     """A problem in a source file at a given line (1-based)."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, msgid: str = "", params: dict | None = None):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.msgid = msgid  # the catalog's id, when the message is one (kb.validate.problem)
+        self.params = params or {}
+
+    @classmethod
+    def of(cls, line: int, msgid: str, /, **params: Any) -> SourceError:
+        """A SourceError whose message comes from the catalog."""
+        return cls(line, msgid % params, msgid, params)
 
 
 @dataclass
@@ -87,6 +95,10 @@ def split_front_matter(text: str) -> SplitSource:
         raise SourceError(1, "the file is empty: start it with '---', the front matter, then '---'")
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
+        if re.match(r"^[\w-]+ *:", lines[0]):  # the keys are there, the fence above them is not
+            raise SourceError.of(1, N_("missing '---' above '%(line)s': the front matter must "
+                                       "start with a line '---'; add it as the first line"),
+                                 line=shorten(lines[0].strip()))
         raise SourceError(1, "missing front matter: the file must start with a line '---'")
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FENCE:
@@ -171,6 +183,10 @@ def _load(loader_class: type, text: str, first_line: int) -> tuple[Any, Any]:
         loader.dispose()
 
 
+def N_(msgid: str) -> str:  # noqa: N802 (gettext's name): a message for the catalog
+    return msgid
+
+
 def shorten(value: Any, limit: int = 60) -> str:
     """A value as an editor wrote it, cut short for a message."""
     text = value if isinstance(value, str) else str(value)
@@ -210,6 +226,11 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = (mark.line if mark else 0) + first_line
+            from kb.yamlhints import explain  # it words the messages with kb.validate's N_
+
+            context = error.context_mark.line + first_line if error.context_mark else None
+            if hint := explain(text, first_line, line, context):
+                raise SourceError.of(hint[0], hint[1], **hint[2]) from None
             problem = error.problem or error.context or "invalid YAML"
             raise SourceError(line, f"invalid YAML: {problem}{_hint(problem)}") from None
         except yaml.YAMLError as error:
@@ -222,7 +243,8 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         for key_node, _ in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + first_line
             if key in key_lines:
-                raise SourceError(line, f"'{shorten(key)}' is given twice (also on line "
-                                        f"{key_lines[key]})")
+                raise SourceError.of(line, N_("'%(key)s' is given twice (also on line %(other)d): "
+                                              "keep one of the two lines"),
+                                     key=shorten(key), other=key_lines[key])
             key_lines[key] = line
     return value, key_lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_module
 import re
 from collections.abc import Callable
+from pathlib import Path
 from xml.etree import ElementTree
 
 import markdown
@@ -12,6 +13,11 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from kb import media
+
+# Markdown images are renamed for the sanitiser, which removes raw <img> (unchecked, unsized).
+MARKDOWN_IMAGE = "kb-markdown-image"
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")  # tel: a phone number readers can call
 ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
 
 ALLOWED_TAGS = {
@@ -23,6 +29,7 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang"},
     "a": {"href", "title"},
     "abbr": {"title"},
+    MARKDOWN_IMAGE: {"src", "alt", "width", "height", "loading"},
     "td": {"align"},
     "th": {"align", "scope"},
 }
@@ -38,35 +45,73 @@ def entry_links(body: str, first_line: int) -> list[tuple[int, str]]:
 
 
 class _EntryLinks(Treeprocessor):
-    """Rewrites `entry:ID#anchor` hrefs to the URL of that entry in the page's language."""
+    """Rewrites `entry:ID#anchor` and `catchment:ID#anchor` hrefs to the URL of that entry or
+    catchment-area page in the page's language (`catchment:#phase-2`: the list of areas)."""
 
-    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None]):
+    def __init__(self, md: markdown.Markdown, resolvers: dict[str, Callable[[str], str | None]]):
         super().__init__(md)
-        self.resolve = resolve
+        self.resolvers = resolvers
 
     def run(self, root: ElementTree.Element) -> None:
         for link in root.iter("a"):
-            href = link.get("href", "")
-            if not href.startswith("entry:"):
+            scheme, colon, rest = link.get("href", "").partition(":")
+            if not colon or scheme not in self.resolvers:
                 continue
-            target, _, anchor = href[len("entry:") :].partition("#")
-            url = self.resolve(target)
+            target, _, anchor = rest.partition("#")
+            url = self.resolvers[scheme](target)
             link.set("href", (url + ("#" + anchor if anchor else "")) if url else "#")
 
 
+class _Media(Treeprocessor):
+    """Images and links into content/media/: the URL of the copy in the build, and the size."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.content: Path | None = None
+        self.path = ""
+
+    def run(self, root: ElementTree.Element) -> None:
+        if self.content is None:
+            return
+        for element, key in [*((e, "src") for e in root.iter("img")),
+                             *((e, "href") for e in root.iter("a"))]:
+            name = media.media_name(self.content, self.path, element.get(key, ""))
+            if name is None:
+                continue
+            element.set(key, media.URL_FROM_ENTRY + name)
+            if element.tag != "img":
+                continue
+            element.tag = MARKDOWN_IMAGE
+            if element.get("alt", "").strip().casefold() == media.DECORATIVE:
+                element.set("alt", "")
+            file = self.content / media.FOLDER / name
+            try:
+                size = media.dimensions(file, file.stat().st_mtime_ns)
+            except OSError:
+                size = None
+            if size:
+                element.set("width", str(size[0]))
+                element.set("height", str(size[1]))
+            element.set("loading", "lazy")
+
+
 class EntryLinkExtension(Extension):
-    def __init__(self, resolve: Callable[[str], str | None]):
+    def __init__(self, resolvers: dict[str, Callable[[str], str | None]]):
         super().__init__()
-        self.resolve = resolve
+        self.resolvers = resolvers
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
-        md.treeprocessors.register(_EntryLinks(md, self.resolve), "kb_entry_links", 1)
+        md.treeprocessors.register(_EntryLinks(md, self.resolvers), "kb_entry_links", 1)
+        md.treeprocessors.register(_Media(md), "kb_media", 2)
 
 
 class Renderer:
     """Renders entry bodies of one language: Markdown once, then an allow-list sanitiser."""
 
-    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str]):
+    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str],
+                 content: Path | None = None,
+                 resolve_catchment: Callable[[str], str | None] | None = None):
+        self.content = content  # content/, for images and attachments in content/media/
         self._md = markdown.Markdown(
             extensions=[
                 "abbr",
@@ -77,7 +122,8 @@ class Renderer:
                 "tables",
                 "sane_lists",
                 "toc",
-                EntryLinkExtension(resolve),
+                EntryLinkExtension({"entry": resolve,
+                                    "catchment": resolve_catchment or (lambda target: None)}),
             ],
             extension_configs={
                 "abbr": {"glossary": abbreviations},
@@ -87,9 +133,13 @@ class Renderer:
             output_format="html",
         )
 
-    def render(self, body: str) -> str:
+    def render(self, body: str, path: str = "") -> str:
+        """body as safe HTML; path (content/en/…md) places the relative links to media files."""
+        processor = self._md.treeprocessors["kb_media"]
+        processor.content, processor.path = (self.content, path) if path else (None, "")
         html = self._md.reset().convert(body)
-        return wrap_tables(sanitise(html))
+        return wrap_tables(sanitise(html).replace(f"<{MARKDOWN_IMAGE} ", "<img ").replace(
+            f"</{MARKDOWN_IMAGE}>", ""))
 
 
 TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
@@ -113,9 +163,9 @@ def sanitise(html: str) -> str:
     """Keep only safe tags, attributes and URL schemes (no script, handlers or javascript:)."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | {MARKDOWN_IMAGE},
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(SAFE_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )

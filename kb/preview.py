@@ -6,20 +6,25 @@ Active only when KB_RELOAD is set; the build never sees any of it.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
 import traceback
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.exceptions import InternalServerError
 
 from kb.app import current_site
-from kb.i18n import TRANSLATIONS, compile_catalog
+from kb.i18n import TRANSLATIONS, compile_catalog, page_translations
+from kb.taxonomy import LANGS, OTHER_LANG
 from kb.validate import Problem
 
 KB_PACKAGE = Path(__file__).resolve().parent
+POLL_SECONDS = 0.2  # how often an open page's stream looks for changed files
+STREAM_SECONDS = 30  # then the stream ends and the browser opens a new one
 
 
 def preview_config(root: Path) -> dict[str, Any]:
@@ -54,9 +59,11 @@ class Watcher:
             "content": (root / "content", "*"),
             "templates": (root / "templates", "*"),
             "catalog": (TRANSLATIONS, "*.po"),
+            "static": (root / "static", "*"),
         }
         self.stamps = {name: stamp(*source) for name, source in self.sources.items()}
         self.lock = threading.Lock()  # the development server answers requests in threads
+        self.generation = 0  # counts the reloads: the open pages refresh when it changes
 
     def check(self) -> None:
         with self.lock:
@@ -64,6 +71,7 @@ class Watcher:
                 now = stamp(*source)
                 if now != self.stamps[name] and self.reload(name):
                     self.stamps[name] = now
+                    self.generation += 1
 
     def reload(self, name: str) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""
@@ -71,6 +79,8 @@ class Watcher:
             return self.app.extensions["kb"].reload()
         if name == "templates" and self.app.jinja_env.cache is not None:
             self.app.jinja_env.cache.clear()  # auto_reload sees edits; this also forgets removals
+        if name == "static":
+            return True  # read from disk on each request: the open pages only refresh
         if name == "catalog":
             for po_path in TRANSLATIONS.rglob("*.po"):
                 compile_catalog(po_path)
@@ -81,6 +91,48 @@ class Watcher:
 def _file_of(problem: Problem, lang: str, slug: str) -> bool:
     parts = Path(problem.path).parts
     return parts[:2] == ("content", lang) and parts[-1] == f"{slug}.md"
+
+
+def page_problems() -> dict[str, Any]:
+    """The problems of this page's entry and of its counterpart; the rest only as a count."""
+    site = current_site()
+    lang, slug = g.get("lang", "en"), (request.view_args or {}).get("slug")
+    paths: set[str] = set()
+    entry = site.by_slug(lang, slug) if slug and request.endpoint == "pages.entry" else None
+    if entry is not None:
+        other = site.translation(entry)
+        other_path = other.path if other else site.unread.get((OTHER_LANG[lang], entry.id), "")
+        paths = {entry.path, other_path}
+    elif slug and request.endpoint == "pages.entry":
+        paths = {p.path for p in site.problems if _file_of(p, lang, slug)}
+    paths.add("content")  # the content could not be read at all: every page says so
+    mine = [p for p in site.problems if p.path in paths]
+    return {"content_problems": mine, "other_problems": len(site.problems) - len(mine),
+            "preview_events": True}
+
+
+def events() -> Response:
+    """Server-sent events: 'change' when a file the pages depend on changes (preview only).
+
+    The stream ends after STREAM_SECONDS (the browser reconnects by itself), so a closed tab
+    never holds a server thread for long; a write to a gone client ends it at once.
+    """
+    watcher: Watcher = current_app.extensions["kb_watcher"]
+
+    def stream() -> Iterator[str]:
+        seen = watcher.generation
+        yield "retry: 300\n\n"
+        deadline = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            watcher.check()
+            if watcher.generation != seen:
+                seen = watcher.generation
+                yield f"event: change\ndata: {seen}\n\n"
+            else:
+                yield ": still here\n\n"  # a write: a client that left ends the stream
+    return Response(stream(), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def broken_entry_page() -> tuple[str, int] | None:
@@ -94,7 +146,12 @@ def broken_entry_page() -> tuple[str, int] | None:
     problems = [p for p in site.problems if _file_of(p, lang, slug)]
     if not problems:
         return None
-    return render_template("problems.html", lang=lang, problems=problems), 500
+    from kb.views import render  # the site's header and footer around the problems
+
+    home = {other: url_for("pages.home", lang=other) for other in LANGS}
+    return render("problems.html", alternates=home, page_title=_("This page cannot be shown"),
+                  content_problems=problems, other_problems=len(site.problems) - len(problems),
+                  preview_events=True), 500
 
 
 def _where(error: BaseException) -> str:
@@ -131,12 +188,19 @@ def server_error(error: InternalServerError) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     """Turn the preview on when the app is configured for it (KB_RELOAD)."""
+    # Registered for every app: templates that name it compile everywhere, but only the preview
+    # has problems to show.
+    app.add_template_filter(lambda problem: problem.shown(page_translations().ugettext),
+                            "problem_text")
     if not app.config["KB_RELOAD"]:
         return
     app.jinja_env.auto_reload = True
-    app.before_request(Watcher(app).check)
+    watcher = Watcher(app)
+    app.extensions["kb_watcher"] = watcher
+    app.before_request(watcher.check)
     app.before_request(broken_entry_page)
-    app.context_processor(lambda: {"content_problems": current_site().problems})
+    app.context_processor(page_problems)
+    app.add_url_rule("/_preview/events", "preview_events", events)
     app.register_error_handler(InternalServerError, server_error)
     from kb import editor  # the editors' workspace: the preview's only, never frozen
 

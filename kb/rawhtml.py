@@ -10,7 +10,7 @@ from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")  # rules out autolinks such as <https://…> and <a@b.ca>
-SAFE_SCHEMES = ("http:", "https:", "mailto:")
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 # Elements whose content the HTML parser takes as text up to their end tag: left open, they hide
 # the rest of the answer (script, style…) or show it as literal markup (title, textarea…).
 SWALLOWING = ("script", "style", "template", "title", "textarea", "xmp", "noscript", "iframe",
@@ -84,6 +84,10 @@ class _Finder(HTMLParser):
         line = self.getpos()[0] + self.first_line - 1
         if (line, tag) in self.unclosed:
             return
+        if tag == "img":  # only Markdown images are checked (file, alt text) and sized
+            self.found.append((line, "raw HTML <img> is removed from the published page: write "
+                                     "the image in Markdown, ![alt text](../../media/name.png)"))
+            return
         if tag not in ALLOWED_TAGS:
             self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
                                      "write the content in Markdown"))
@@ -98,7 +102,7 @@ class _Finder(HTMLParser):
                                        "the published page"))
             elif name == "href" and (scheme := _unsafe_scheme(value or "")):
                 self.found.append((at, f"link '{scheme}:' on <{tag}> is removed from the "
-                                       "published page: use an http, https or mailto link"))
+                                       "published page: use an http, https, mailto or tel link"))
 
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:

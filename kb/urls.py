@@ -148,3 +148,5 @@ def all_pages(site: Site) -> Iterator[tuple[str, dict]]:
         yield "hosting.feed", {"lang": lang}
     for group in page_groups(site):
         yield from group.values()
+    for name in sorted(site.media):  # the images and attachments that entries use
+        yield "media.file", {"name": name}

@@ -6,16 +6,17 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb import fingerprint
-from kb.frontmatter import shorten
+from kb.frontmatter import N_, shorten  # noqa: F401 (N_ for kb's checks)
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
 REQUIRED_KEYS = ("id", "title", "phase", "audiences", "topics", "updated", "status", "period")
-OPTIONAL_KEYS = ("summary", "order", "sources", fingerprint.KEY)
+OPTIONAL_KEYS = ("summary", "order", "sources", "as_of", fingerprint.KEY)
 LONG_TITLE = 150
 LONG_SUMMARY = 200
 MAX_FILE_BYTES = 1_000_000
@@ -43,6 +44,21 @@ class Problem:
     message: str
     level: str = "error"
     detail: str = ""  # kb's own context (a diff, a quote), shown on the lines below the message
+    # The catalog's message id and its %(name)s values, so a page shows it in its own language.
+    msgid: str = field(default="", compare=False)
+    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    def shown(self, gettext: Callable[[str], str]) -> str:
+        """The whole problem as str() gives it, its message in the language of gettext."""
+        prefix = gettext("warning: ") if self.level == "warning" else ""
+        text = f"{escape_controls(self.path)}:{self.line}: {prefix}{self.localized(gettext)}"
+        return "\n".join([text, *self._detail_lines()])
+
+    def localized(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of gettext (English when it has no catalog id)."""
+        if not self.msgid:
+            return escape_controls(self.message)
+        return escape_controls(gettext(self.msgid) % dict(self.params))
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
@@ -59,6 +75,12 @@ class Problem:
         if self.detail:
             found["detail"] = "\n".join(self._detail_lines())
         return found
+
+
+def problem(path: str, line: int, msgid: str, level: str = "error", /, **params: Any) -> Problem:
+    """A Problem whose message comes from the catalog: English here, translated on pages."""
+    return Problem(path, line, msgid % params, level, msgid=msgid,
+                   params=tuple(sorted(params.items())))
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -130,6 +152,7 @@ class FrontMatterChecker:
             "period": self._text("period", data.get("period")),
             "summary": self._text("summary", data.get("summary"), LONG_SUMMARY),
             "order": self._order(data.get("order")),
+            "as_of": self._month("as_of", data.get("as_of")),
             "synced": self._fingerprint(data.get(fingerprint.KEY), data.get("id")),
             "sources": self._sources(data.get("sources"), data.get("status")),
         }
@@ -176,6 +199,12 @@ class FrontMatterChecker:
     def _choices(self, key: str, value: Any, choices) -> tuple[str, ...]:
         if value is None:
             return ()
+        if isinstance(value, str) and "," in value:
+            self.problems.append(problem(
+                self.path, self.key_lines.get(key, self.first_line),
+                N_("'%(written)s' lists several values without brackets: write '%(fixed)s'"),
+                written=f"{key}: {shorten(value)}", fixed=f"{key}: [{shorten(value)}]"))
+            return ()
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
@@ -220,6 +249,19 @@ class FrontMatterChecker:
             self.report(key, f"{key} '{shorten(value)}' is not a real date: write it as "
                              "YYYY-MM-DD")
             return None
+
+    def _month(self, key: str, value: Any) -> dt.date | None:
+        """A month, YYYY-MM (the date of the plans an answer reflects), as its first day."""
+        if value is None:
+            return None
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}", str(value)):
+                return dt.date.fromisoformat(f"{value}-01")
+        except ValueError:
+            pass
+        self.report(key, f"{key} '{shorten(value)}' is not a month: write it as YYYY-MM, such as "
+                         "2023-01")
+        return None
 
     def _fingerprint(self, value: Any, id: Any) -> str | None:
         """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""

@@ -212,3 +212,27 @@ def test_the_server_search_finds_the_catchment_page(site, lang, query, wanted):
 def test_the_real_registry_files_exist():
     assert (ROOT / "content" / "sources.yml").exists()
     assert (ROOT / "content" / "catchment-areas.yml").exists()
+
+
+@pytest.mark.parametrize("link, message", [
+    ("catchment:ottawa", None),
+    ("catchment:#phase-2", None),
+    ("catchment:otawa", "no catchment area has this id in content/catchment-areas.yml "
+                        "(did you mean 'ottawa'?)"),
+    ("catchment:#phase-9", "link to 'catchment:#phase-9': no heading has this anchor"),
+])
+def test_catchment_links_are_checked(tmp_path, link, message):
+    body = f"See [the area]({link}).\n"
+    found = problems(tmp_path, {**cited(body=body), "content/catchment-areas.yml": AREA})
+    if message is None:
+        assert found == []
+    else:
+        assert any(message in text for text in found), found
+
+
+def test_a_catchment_link_becomes_the_area_page_in_each_language(tmp_path):
+    files = {**cited(body="See [the area](catchment:ottawa) and [all](catchment:#phase-2).\n"),
+             "content/catchment-areas.yml": AREA}
+    site = load_site(make_site(tmp_path, files))
+    assert 'href="../../catchment-areas/ottawa/"' in site.get("en", "planning").html
+    assert 'href="../../regions-designees/#phase-2"' in site.get("fr", "planning").html

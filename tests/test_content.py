@@ -51,7 +51,8 @@ FR = "content/fr/phase-2/planification.md"
 CASES = {
     "invalid_yaml": (
         pair(en="---\nid: planning\ntitle: [unclosed\nphase: phase-2\n---\nText\n"),
-        f"{EN}:4: invalid YAML: expected ',' or ']', but got ':'",
+        f"{EN}:3: the list opened with '[' is not closed: end it with ']', as in "
+        "'title: [unclosed]'",
     ),
     "missing_front_matter": (
         pair(en="Just text, no front matter.\n"),
@@ -80,7 +81,7 @@ CASES = {
     "unknown_key": (
         pair(extra="tittle: oops\n"),
         f"{EN}:10: unknown key 'tittle' (did you mean 'title'?): allowed keys are id, title, "
-        "phase, audiences, topics, updated, status, period, summary, order, sources, synced",
+        "phase, audiences, topics, updated, status, period, summary, order, sources, as_of, synced",
     ),
     "unknown_phase": (
         pair(phase="phase-4"),
@@ -107,7 +108,7 @@ CASES = {
     ),
     "duplicate_key": (
         pair(extra="phase: phase-1\n"),
-        f"{EN}:10: 'phase' is given twice (also on line 4)",
+        f"{EN}:10: 'phase' is given twice (also on line 4): keep one of the two lines",
     ),
     "heading_only": (
         pair(en=entry(body="## Just a heading")),
@@ -124,8 +125,8 @@ CASES = {
     ),
     "id_mismatch_between_languages": (
         pair(fr=entry(id="planification")),
-        f"{FR}:2: entry 'planification' has no English translation: add a file under "
-        "content/en/ with 'id: planification'",
+        f"{FR}:2: id 'planification' differs from the id 'planning' of the English file {EN}: "
+        "both files of a pair need the same id",
     ),
     "phase_differs_between_languages": (
         pair(fr=entry(phase="phase-1")),

@@ -37,10 +37,10 @@ def test_raw_html_that_the_sanitiser_drops_is_a_warning_on_its_line(tmp_path):
         f"{EN}:13: warning: raw HTML <iframe> is removed from the published page: "
         "write the content in Markdown",
         f"{EN}:14: warning: raw HTML <img> is removed from the published page: "
-        "write the content in Markdown",
+        "write the image in Markdown, ![alt text](../../media/name.png)",
         f"{EN}:16: warning: raw HTML attribute 'onclick' on <p> is removed from the published page",
         f"{EN}:17: warning: link 'javascript:' on <a> is removed from the published page: "
-        "use an http, https or mailto link",
+        "use an http, https, mailto or tel link",
     ]
 
 

@@ -64,17 +64,20 @@ def test_a_broken_entry_shows_its_problems_and_recovers_when_fixed(root):
     status, html = get(client, "/en/questions/planning/")
     assert status == 500
     assert "This page cannot be shown" in html
-    message = f"{EN}:4: invalid YAML: expected ',' or ']', but got ':'"
+    message = f"{EN}:3: the list opened with '[' is not closed: end it with ']', as in 'title: [unclosed]'"
     assert str(escape(message)) in html
-    # Every other page is served, each with the list of problems for the editor.
-    for url, heading in (
-        ("/en/questions/transition/", "1 content error: the site cannot be published until"),
-        ("/en/", "1 content error: the site cannot be published until it is fixed."),
-        ("/fr/questions/planification/", "1 erreur de contenu\u00a0: le site ne pourra pas"),
-    ):
+    # Every other page is served: the counterpart's page shows the problem in its own language,
+    # the others only count it, with a link to the editors' workspace.
+    status, html = get(client, "/fr/questions/planification/")
+    assert status == 200 and "1 erreur de contenu\u00a0: le site ne pourra pas" in html
+    french = (f"{EN}:3: la liste ouverte par '[' n'est pas fermée\u00a0: terminez-la par ']', "
+              "comme dans 'title: [unclosed]'")
+    assert str(escape(french)) in html
+    for url in ("/en/questions/transition/", "/en/"):
         status, html = get(client, url)
         assert status == 200, url
-        assert heading in html and str(escape(message)) in html, url
+        assert str(escape(message)) not in html and "content-problems" not in html, url
+        assert '<a href="/_editor/">1 problem in other files of the site</a>' in html, url
     edit(root / EN, entry())
     status, html = get(client, "/en/questions/planning/")
     assert status == 200 and "content-problems" not in html
@@ -88,11 +91,14 @@ def test_problems_are_escaped(root):
     assert "<script>alert" not in html
 
 
-def test_warnings_are_listed_but_folded(root):
+def test_warnings_of_the_page_are_listed_unfolded(root):
     client = preview(root)
     edit(root / EN, entry(body="Text. <iframe src=x></iframe>"))
+    html = get(client, "/en/questions/planning/")[1]
+    assert "content-problems only-warnings" in html and "<h2>1 warning</h2>" in html
+    assert "raw HTML &lt;iframe&gt; is removed" in html
     html = get(client, "/en/")[1]
-    assert "content-problems only-warnings" in html and "<summary>1 warning</summary>" in html
+    assert "content-problems" not in html and "1 problem in other files of the site" in html
 
 
 def test_template_changes_are_seen_and_a_broken_template_is_reported(root):

@@ -9,10 +9,12 @@ not match the index, or an index that will not open, is rebuilt from the Site.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -84,6 +86,9 @@ def _open(where: Path, schema_key: str):
                 return None, None
         return manifest, ix
     except Exception:  # noqa: BLE001 (a missing, truncated or corrupt index is rebuilt)
+        with warnings.catch_warnings():  # the files Whoosh left open on a damaged segment
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
         return None, None
 
 

@@ -59,11 +59,16 @@ class Watcher:
         self.lock = threading.Lock()  # the development server answers requests in threads
 
     def check(self) -> None:
-        with self.lock:
+        # While one request reloads, the others are answered from the last good Site.
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
             for name, source in self.sources.items():
                 now = stamp(*source)
                 if now != self.stamps[name] and self.reload(name):
                     self.stamps[name] = now
+        finally:
+            self.lock.release()
 
     def reload(self, name: str) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""

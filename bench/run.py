@@ -330,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-probe", action="store_true", help="skip Pagefind's per-query download")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite bench/README.md")
     parser.add_argument("--keep", action="store_true", help="keep corpora and builds afterwards")
+    parser.add_argument("--loop", action="store_true",
+                        help="also measure the editor's loop (bench/loop.py) at each size")
     parser.add_argument("--results", type=Path, default=BENCH / "out" / "results.json",
                         help="where the raw figures go (default: bench/out/results.json)")
     parser.add_argument("--from-results", type=Path, nargs="+", metavar="JSON",
@@ -358,6 +360,14 @@ def main(argv: list[str] | None = None) -> None:
             tool.argv, tool.note = None, "left out with --tools"
     results = [measure_size(n, tools, args.work, args.reps, not args.no_probe) for n in args.sizes]
     text = report(results, tools, args.reps, args.work, LOADS)
+    if args.loop:  # kb serve and hugo server: start, edit, search; kb's warm rebuild
+        import loop
+
+        loops = [loop.measure(n, args.reps, args.work, hugo="hugo" in wanted) for n in args.sizes]
+        for found, result in zip(loops, results):
+            result["loop"] = found
+        text += "\n\n### The editor's loop\n\n" + "\n\n".join(
+            "\n".join(loop.lines(found)) for found in loops)
     print("\n" + text)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,33 +13,7 @@ from werkzeug.routing import Map
 
 from kb import i18n
 from kb.config import SiteConfig
-from kb.content import Site, load_site
-from kb.validate import Problem
-
-
-class SiteHolder:
-    """Holds the loaded Site; the preview (kb.preview) reloads it when a content file changes."""
-
-    def __init__(self, root: Path, site: Site | None = None):
-        self.root = root
-        self._site = site
-
-    def get(self) -> Site:
-        if self._site is None:
-            self._site = load_site(self.root)
-        return self._site
-
-    def reload(self) -> bool:
-        """Read the content again (preview); if that fails, keep the last good Site and say why."""
-        try:
-            self._site = load_site(self.root)
-            return True
-        except Exception as error:  # noqa: BLE001 (the preview must outlive any half-saved file)
-            base = self._site or Site(root=self.root)
-            problem = Problem("content", 0, f"could not read the content: "
-                                            f"{type(error).__name__}: {error}")
-            self._site = replace(base, problems=[*base.problems, problem])
-            return False
+from kb.site import SiteHolder, current_site, init_app as init_site  # noqa: F401 (kb.app's names)
 
 
 class _Map(Map):
@@ -58,10 +31,6 @@ class _Map(Map):
 
 class _Flask(Flask):
     url_map_class = _Map
-
-
-def current_site() -> Site:
-    return current_app.extensions["kb"].get()
 
 
 def current_config() -> SiteConfig:
@@ -89,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SITE=None,  # a ready Site, to skip loading (tests, build)
     )
     app.config.update(config)
-    app.extensions["kb"] = SiteHolder(root, app.config["SITE"])
+    init_site(app, app.config["SITE"])
     i18n.init_app(app)
 
     from kb import hosting, media, preview, urlcache, views

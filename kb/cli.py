@@ -149,14 +149,14 @@ def _warnings_summary(warnings: list) -> None:
 @click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
-    from kb.app import create_app, current_site
+    from kb.app import create_app
     from kb.preview import preview_config
-    from kb.search import engine_for
+    from kb.site import current_engine
 
     # Absolute URLs (sitemap, feeds, canonical links) name the preview's own host.
     app = create_app({**preview_config(_root(root)), "KB_HOST_URLS": True})
     with app.app_context():  # index now, not on the first search
-        engine_for(current_site(), drafts=True)
+        current_engine(drafts=True)
     # No Werkzeug reloader: kb.preview reloads content, templates and the catalog in place.
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
@@ -291,10 +291,12 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
 def search(root: str | None, query: str | None, lang: str, limit: int, as_json: bool,
            audience: str | None, phase: str | None) -> None:
     """Search the entries; with no QUERY, one query per line of stdin, one JSON line each."""
-    from kb.search.cache import cached_engine
+    from kb.cache import CACHE_DIR
     from kb.search.listing import listing
+    from kb.search.persist import persisted_engine
 
-    engine = cached_engine(_root(root), load_site)
+    site_root = _root(root)
+    engine = persisted_engine(load_site(site_root), site_root / CACHE_DIR / "search")
     options = {"limit": limit, "audience": audience, "phase": phase}
     if query is None:
         for line in sys.stdin.buffer:

@@ -8,11 +8,12 @@ import heapq
 import re
 import stat
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial, links, registry
+from kb import data, editorial, links, media, registry
+from kb.cache import Store, code_digest, digest
 from kb.config import SiteConfig, load_config
 from kb.fingerprint import fingerprint
 from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
@@ -29,6 +30,9 @@ RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
 # 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
 ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
+# Every id a body may link to (a superset of entry_links: reference-style links too); an id is
+# a slug, so any link that can resolve is found whole.
+MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
 
 
 @dataclass
@@ -183,10 +187,11 @@ class Site:
         return self._memo[key]
 
 
-def load_site(root: Path, jobs: int | None = None) -> Site:
+def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -> Site:
     """Read, check, pair and render all content under root/content.
 
     jobs: processes that read and render the entries (default: every core for a large site).
+    cache: what earlier loads read and rendered (default: root/.kb-cache/, saved after).
     """
     site = Site(root=root)
     problems = site.problems
@@ -207,33 +212,52 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
     files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
-    jobs = workers_for(len(files), jobs)
+    store = cache if cache is not None else Store.open(root)
+    store.begin()
+    # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
+    context = digest(code_digest(), sorted(site.topics.items()),
+                     None if source_ids is None else sorted(source_ids))
+    records: list[tuple | None] = []
+    missed: list[tuple[int, str, Path, bytes, str]] = []
+    for number, (lang, file) in enumerate(files):
+        record, raw, key = _cached_read(root, file, lang, store, context)
+        records.append(record)
+        if record is None and raw is not None:
+            missed.append((number, lang, file, raw, key))
+    read_jobs = workers_for(len(missed), jobs)
 
-    def read(chunk: list[tuple[str, Path]]) -> list[tuple[Entry | None, list[Problem], str | None]]:
+    def read(chunk: list[tuple[int, str, Path, bytes, str]]) -> list[tuple]:
         results = []
-        for lang, file in chunk:
+        for _, lang, file, raw, _ in chunk:
             found: list[Problem] = []
-            entry = read_entry(root, file, lang, site.topics, found, source_ids)
+            entry = parse_entry(root, file, lang, raw, site.topics, found, source_ids)
             if entry is not None:
                 found.extend(editorial.check_entry(entry))
             results.append((entry, found, None if entry else _sniff_id(file)))
         return results
 
-    chunks = chunked(files, READ_CHUNK)
-    for chunk, results in zip(chunks, fork_map(read, chunks, jobs)):
-        for (lang, _), (entry, found, sniffed_id) in zip(chunk, results):
-            problems.extend(found)
-            if entry is not None:
-                _add(site, entry)
-            elif sniffed_id is not None:
-                unread.add((lang, sniffed_id))
-                site.unread[lang, sniffed_id] = found[0].path if found else ""
+    chunks = chunked(missed, READ_CHUNK)
+    for chunk, results in zip(chunks, fork_map(read, chunks, read_jobs)):
+        for (number, _, file, _, key), record in zip(chunk, results):
+            store.put(key, record)
+            records[number] = record
+    for (lang, _), record in zip(files, records):
+        if record is None:
+            continue
+        entry, found, sniffed_id = record
+        problems.extend(found)
+        if entry is not None:
+            _add(site, replace(entry))  # a copy: rendering fills it in, the cached one stays
+        elif sniffed_id is not None:
+            unread.add((lang, sniffed_id))
+            site.unread[lang, sniffed_id] = found[0].path if found else ""
     _check_translations(site, unread)
     _check_references(site, unread)
     problems.extend(editorial.check(site))
-    _render(site, jobs)
+    _render(site, store, jobs)
     site.problems.extend(links.check(site))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
+    store.save()
     return site
 
 
@@ -244,12 +268,53 @@ def read_entry(
     """Read one Markdown file into an Entry, or report why it cannot be one."""
     path = file.relative_to(root).as_posix()
     try:
-        raw = read_source(file, MAX_FILE_BYTES, root / "content",
-                          f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
-                          "several")
+        raw = _read_bytes(root, file)
     except SourceError as error:
         problems.append(_source_problem(path, error))
         return None
+    return parse_entry(root, file, lang, raw, topics, problems, sources)
+
+
+def _read_bytes(root: Path, file: Path) -> bytes:
+    return read_source(file, MAX_FILE_BYTES, root / "content",
+                       f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
+                       "several")
+
+
+def _cached_read(root: Path, file: Path, lang: str, store: Store,
+                 context: str) -> tuple[tuple | None, bytes | None, str]:
+    """(the cached record, or None and the bytes to parse, and the record's key).
+
+    The preview's store remembers each file's lstat: an unchanged one is not even opened.
+    Files that cannot be read are reported here and never cached (that check is cheap).
+    """
+    path = file.relative_to(root).as_posix()
+    try:
+        info = file.lstat()
+        signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
+    except OSError:
+        signature = None
+    known = store.stats.get(path)
+    if signature is not None and known is not None and known[0] == signature:
+        record = store.get(known[1])
+        if record is not None:
+            return record, None, known[1]
+    try:
+        raw = _read_bytes(root, file)
+    except SourceError as error:
+        return (None, [_source_problem(path, error)], _sniff_id(file)), None, ""
+    key = digest(context, lang, path, raw)
+    if signature is not None:
+        store.stats[path] = (signature, key)
+    return store.get(key), raw, key
+
+
+def parse_entry(
+    root: Path, file: Path, lang: str, raw: bytes, topics: dict[str, Term],
+    problems: list[Problem], sources: dict | None = None,
+) -> Entry | None:
+    """An Entry from a file's bytes, or the problems that keep it from being one."""
+    path = file.relative_to(root).as_posix()
     try:
         source = split_front_matter(decode(raw))
         values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
@@ -424,16 +489,41 @@ def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
                                          f"timeline event points to a missing entry '{event.entry}'"))
 
 
-def _render(site: Site, jobs: int = 1) -> None:
-    """Render each body once; entry links become paths relative to an entry page."""
-    keys = list(site.entries)
+def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
+    """Render each body once; entry links become paths relative to an entry page.
+
+    A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
+    the glossary's abbreviations: the cache key holds exactly these, so renaming or adding an
+    entry re-renders only the entries that link to it, and a glossary change all of them.
+    """
+    # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
+    # link to, and the media files whose sizes it gives; the entry's folder places media links.
+    media_files = _media_stamp(site.root / "content" / media.FOLDER)
+    contexts = {lang: digest(code_digest(), lang, sorted(site.abbreviations(lang).items()),
+                             [(area.id, area.slugs[lang]) for area in site.catchment_areas],
+                             media_files)
+                for lang in LANGS}
+    missed: list[tuple[tuple[str, str], str]] = []
+    for key, entry in site.entries.items():
+        lang = entry.lang
+        targets = sorted(set(MAYBE_LINKED.findall(entry.body)))
+        slugs = [(target, linked.slug if (linked := site.get(lang, target)) else None)
+                 for target in targets]
+        folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
+        render_key = digest(contexts[lang], folder, entry.body, slugs)
+        record = store.get(render_key)
+        if record is None:
+            missed.append((key, render_key))
+        else:
+            entry.html, entry.text = record
+    jobs = workers_for(len(missed), jobs)
     # Four chunks or more per worker, so that the workers finish at about the same time.
-    chunks = chunked(keys, max(1, min(RENDER_CHUNK, len(keys) // (jobs * 4) + 1)))
+    chunks = chunked(missed, max(1, min(RENDER_CHUNK, len(missed) // (jobs * 4) + 1)))
     renderers: dict[str, Renderer] = {}
 
-    def render(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
         rendered = []
-        for lang, id in chunk:
+        for (lang, id), _ in chunk:
             if lang not in renderers:
                 renderers[lang] = _renderer(site, lang)
             html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
@@ -441,9 +531,22 @@ def _render(site: Site, jobs: int = 1) -> None:
         return rendered
 
     for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for key, (html, text) in zip(chunk, results):
+        for (key, render_key), (html, text) in zip(chunk, results):
             site.entries[key].html = html
             site.entries[key].text = text
+            store.put(render_key, (html, text))
+
+
+def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
+    """Name, size and time of each file of content/media/: an image's size is on the page."""
+    found = []
+    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return found
 
 
 def _renderer(site: Site, lang: str) -> Renderer:

@@ -66,12 +66,17 @@ class Watcher:
         self.generation = 0  # counts the reloads: the open pages refresh when it changes
 
     def check(self) -> None:
-        with self.lock:
+        # While one request reloads, the others are answered from the last good Site.
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
             for name, source in self.sources.items():
                 now = stamp(*source)
                 if now != self.stamps[name] and self.reload(name):
                     self.stamps[name] = now
                     self.generation += 1
+        finally:
+            self.lock.release()
 
     def reload(self, name: str) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""

@@ -235,7 +235,8 @@ def timeline() -> str:
 @route("search", "search")
 def search() -> str:
     """Results with snippets, filters and pages; browsing when there is no query or no result."""
-    from kb.search import MAX_QUERY_CHARS, PER_PAGE, engine_for
+    from kb.search import MAX_QUERY_CHARS, PER_PAGE
+    from kb.site import current_engine
     from kb.search.query import clean
 
     args = request.args
@@ -244,7 +245,7 @@ def search() -> str:
     phase = args.get("phase") if args.get("phase") in PHASES else None
     results = None
     if query:
-        engine = engine_for(current_site(), drafts=current_app.config["KB_DRAFTS"])
+        engine = current_engine(drafts=current_app.config["KB_DRAFTS"])
         results = engine.search(g.lang, query, page=args.get("page", 1, type=int),
                                 audience=audience, phase=phase)
 

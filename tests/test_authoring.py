@@ -175,3 +175,11 @@ def test_the_open_page_shows_an_edit_within_a_second_keeping_its_scroll(page, se
     assert time.monotonic() - started < 1.0
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("window.scrollY") == scrolled
+
+
+def test_a_resized_image_gives_its_new_size_though_the_answer_is_cached(tmp_path):
+    root = image_site(tmp_path / "site", IMAGE, **{"chart.png": png(30, 20)})
+    assert 'height="20"' in load_site(root).get("en", "planning").html
+    (root / "content/media/chart.png").write_bytes(png(60, 40))
+    html = load_site(root).get("en", "planning").html  # the body is unchanged: a cache hit
+    assert 'height="40"' in html and 'width="60"' in html

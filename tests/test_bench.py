@@ -56,3 +56,20 @@ def test_stages_add_up_to_the_build(synthetic_root, tmp_path, monkeypatch):
     assert all(seconds > 0 for seconds in parts)
     assert abs(sum(parts) + found["swap"] - found["total"]) < 1e-6
     assert kb.freeze.load_site is kb.content.load_site  # the timers are taken off again
+
+
+def test_the_editors_loop_is_measured(tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "8", "--reps", "1",
+         "--tools", "kb", "--no-probe", "--no-readme", "--loop", "--work", str(tmp_path / "work"),
+         "--results", str(results)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "edit one entry until its page shows it" in run.stdout
+    [size] = json.loads(results.read_text())["results"]
+    kb = size["loop"]["median"]["kb"]
+    assert 0 < kb["start_s"] and 0 < kb["edit_s"] and 0 < kb["search_after_edit_s"]
+    build = size["loop"]["median"]["kb_rebuild"]
+    assert 0 < build["warm_cpu_s"] and 0 < build["cold_cpu_s"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-import kb.app
 import kb.i18n
 import kb.preview
+import kb.site
 from conftest import make_site
 from kb.app import create_app
 from kb.preview import preview_config
@@ -141,10 +141,10 @@ def test_a_failed_reload_keeps_the_last_good_site_and_says_why(root, monkeypatch
     client = preview(root)
     assert get(client, "/en/questions/planning/")[0] == 200
 
-    def fail(root):
+    def fail(root, **options):
         raise PermissionError("content/en/phase-2/planning.md")
 
-    monkeypatch.setattr(kb.app, "load_site", fail)
+    monkeypatch.setattr(kb.site, "load_site", fail)
     edit(root / EN, entry(title="Changed?"))
     status, html = get(client, "/en/questions/planning/")
     assert status == 200

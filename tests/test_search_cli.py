@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.content import load_site
-from kb.search.cache import cache_home, cached_engine
+from kb.cache import CACHE_DIR
+from kb.search.persist import persisted_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {"id", "lang", "title", "url", "source", "phase", "audiences", "score", "snippet"}
@@ -76,22 +77,17 @@ def test_listing_without_json_is_readable(run):
     assert out.startswith(" 1. ") and "/en/questions/" in out and "<mark>" not in out
 
 
-def test_the_index_is_cached_until_the_content_changes(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_the_index_is_kept_in_the_site_and_follows_the_content(tmp_path):
     site_root = tmp_path / "site"
     shutil.copytree(ROOT / "content", site_root / "content")
-    loads = []
-
-    def loader(root: Path):
-        loads.append(root)
-        return load_site(root)
-
-    cached_engine(site_root, loader)
-    cached_engine(site_root, loader)
-    assert len(loads) == 1
+    folder = site_root / CACHE_DIR / "search"
+    persisted_engine(load_site(site_root), folder)
+    manifest = folder / "published" / "en" / "manifest.json"
+    written = manifest.stat().st_mtime_ns
+    persisted_engine(load_site(site_root), folder)
+    assert manifest.stat().st_mtime_ns == written  # nothing changed, nothing written
     entry = next((site_root / "content" / "en").rglob("*.md"))
     entry.write_text(entry.read_text(encoding="utf-8") + "\nZebras too.\n", encoding="utf-8")
-    engine = cached_engine(site_root, loader)
-    assert len(loads) == 2
+    engine = persisted_engine(load_site(site_root), folder)
     assert engine.search("en", "zebras").total == 1
-    assert len(list(cache_home().glob("*/*"))) == 1  # the stale index was removed
+    assert engine.indexes["en"].ix.reader().has_deletions()  # updated, not rebuilt

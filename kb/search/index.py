@@ -144,15 +144,31 @@ class LanguageIndex:
 
     preload: read every term's scores into memory now (a running server, the export), rather
     than on first use (a one-off `kb search`, which only needs its query's terms).
+    order: the documents' ids in reading order, for an index updated in place (kb.search.persist)
+    whose document numbers no longer follow it; dead: the field lengths of its deleted documents.
+    Results number documents by reading order and score with the live documents' statistics,
+    so such an index answers exactly as one built afresh.
     """
 
-    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus, preload: bool = False):
+    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus, preload: bool = False,
+                 order: list[str] | None = None, dead: dict[str, int] | None = None):
         self.lang = lang
         self.ix = ix
         self.thesaurus = thesaurus
-        self._searcher = ix.searcher(weighting=QuantizedBM25F())
+        reader = ix.reader()
+        live = reader.has_deletions()
+        self._searcher = (LiveSearcher(reader, dead or {}, weighting=QuantizedBM25F()) if live
+                          else Searcher(reader, weighting=QuantizedBM25F()))
         self._lock = threading.RLock()  # Whoosh readers are not safe across threads
-        self.docs = [Doc.from_stored(fields) for fields in self._searcher.all_stored_fields()]
+        stored = dict(reader.iter_docs())
+        if order is not None:
+            numbers = {fields["id"]: docnum for docnum, fields in stored.items()}
+            self._whoosh = [numbers[id] for id in order]
+        else:
+            self._whoosh = sorted(stored)
+        self._numbered = self._whoosh != list(range(len(self._whoosh)))
+        self._reading = {docnum: n for n, docnum in enumerate(self._whoosh)}
+        self.docs = [Doc.from_stored(stored[docnum]) for docnum in self._whoosh]
         self.facets, self.facet_of = facet_numbers(self.docs)
         self._table: dict[str, Postings] | None = None
         if preload:
@@ -161,14 +177,21 @@ class LanguageIndex:
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
+        """The searcher, numbering documents in reading order."""
         with self._lock:
-            yield self._searcher
+            yield _Numbered(self._searcher, self._whoosh) if self._numbered else self._searcher
+
+    def _scores(self, term: str) -> dict[int, int]:
+        found = scored_postings(self._searcher, term)
+        if not self._numbered:
+            return found
+        return {self._reading[docnum]: score for docnum, score in found.items()}
 
     def _postings(self, term: str) -> dict[int, int]:
         if self._table is not None:
             return dict(zip(*self._table.get(term, ((), ()))))
-        with self.searcher() as searcher:
-            return scored_postings(searcher, term)
+        with self._lock:
+            return self._scores(term)
 
     @cached_property
     def spelling(self) -> dict[int, dict[str, int]]:
@@ -176,30 +199,121 @@ class LanguageIndex:
         return by_length(self.word_frequencies())
 
     def terms(self) -> list[str]:
-        """Every index term of the searched fields."""
-        with self.searcher() as searcher:
-            reader = searcher.reader()
-            return sorted({term for name in SEARCHED for term in reader.field_terms(name)})
+        """Every index term of the searched fields (of live documents)."""
+        with self._lock:
+            reader = self._searcher.reader()
+            found = {term for name in SEARCHED for term in reader.field_terms(name)}
+            if reader.has_deletions():
+                found = {term for term in found
+                         if any(_live_frequency(reader, name, term) for name in SEARCHED)}
+            return sorted(found)
 
     def word_frequencies(self) -> dict[str, int]:
         """Every word of the entries (folded, not stemmed) and how often it occurs, sorted."""
-        with self.searcher() as searcher:
-            reader = searcher.reader()
-            return {word: int(reader.frequency("words", word)) for word in reader.field_terms("words")}
+        with self._lock:
+            reader = self._searcher.reader()
+            found = {word: int(_live_frequency(reader, "words", word))
+                     for word in reader.field_terms("words")}
+            return {word: count for word, count in found.items() if count}
 
     def table(self) -> dict[str, Postings]:
         """Every term's document numbers and scores, in compact arrays (8 bytes a posting)."""
         if self._table is not None:
             return self._table
         table = {}
-        with self.searcher() as searcher:
+        with self._lock:
             for term in self.terms():
-                scores = sorted(scored_postings(searcher, term).items())
+                scores = sorted(self._scores(term).items())
                 table[term] = (
                     array("I", (n for n, _ in scores)),
                     array("I", (s for _, s in scores)),
                 )
         return table
+
+
+def _live_frequency(reader, name: str, term: str) -> float:
+    """How often a term occurs in the documents not deleted (Whoosh counts deleted ones too)."""
+    if (name, term) not in reader:
+        return 0
+    if not reader.has_deletions():
+        return reader.frequency(name, term)
+    return sum(weight for _, weight in reader.postings(name, term).items_as("weight"))
+
+
+class LiveSearcher(Searcher):
+    """A searcher whose statistics leave deleted documents out, as an index built afresh has
+    none: the document count, each term's document frequency and each field's total length."""
+
+    def __init__(self, reader, dead: dict[str, int], **options):
+        super().__init__(reader, **options)
+        self._dead = dead
+        self._doccount = reader.doc_count()
+        self.doc_count_all = reader.doc_count
+        self.doc_frequency = self._live_doc_frequency
+        self.frequency = lambda name, term: _live_frequency(reader, name, term)
+        self.corrector = self._live_corrector
+
+    def _subsearcher(self, reader):
+        # A segment's searcher asks this one (its parent) for the statistics.
+        return Searcher(reader, fromindex=self._ix, weighting=self.weighting, parent=self)
+
+    def _live_doc_frequency(self, name: str, term: str) -> int:
+        if (name, term) not in self.ixreader:
+            return 0
+        return sum(1 for _ in self.ixreader.postings(name, term).all_ids())
+
+    def field_length(self, fieldname: str) -> int:
+        return self.ixreader.field_length(fieldname) - self._dead.get(fieldname, 0)
+
+    def _live_corrector(self, fieldname: str):
+        from whoosh.spelling import ReaderCorrector
+
+        return ReaderCorrector(_LiveTerms(self.ixreader), fieldname, self.schema[fieldname])
+
+
+class _LiveTerms:
+    """A reader for Whoosh's corrector that offers only words of documents not deleted."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self.schema = reader.schema
+
+    def frequency(self, name: str, term: str) -> float:
+        return _live_frequency(self._reader, name, term)
+
+    def terms_within(self, name: str, text: str, maxdist: int, prefix: int = 0):
+        for term in self._reader.terms_within(name, text, maxdist, prefix=prefix):
+            if _live_frequency(self._reader, name, term):
+                yield term
+
+
+class _Numbered:
+    """The searcher as snippets and suggestions use it, with documents numbered in reading order."""
+
+    def __init__(self, searcher: Searcher, whoosh: list[int]):
+        self._searcher = searcher
+        self._whoosh = whoosh
+
+    def reader(self):
+        return _NumberedReader(self._searcher.reader(), self._whoosh)
+
+    def stored_fields(self, number: int) -> dict:
+        return self._searcher.stored_fields(self._whoosh[number])
+
+    def __getattr__(self, name: str):
+        return getattr(self._searcher, name)
+
+
+class _NumberedReader:
+    def __init__(self, reader, whoosh: list[int]):
+        self._reader = reader
+        self._whoosh = whoosh
+
+    def vector(self, number: int, fieldname: str, format_=None):
+        return self._reader.vector(self._whoosh[number], fieldname, format_)
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)
 
 
 def scored_postings(searcher: Searcher, term: str) -> dict[int, int]:

@@ -1,0 +1,113 @@
+"""What reading and rendering entries produce, kept in .kb-cache/ by content digest.
+
+One pack file holds every record; it is read whole and written whole (atomically), and opens
+only when its checksum matches: a truncated or corrupt file is ignored, as is a missing one.
+Keys are digests of everything a record depends on (the bytes read, kb's code and version, the
+data the reading used), so a record is never used for input it was not made from. Deleting the
+folder only costs the time to read the content again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".kb-cache"
+MAGIC = b"kb-cache 1\n"
+KB_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """kb's version and the bytes of its code: a new kb reads everything again."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("kb").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    for file in sorted(KB_PACKAGE.rglob("*.py")):
+        digest.update(file.relative_to(KB_PACKAGE).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """A key from bytes and strings (others by repr), none running into the next."""
+    found = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        found.update(len(data).to_bytes(8, "little") + data)
+    return found.hexdigest()
+
+
+class Store:
+    """The records of one site's cache, in memory; save() writes back the ones used."""
+
+    def __init__(self, root: Path, records: dict[str, Any] | None = None):
+        self.file = root / CACHE_DIR / "entries.pickle"
+        self.records: dict[str, Any] = records or {}
+        self.used: set[str] = set()
+        self.added = 0
+        # path → (lstat signature, key): the preview's way to skip unchanged files unread.
+        self.stats: dict[str, tuple[tuple, str]] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Store:
+        """The cache of the site at root; empty when the file is missing, truncated or corrupt."""
+        store = cls(root)
+        try:
+            data = store.file.read_bytes()
+        except OSError:
+            return store
+        head, check, payload = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], \
+            data[len(MAGIC) + 32 :]
+        if head != MAGIC or hashlib.sha256(payload).digest() != check:
+            return store
+        try:
+            records = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 (a checksum collision or an old format: start afresh)
+            return store
+        if isinstance(records, dict):
+            store.records = records
+        return store
+
+    def get(self, key: str) -> Any:
+        record = self.records.get(key)
+        if record is not None:
+            self.used.add(key)
+        return record
+
+    def put(self, key: str, record: Any) -> None:
+        self.records[key] = record
+        self.used.add(key)
+        self.added += 1
+
+    def begin(self) -> None:
+        """Start counting what one load uses (the rest is dropped at save())."""
+        self.used = set()
+        self.added = 0
+
+    def save(self) -> None:
+        """Keep the records this load used; written only when that changed anything."""
+        if not self.added and self.used == self.records.keys():
+            return
+        self.records = {key: self.records[key] for key in self.used}
+        payload = pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            ignore = self.file.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")  # never committed, wherever it is
+            handle, name = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(name, self.file)
+        except OSError:  # a read-only site folder: the cache is only a saving
+            pass
+        self.added = 0

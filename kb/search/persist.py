@@ -1,0 +1,129 @@
+"""The preview's and `kb search`'s Whoosh indexes, kept in .kb-cache/search/ and updated
+document by document: an edit re-indexes one entry, not the site.
+
+Each language's folder holds the index and a manifest: the digest of what its schema and
+analysis depend on (kb's code, the synonyms and glossary), the index generation it describes,
+each document's digest, and the lengths of the deleted documents' fields. A manifest that does
+not match the index, or an index that will not open, is rebuilt from the Site.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+
+from kb.cache import code_digest, digest
+from kb.search.engine import SearchEngine
+from kb.search.index import SEARCHED, LanguageIndex, document, make_schema, searchable
+from kb.search.thesaurus import Thesaurus, site_groups
+from kb.taxonomy import LANGS
+
+MANIFEST = "manifest.json"
+LENGTHS = (*SEARCHED, "words")
+MAX_SEGMENTS = 32  # one segment per commit: searching many of them slows down
+
+
+def persisted_engine(site, folder: Path, drafts: bool = False) -> SearchEngine:
+    """The engine of the Site from the indexes under folder, updated for what changed; in
+    memory when the folder cannot be written."""
+    groups = site_groups(site.glossary, site.synonyms)
+    indexes = {}
+    for lang in LANGS:
+        thesaurus = Thesaurus.build(lang, groups)
+        entries = searchable(site, lang, drafts=drafts)
+        where = folder / ("drafts" if drafts else "published") / lang
+        try:
+            indexes[lang] = update_index(where, lang, entries, thesaurus)
+        except OSError:
+            return SearchEngine.from_site(site, drafts=drafts)
+    return SearchEngine(indexes)
+
+
+def _doc_digest(fields: dict[str, str]) -> str:
+    return digest(*(f"{name}={fields[name]}" for name in sorted(fields)))
+
+
+def update_index(where: Path, lang: str, entries: list, thesaurus: Thesaurus) -> LanguageIndex:
+    """The index in `where` brought to hold exactly `entries`, in their reading order."""
+    schema_key = digest(code_digest(), lang, thesaurus.groups, thesaurus.sources)
+    documents = {entry.id: document(lang, entry) for entry in entries}
+    wanted = {id: _doc_digest(fields) for id, fields in documents.items()}
+    manifest, ix = _open(where, schema_key)
+    if ix is None:
+        shutil.rmtree(where, ignore_errors=True)
+        where.mkdir(parents=True)
+        ix = FileStorage(str(where)).create_index(make_schema(lang, thesaurus))
+        manifest = {"schema": schema_key, "docs": {}, "dead": dict.fromkeys(LENGTHS, 0)}
+    known: dict[str, str] = manifest["docs"]
+    changed = [id for id, value in wanted.items() if known.get(id) != value]
+    removed = [id for id in known if id not in wanted]
+    if changed or removed or "generation" not in manifest:
+        _write(ix, documents, changed, removed, known, manifest["dead"])
+        manifest["docs"] = wanted
+        manifest["generation"] = ix.latest_generation()
+        _save(where, manifest)
+    return LanguageIndex(lang, ix, thesaurus, order=[entry.id for entry in entries],
+                         dead=manifest["dead"])
+
+
+def _open(where: Path, schema_key: str):
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("schema") != schema_key:
+            return None, None
+        ix = FileStorage(str(where)).open_index()
+        if ix.latest_generation() != manifest["generation"]:
+            return None, None  # stopped between the commit and the manifest: rebuild
+        with ix.reader() as reader:
+            if reader.doc_count() != len(manifest["docs"]):
+                return None, None
+        return manifest, ix
+    except Exception:  # noqa: BLE001 (a missing, truncated or corrupt index is rebuilt)
+        with warnings.catch_warnings():  # the files Whoosh left open on a damaged segment
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        return None, None
+
+
+def _write(ix, documents: dict, changed: list[str], removed: list[str], known: dict,
+           dead: dict[str, int]) -> None:
+    """Deletes and update_document in one commit; the replaced documents' field lengths are
+    counted in `dead`, so that scores can leave them out (see LanguageIndex)."""
+    writer = ix.writer()
+    try:
+        with ix.searcher() as searcher:
+            for id in [*removed, *(id for id in changed if id in known)]:
+                stored = searcher.document(id=id)
+                if stored is None:
+                    continue
+                for name, value in (("title", stored["title"]), ("body", stored["body"]),
+                                    ("words", f"{stored['title']}\n{stored['body']}")):
+                    dead[name] += sum(freq for _, freq, _, _ in ix.schema[name].index(value))
+        for id in removed:
+            writer.delete_by_term("id", id)
+        for id in changed:
+            writer.update_document(**documents[id])
+        with ix.reader() as reader:
+            segments = len(reader.leaf_readers())
+        if segments < MAX_SEGMENTS:
+            writer.commit(merge=False)  # merging would rewrite every document: seconds, not ms
+        else:  # now and then, one segment again: no deleted documents left to leave out
+            writer.commit(optimize=True)
+            dead.update(dict.fromkeys(LENGTHS, 0))
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _save(where: Path, manifest: dict) -> None:
+    handle, name = tempfile.mkstemp(prefix=".tmp-", dir=where)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(manifest, out)
+    os.replace(name, where / MANIFEST)

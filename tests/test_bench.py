@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, bench_corpus
 
 
@@ -56,3 +57,40 @@ def test_stages_add_up_to_the_build(synthetic_root, tmp_path, monkeypatch):
     assert all(seconds > 0 for seconds in parts)
     assert abs(sum(parts) + found["swap"] - found["total"]) < 1e-6
     assert kb.freeze.load_site is kb.content.load_site  # the timers are taken off again
+
+
+@pytest.mark.browser
+def test_the_timing_bench_times_kb_s_search_page_on_a_slow_network(browser, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import search_timing
+
+    found = search_timing.timing_figures(20, tmp_path, queries_per_lang=2, pagefind=False,
+                                         browser=browser)
+    assert found["emulated"]["latency"] == 150 and found["pagefind_note"] == "not asked for"
+    for lang in ("en", "fr"):
+        kb = found["kb"][lang]
+        assert kb["queries"] == 2 and kb["failed"] == 0 and kb["empty"] == 0
+        # The page, then its files and meta.json (one round at 150 ms), then the query's shards.
+        assert kb["shown_ms"]["median"] > 3 * 150
+        assert kb["chain"]["median"] >= 3 and 1 <= kb["query_rounds"]["p90"] <= 2
+    table = search_timing.timing_table([found])
+    assert "| 20 | en |" in table and "not asked for" in table
+
+
+def test_rounds_follow_the_chain_of_requests(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import search_timing
+
+    page = "http://127.0.0.1:1/en/search/?q=a"
+    entries = [
+        {"name": page, "start": 0, "end": 100},
+        {"name": "http://127.0.0.1:1/static/search.js", "start": 110, "end": 300},
+        {"name": "http://127.0.0.1:1/search/en/meta.json", "start": 120, "end": 280},
+        {"name": "http://127.0.0.1:1/search/en/terms/1.json", "start": 310, "end": 400},
+        {"name": "http://127.0.0.1:1/search/en/terms/2.json", "start": 320, "end": 410},
+        {"name": "http://127.0.0.1:1/search/en/docs/0.json", "start": 420, "end": 500},
+        {"name": "http://127.0.0.1:1/search/en/spell/5.json", "start": 600, "end": 700},
+    ]
+    found = search_timing.rounds(entries, before=550)  # the spelling shard came after results
+    assert found == {"chain": 4, "requests": 6, "query_rounds": 2}

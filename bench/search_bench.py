@@ -3,6 +3,8 @@
     .venv/bin/python bench/search_bench.py                # the real content and 5,000 per language
     .venv/bin/python bench/search_bench.py --sizes 500    # a quicker look
     .venv/bin/python bench/search_bench.py --readme       # also rewrite bench/README.md's figures
+    .venv/bin/python bench/search_bench.py --timing 1000,5000 --timing-only --readme
+                                  # time to results in Chromium, kb against Pagefind (search_timing.py)
 
 Synthetic sites come from bench/corpus.py (generate); queries are its two-word sample_queries.
 bench/run.py calls figures() for kb's search figures beside its peers.
@@ -23,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 import corpus
+import search_timing
 import yaml
 
 from kb.content import load_site
@@ -34,6 +37,7 @@ from kb.search.query import make_plan
 
 README = REPO / "bench" / "README.md"
 START, END = "<!-- search:start -->", "<!-- search:end -->"
+TIMING = "<!-- timing:start -->", "<!-- timing:end -->"
 QUERIES_PER_LANG = 200
 
 
@@ -191,12 +195,13 @@ def _seconds(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} s"
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, marks: tuple[str, str] = (START, END)) -> None:
+    start, end = marks
     readme = README.read_text("utf-8")
-    block = f"{START}\n{text}\n{END}"
-    if START in readme:
+    block = f"{start}\n{text}\n{end}"
+    if start in readme:
         readme = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.DOTALL
+            re.escape(start) + ".*?" + re.escape(end), lambda _: block, readme, flags=re.DOTALL
         )
     else:
         readme = readme.rstrip("\n") + f"\n\n## Search\n\n{block}\n"
@@ -211,7 +216,31 @@ def main() -> None:
     parser.add_argument(
         "--readme", action="store_true", help="rewrite the figures in bench/README.md"
     )
+    parser.add_argument(
+        "--timing", default="", help="also time results in Chromium at these sizes, e.g. 1000,5000"
+    )
+    parser.add_argument("--timing-queries", type=int, default=20, help="queries per language")
+    parser.add_argument(
+        "--timing-only", action="store_true", help="only the timing (and its README table)"
+    )
     args = parser.parse_args()
+    timing = []
+    for size in (int(s) for s in args.timing.split(",") if s):
+        with tempfile.TemporaryDirectory(
+            dir="/dev/shm" if Path("/dev/shm").is_dir() else None
+        ) as work:
+            timing.append(search_timing.timing_figures(size, Path(work), args.timing_queries))
+            print(search_timing.timing_table(timing[-1:]), flush=True)
+    if timing:
+        text = search_timing.timing_table(timing)
+        print(text)
+        raw = REPO / "bench" / "out" / "search-timing.json"
+        raw.parent.mkdir(exist_ok=True)
+        raw.write_text(json.dumps(timing, indent=1), "utf-8")
+        if args.readme:
+            write_readme(text, TIMING)
+    if args.timing_only:
+        return
     rows = {"real content": figures(REPO, queries=real_queries())}
     for size in (int(s) for s in args.sizes.split(",") if s):
         with tempfile.TemporaryDirectory(

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, bench_corpus
 
 
@@ -73,3 +74,40 @@ def test_the_editors_loop_is_measured(tmp_path):
     assert 0 < kb["start_s"] and 0 < kb["edit_s"] and 0 < kb["search_after_edit_s"]
     build = size["loop"]["median"]["kb_rebuild"]
     assert 0 < build["warm_cpu_s"] and 0 < build["cold_cpu_s"]
+
+
+@pytest.mark.browser
+def test_the_timing_bench_times_kb_s_search_page_on_a_slow_network(browser, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import search_timing
+
+    found = search_timing.timing_figures(20, tmp_path, queries_per_lang=2, pagefind=False,
+                                         browser=browser)
+    assert found["emulated"]["latency"] == 150 and found["pagefind_note"] == "not asked for"
+    for lang in ("en", "fr"):
+        kb = found["kb"][lang]
+        assert kb["queries"] == 2 and kb["failed"] == 0 and kb["empty"] == 0
+        # The page, then its files and meta.json (one round at 150 ms), then the query's shards.
+        assert kb["shown_ms"]["median"] > 3 * 150
+        assert kb["chain"]["median"] >= 3 and 1 <= kb["query_rounds"]["p90"] <= 2
+    table = search_timing.timing_table([found])
+    assert "| 20 | en |" in table and "not asked for" in table
+
+
+def test_rounds_follow_the_chain_of_requests(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import search_timing
+
+    page = "http://127.0.0.1:1/en/search/?q=a"
+    entries = [
+        {"name": page, "start": 0, "end": 100},
+        {"name": "http://127.0.0.1:1/static/search.js", "start": 110, "end": 300},
+        {"name": "http://127.0.0.1:1/search/en/meta.json", "start": 120, "end": 280},
+        {"name": "http://127.0.0.1:1/search/en/terms/1.json", "start": 310, "end": 400},
+        {"name": "http://127.0.0.1:1/search/en/terms/2.json", "start": 320, "end": 410},
+        {"name": "http://127.0.0.1:1/search/en/docs/0.json", "start": 420, "end": 500},
+        {"name": "http://127.0.0.1:1/search/en/spell/5.json", "start": 600, "end": 700},
+    ]
+    found = search_timing.rounds(entries, before=550)  # the spelling shard came after results
+    assert found == {"chain": 4, "requests": 6, "query_rounds": 2}

@@ -440,11 +440,13 @@ def typed_site(tmp_path_factory) -> Path:
     return make_site(tmp_path_factory.mktemp("types"), {**pair(), **OTHER})
 
 
-@pytest.mark.parametrize("kind", WRONG)
-@pytest.mark.parametrize("key", KEY_LINES)
+# Every key with every value of a wrong type (a number is the right type for order).
+WRONG_TYPES = [(key, kind) for key in KEY_LINES for kind in WRONG
+               if (key, kind) != ("order", "a number")]
+
+
+@pytest.mark.parametrize("key, kind", WRONG_TYPES)
 def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind):
-    if key == "order" and kind == "a number":
-        pytest.skip("a number is the right type for order")
     value = WRONG[kind]
     text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
             else entry(**{key: value}))

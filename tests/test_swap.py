@@ -17,6 +17,7 @@ import pytest
 
 from conftest import make_site
 from kb import output as out
+from kb.cache import CACHE_DIR
 from kb.freeze import BuildError, build
 from test_content import pair
 
@@ -213,6 +214,9 @@ MOMENTS = {  # when to stop a build of the generated site: while...
 
 def stopped_build(root: Path, output: Path, moment: str, signum: int):
     """Run `kb build --jobs 2`, send signum at the moment; return the process, its workers."""
+    # A cold cache, so that reading and Markdown run in worker processes too (a warm one is
+    # read in the main process, and the build would reach no 'loading' moment).
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
     process = subprocess.Popen([*KB, "build", "--root", str(root), "--output", str(output),
                                 "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
     workers: set[int] = set()
@@ -224,6 +228,7 @@ def stopped_build(root: Path, output: Path, moment: str, signum: int):
             break
         time.sleep(0.005)
     else:
+        process.communicate(timeout=120)
         pytest.fail(f"the build ended before the moment '{moment}' came")
     process.stderr_text = process.communicate(timeout=120)[1]
     return process, workers

@@ -1,30 +1,24 @@
-"""The content model: entries read once into one in-memory Site, checked, paired and rendered."""
+"""The content model: an Entry per file and language, and the Site that holds them all.
+
+kb.loader reads the content into a Site (load_site, re-exported here); kb.checks holds the rules
+that look at several entries at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-import re
-import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial, registry
-from kb.config import SiteConfig, load_config
+from kb import data, registry
+from kb.config import SiteConfig
 from kb.fingerprint import fingerprint
-from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
-from kb.markdown import Renderer, entry_links, plain_text
-from kb.parallel import chunked, fork_map, workers_for
-from kb.taxonomy import LANGS, OTHER_LANG, PHASES, Term
-from kb.urls import PAGE_SLUG
-from kb.validate import MAX_FILE_BYTES, SLUG, FrontMatterChecker, Problem
+from kb.taxonomy import OTHER_LANG, PHASES, Term
+from kb.validate import Problem
 
-READ_CHUNK = 500  # files a worker reads at a time
-RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
-ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass
@@ -176,220 +170,13 @@ class Site:
         return self._memo[key]
 
 
-def load_site(root: Path, jobs: int | None = None) -> Site:
-    """Read, check, pair and render all content under root/content.
-
-    jobs: processes that read and render the entries (default: every core for a large site).
-    """
-    site = Site(root=root)
-    problems = site.problems
-    content = root / "content"
-    if not content.is_dir():
-        problems.append(Problem("content", 0, f"no content/ folder in {root}"))
-        return site
-    site.config = load_config(root, problems)
-    site.topics = data.load_topics(root, problems)
-    site.glossary = data.load_glossary(root, problems)
-    site.timeline = data.load_timeline(root, problems)
-    site.synonyms = data.load_synonyms(root, problems)
-    site.sources = registry.load_sources(root, problems)
-    site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
-    # Without a registry file there is nothing to cite: sources are then neither checked nor required.
-    source_ids = site.sources if (content / "sources.yml").exists() else None
-    # Ids of files that have errors: their own problems are reported, so the entries that
-    # refer to them are not also told that they are missing.
-    unread: set[tuple[str, str]] = set()
-    files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
-    jobs = workers_for(len(files), jobs)
-
-    def read(chunk: list[tuple[str, Path]]) -> list[tuple[Entry | None, list[Problem], str | None]]:
-        results = []
-        for lang, file in chunk:
-            found: list[Problem] = []
-            entry = read_entry(root, file, lang, site.topics, found, source_ids)
-            if entry is not None:
-                found.extend(editorial.check_entry(entry))
-            results.append((entry, found, None if entry else _sniff_id(file)))
-        return results
-
-    chunks = chunked(files, READ_CHUNK)
-    for chunk, results in zip(chunks, fork_map(read, chunks, jobs)):
-        for (lang, _), (entry, found, sniffed_id) in zip(chunk, results):
-            problems.extend(found)
-            if entry is not None:
-                _add(site, entry)
-            elif sniffed_id is not None:
-                unread.add((lang, sniffed_id))
-    _check_translations(site, unread)
-    _check_references(site, unread)
-    problems.extend(editorial.check(site))
-    _render(site, jobs)
-    problems.sort(key=lambda p: (p.path, p.line, p.message))
-    return site
 
 
-def read_entry(
-    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem],
-    sources: dict | None = None,
-) -> Entry | None:
-    """Read one Markdown file into an Entry, or report why it cannot be one."""
-    path = file.relative_to(root).as_posix()
-    try:
-        raw = read_source(file, MAX_FILE_BYTES, root / "content",
-                          f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
-                          "several")
-    except SourceError as error:
-        problems.append(Problem(path, error.line, error.message))
-        return None
-    try:
-        source = split_front_matter(decode(raw))
-        values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
-    except SourceError as error:
-        problems.append(Problem(path, error.line, error.message))
-        return None
-    checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
-    fields = checker.check(values)
-    slug = file.stem
-    if not SLUG.match(slug):
-        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is not a valid slug: "
-                                                  "use lower-case letters, digits and hyphens"))
-        fields = None
-    elif PAGE_SLUG.fullmatch(slug):
-        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is taken by the pages "
-                                                  "of the list of questions (page-2/, page-3/…): "
-                                                  "add a word to it"))
-        fields = None
-    if not _has_text(source.body):
-        checker.problems.append(Problem(path, source.body_line, "the entry has no answer text "
-                                                                "below the front matter"))
-        fields = None
-    problems.extend(checker.problems)
-    if fields is None:
-        return None
-    return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
-                 lines={str(key): line for key, line in key_lines.items()}, **fields)
+def __getattr__(name: str):
+    """load_site and read_entry, from kb.loader, where reading now lives (imported when asked
+    for: kb.loader imports this module)."""
+    if name in ("load_site", "read_entry"):
+        from kb import loader
 
-
-def _sniff_id(file: Path) -> str | None:
-    """The id of a file that is not a valid entry, when a line 'id: ...' near its top gives it."""
-    try:
-        if file.is_symlink() or not stat.S_ISREG(file.stat().st_mode):
-            return None  # a named pipe would never answer, a link may lead anywhere: not opened
-        with file.open("rb") as source:
-            head = source.read(4096)
-    except OSError:
-        return None
-    match = ID_LINE.search(head)
-    return match.group(1).decode() if match else None
-
-
-def _has_text(body: str) -> bool:
-    lines = [line for line in body.split("\n") if line.strip()]
-    return any(not line.lstrip().startswith("#") for line in lines)
-
-
-def _add(site: Site, entry: Entry) -> None:
-    # Two dictionary look-ups, not a scan of every entry read so far (that made loading O(N²)).
-    same_id = site.entries.get((entry.lang, entry.id))
-    same_slug = site._slugs.get((entry.lang, entry.slug))
-    if same_id and same_slug and same_slug is not same_id:
-        # Both clash: report the entry read first, as a scan in reading order would.
-        order = list(site.entries.values())
-        if order.index(same_slug) < order.index(same_id):
-            same_id = None
-    if same_id:
-        site.problems.append(Problem(entry.path, 2, f"duplicate id '{entry.id}': "
-                                                     f"{same_id.path} has it too"))
-        return
-    if same_slug:
-        site.problems.append(Problem(entry.path, 1, f"duplicate file name '{entry.slug}.md': "
-                                                     f"{same_slug.path} has the same URL"))
-        return
-    site.entries[(entry.lang, entry.id)] = entry
-    site._slugs[(entry.lang, entry.slug)] = entry
-
-
-def _check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Every entry exists in both languages with the same phase, audiences and topics."""
-    for entry in list(site.entries.values()):
-        other = site.translation(entry)
-        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread:
-            continue
-        if other is None:
-            missing = "French" if entry.lang == "en" else "English"
-            site.problems.append(Problem(
-                entry.path, 2, f"entry '{entry.id}' has no {missing} translation: add a file under "
-                               f"content/{OTHER_LANG[entry.lang]}/ with 'id: {entry.id}'"))
-            continue
-        if entry.lang != "en":
-            continue
-        for name in ("phase", "audiences", "topics", "status"):
-            if set(_as_tuple(getattr(entry, name))) != set(_as_tuple(getattr(other, name))):
-                site.problems.append(Problem(
-                    other.path, 2, f"{name} differs from the English entry {entry.path}: "
-                                   f"{getattr(other, name)} vs {getattr(entry, name)}"))
-
-
-def _as_tuple(value) -> tuple:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Links between entries, and the entries that data files point to, must exist."""
-    for entry in site.entries.values():
-        for line, target in entry_links(entry.body, entry.body_line):
-            linked = site.get(entry.lang, target)
-            if linked is None and (entry.lang, target) in unread:
-                continue
-            if linked is None:
-                site.problems.append(Problem(entry.path, line, f"link to a missing entry "
-                                                               f"'entry:{target}': no entry has this id"))
-            elif linked.draft and not entry.draft:
-                site.problems.append(Problem(entry.path, line, f"link to draft entry '{target}', "
-                                                               "which is not published"))
-    ids = {id for _, id in site.entries} | {id for _, id in unread}
-    for item in site.glossary:
-        if item.entry and item.entry not in ids:
-            site.problems.append(Problem("content/glossary.yml", item.line,
-                                         f"glossary item '{item.id}' points to a missing entry "
-                                         f"'{item.entry}'"))
-    areas = {area.id for area in site.catchment_areas}
-    for event in site.timeline:
-        if event.catchment is not None:
-            if event.catchment not in areas:
-                site.problems.append(Problem(
-                    "content/timeline.yml", event.line, f"timeline event points to a missing "
-                    f"catchment area '{event.catchment}': use an id from content/catchment-areas.yml"))
-        elif event.entry not in ids:
-            site.problems.append(Problem("content/timeline.yml", event.line,
-                                         f"timeline event points to a missing entry '{event.entry}'"))
-
-
-def _render(site: Site, jobs: int = 1) -> None:
-    """Render each body once; entry links become paths relative to an entry page."""
-    keys = list(site.entries)
-    # Four chunks or more per worker, so that the workers finish at about the same time.
-    chunks = chunked(keys, max(1, min(RENDER_CHUNK, len(keys) // (jobs * 4) + 1)))
-    renderers: dict[str, Renderer] = {}
-
-    def render(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        rendered = []
-        for lang, id in chunk:
-            if lang not in renderers:
-                renderers[lang] = _renderer(site, lang)
-            html = renderers[lang].render(site.entries[lang, id].body)
-            rendered.append((html, plain_text(html)))
-        return rendered
-
-    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for key, (html, text) in zip(chunk, results):
-            site.entries[key].html = html
-            site.entries[key].text = text
-
-
-def _renderer(site: Site, lang: str) -> Renderer:
-    def resolve(target: str) -> str | None:
-        linked = site.get(lang, target)
-        return f"../{linked.slug}/" if linked else None
-
-    return Renderer(resolve, site.abbreviations(lang))
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

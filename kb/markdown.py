@@ -109,13 +109,16 @@ def wrap_tables(html: str) -> str:
     return TABLE.sub(wrap, html)
 
 
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})  # the URL schemes the sanitiser keeps
+
+
 def sanitise(html: str) -> str:
     """Keep only safe tags, attributes and URL schemes (no script, handlers or javascript:)."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(SAFE_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from kb.data import DataFile, _bilingual, parse_partial_date
 from kb.taxonomy import LANGS, PHASES
-from kb.validate import SLUG, Problem, _did_you_mean
+from kb.validate import SLUG, Problem, did_you_mean
 
 PartialDate = tuple[dt.date, str]  # first day, precision ('day', 'month' or 'year')
 Span = tuple[PartialDate, PartialDate]
@@ -107,7 +107,7 @@ class _RecordReader:
 
     def source(self, value: Any, where: str) -> str:
         if value not in self.sources:
-            hint = _did_you_mean(str(value), self.sources)
+            hint = did_you_mean(str(value), self.sources)
             self.report(f"{where}unknown source '{value}'{hint}: use an id from content/sources.yml")
         return str(value)
 
@@ -138,7 +138,7 @@ class _RecordReader:
             return None
         for key in block:
             if key not in ("source",) + SPANS + DATES:
-                hint = _did_you_mean(str(key), SPANS + DATES)
+                hint = did_you_mean(str(key), SPANS + DATES)
                 self.report(f"unknown key '{key}' in '{where}'{hint}")
         values = {name: self.span(block.get(name), name) for name in SPANS}
         values |= {name: self.date(block.get(name), name) for name in DATES}
@@ -168,7 +168,7 @@ def load_catchment_areas(
         if phase not in PHASES or phase == "all":
             choices = [p for p in PHASES if p != "all"]
             reader.report(f"unknown phase '{phase}': use one of {', '.join(choices)}"
-                          f"{_did_you_mean(str(phase), choices)}")
+                          f"{did_you_mean(str(phase), choices)}")
         table = reader.periods(item.get("table"), "table")
         finer = reader.periods(item["finer"], "finer") if "finer" in item else None
         published = parse_partial_date(item.get("as_published"))

@@ -78,13 +78,14 @@ def _kind(value: Any) -> str:
     return f"'{shorten(value)}'"
 
 
-def _did_you_mean(value: str, choices) -> str:
+def did_you_mean(value: str, choices) -> str:
+    """The hint that names the closest choice, or "" when none is close."""
     close = difflib.get_close_matches(value, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _one_of(value: str, choices) -> str:
-    return ", ".join(choices) + _did_you_mean(value, choices)
+    return ", ".join(choices) + did_you_mean(value, choices)
 
 
 class FrontMatterChecker:
@@ -113,7 +114,7 @@ class FrontMatterChecker:
                 self.report(
                     str(key),
                     f"unknown key '{shorten(key)}'"
-                    f"{_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS)}: "
+                    f"{did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS)}: "
                     f"allowed keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}",
                 )
         for key in REQUIRED_KEYS:

@@ -54,7 +54,8 @@ def main() -> None:
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: one line per problem; json: an array, for tools.")
 def check(root: str | None, fmt: str) -> None:
     """Validate all content; print every problem as path:line: message."""
     site = load_site(_root(root))
@@ -290,7 +291,8 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a table; json: an array of rows, for tools.")
 def status(root: str | None, fmt: str) -> None:
     """Every entry file: status, translation state, errors and warnings. Always exit 0."""
     from kb import status as report
@@ -329,7 +331,8 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
 @root_option
 @click.argument("query", required=False)
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
-@click.option("--limit", default=10, type=click.IntRange(1, 1000), help="Most results shown.")
+@click.option("--limit", default=10, type=click.IntRange(1, 1000), show_default=True,
+              help="Most results shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), help="Only entries for them.")
 @click.option("--phase", type=click.Choice(list(PHASES)), help="Only entries of this phase.")

@@ -54,7 +54,8 @@ def main() -> None:
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: one line per problem; json: an array, for tools.")
 def check(root: str | None, fmt: str) -> None:
     """Validate all content; print every problem as path:line: message."""
     site = load_site(_root(root))
@@ -161,13 +162,11 @@ def serve(root: str | None, host: str, port: int) -> None:
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
-def _ask(option: str, given: str | None, prompt: str, check, default: str | None = None):
-    """The option's value, or the editor's answer to a prompt; `check` raises ValueError."""
-    if given is not None:
-        try:
-            return check(given)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint=option) from None
+def _ask(value, prompt: str, check, default: str | None = None):
+    """A value already checked (an option given), or the editor's answer to a prompt; `check`
+    raises ValueError, and the prompt asks again with its message."""
+    if value is not None:
+        return value
 
     def proc(text: str):
         try:
@@ -176,6 +175,33 @@ def _ask(option: str, given: str | None, prompt: str, check, default: str | None
             raise click.BadParameter(str(error)) from None
 
     return click.prompt(prompt, default=default, value_proc=proc)
+
+
+def _check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -> dict:
+    """Every option given, checked; all refusals at once with their fix, then exit 2.
+
+    A value may be a function of the values checked before it (a default made from another).
+    """
+    values, refused = {}, []
+    for option, (value, check) in given.items():
+        if callable(value):
+            value = value(values)
+        if value is None:
+            values[option] = None
+            continue
+        try:
+            values[option] = check(value)
+        except ValueError as error:
+            refused.append(f"  {option}: {error}")
+    if refused:
+        count = len(refused)
+        click.echo(f"kb new: {count} option{'s' * (count > 1)} to correct; nothing was written.",
+                   err=True)
+        click.echo("\n".join(refused), err=True)
+        click.echo("Run kb new again with the corrected options (leave one out to be asked "
+                   "for it).", err=True)
+        ctx.exit(2)  # click's exit code for a command used wrongly
+    return values
 
 
 class _NewCommand(click.Command):
@@ -200,9 +226,10 @@ class _NewCommand(click.Command):
 @click.option("--title-fr", help="The question, in French.")
 @click.option("--slug-en", help="English file name (default: the id).")
 @click.option("--slug-fr", help="French file name (default: from the French title).")
-def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[str, ...],
-        topics: tuple[str, ...], title_en: str | None, title_fr: str | None,
-        slug_en: str | None, slug_fr: str | None) -> None:
+@click.pass_context
+def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None,
+        audiences: tuple[str, ...], topics: tuple[str, ...], title_en: str | None,
+        title_fr: str | None, slug_en: str | None, slug_fr: str | None) -> None:
     """Start an entry: English and French drafts with valid front matter."""
     import datetime as dt
 
@@ -212,26 +239,45 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
     site_root = _root(root)
     site = load_site(site_root)
     choices = {"phase": list(PHASES), "audience": list(AUDIENCES), "topic": list(site.topics)}
-    id_ = _ask("--id", id_, "Id (lower-case letters, digits and hyphens)", lambda v: scaffold.new_id(v, site))
-    phase = _ask("--phase", phase, f"Phase ({', '.join(choices['phase'])})",
-                 lambda v: scaffold.one_of("phase", v.strip(), choices["phase"]))
-    audiences = _ask("--audience", ",".join(audiences) or None,
+    checks = {
+        "--id": lambda v: scaffold.new_id(v, site),
+        "--phase": lambda v: scaffold.one_of("phase", v.strip(), choices["phase"]),
+        "--audience": lambda v: scaffold.some_of("audience", v, choices["audience"]),
+        "--topic": lambda v: scaffold.some_of("topic", v, choices["topic"]),
+        "--title-en": scaffold.title,
+        "--title-fr": scaffold.title,
+        "--slug-en": lambda v: scaffold.new_slug(v, site_root, "en"),
+        "--slug-fr": lambda v: scaffold.new_slug(v, site_root, "fr"),
+    }
+    given = _check_options(ctx, {option: (value, checks[option]) for option, value in [
+        ("--id", id_), ("--phase", phase), ("--audience", ",".join(audiences) or None),
+        ("--topic", ",".join(topics) or None), ("--title-en", title_en),
+        ("--title-fr", title_fr),
+        # Without --slug-en the English file is named after the id: that name must be free too.
+        ("--slug-en", slug_en if slug_en is not None else lambda values: values.get("--id")),
+        ("--slug-fr", slug_fr)]})
+    id_ = _ask(given["--id"], f"Id ({scaffold.ID_RULE})", checks["--id"])
+    phase = _ask(given["--phase"], f"Phase ({', '.join(choices['phase'])})", checks["--phase"])
+    audiences = _ask(given["--audience"],
                      f"Audiences, comma-separated ({', '.join(choices['audience'])})",
-                     lambda v: scaffold.some_of("audience", v, choices["audience"]))
-    topics = _ask("--topic", ",".join(topics) or None,
-                  f"Topics, comma-separated ({', '.join(choices['topic'])})",
-                  lambda v: scaffold.some_of("topic", v, choices["topic"]))
-    titles = {"en": _ask("--title-en", title_en, "Title in English", scaffold.title),
-              "fr": _ask("--title-fr", title_fr, "Title in French", scaffold.title)}
+                     checks["--audience"])
+    topics = _ask(given["--topic"], f"Topics, comma-separated ({', '.join(choices['topic'])})",
+                  checks["--topic"])
+    titles = {"en": _ask(given["--title-en"], "Title in English", checks["--title-en"]),
+              "fr": _ask(given["--title-fr"], "Title in French", checks["--title-fr"])}
     suggested = scaffold.slugify(titles["fr"])
     if slug_fr is None and suggested != scaffold.slugify(titles["fr"], limit=10_000):
         click.echo(f"The French title is long: the file name suggested below stops after a whole "
                    f"word, at {len(suggested)} characters ('{suggested}'). Keep it or write a "
                    "shorter one.")
-    slugs = {"en": _ask("--slug-en", slug_en or id_, "English file name",
-                        lambda v: scaffold.new_slug(v, site_root, "en")),
-             "fr": _ask("--slug-fr", slug_fr, "French file name",
-                        lambda v: scaffold.new_slug(v, site_root, "fr"),
+    slug_en = given["--slug-en"]
+    if slug_en is None:  # the id was asked for: the English file takes its name if it is free
+        try:
+            slug_en = checks["--slug-en"](id_)
+        except ValueError as error:
+            click.echo(f"{error}.")
+    slugs = {"en": _ask(slug_en, "English file name", checks["--slug-en"]),
+             "fr": _ask(given["--slug-fr"], "French file name", checks["--slug-fr"],
                         default=suggested)}
     entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
     try:
@@ -245,7 +291,8 @@ def new(root: str | None, id_: str | None, phase: str | None, audiences: tuple[s
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a table; json: an array of rows, for tools.")
 def status(root: str | None, fmt: str) -> None:
     """Every entry file: status, translation state, errors and warnings. Always exit 0."""
     from kb import status as report
@@ -284,7 +331,8 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
 @root_option
 @click.argument("query", required=False)
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
-@click.option("--limit", default=10, type=click.IntRange(1, 1000), help="Most results shown.")
+@click.option("--limit", default=10, type=click.IntRange(1, 1000), show_default=True,
+              help="Most results shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), help="Only entries for them.")
 @click.option("--phase", type=click.Choice(list(PHASES)), help="Only entries of this phase.")

@@ -80,10 +80,8 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError(
-            line,
-            f"byte 0x{data[error.start]:02x} is not valid UTF-8: save the file as UTF-8",
-        ) from None
+        raise SourceError.of(line, N_("byte 0x%(byte)s is not valid UTF-8: save the file as "
+                                      "UTF-8"), byte=f"{data[error.start]:02x}") from None
     if "\x00" in text:
         raise SourceError(text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte")
     return text.replace("\r\n", "\n").replace("\r", "\n")

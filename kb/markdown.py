@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -16,7 +17,10 @@ from markdown.treeprocessors import Treeprocessor
 from kb import media
 
 # Markdown images are renamed for the sanitiser, which removes raw <img> (unchecked, unsized).
-MARKDOWN_IMAGE = "kb-markdown-image"
+# The name ends with a secret of this process: the tag written by hand in an entry is an unknown
+# element, removed (and reported by kb.rawhtml) like any other raw HTML.
+MARKDOWN_IMAGE_PREFIX = "kb-markdown-image"
+MARKDOWN_IMAGE = f"{MARKDOWN_IMAGE_PREFIX}-{secrets.token_hex(8)}"
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")  # tel: a phone number readers can call
 ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
 

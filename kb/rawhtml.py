@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MARKDOWN_IMAGE_PREFIX
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-TAG_NAME = re.compile(r"^[a-z][a-z0-9]*$")  # rules out autolinks such as <https://…> and <a@b.ca>
+# Rules out autolinks such as <https://…> and <a@b.ca>; keeps custom elements (<my-widget>).
+TAG_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 # Elements whose content the HTML parser takes as text up to their end tag: left open, they hide
 # the rest of the answer (script, style…) or show it as literal markup (title, textarea…).
@@ -84,9 +85,12 @@ class _Finder(HTMLParser):
         line = self.getpos()[0] + self.first_line - 1
         if (line, tag) in self.unclosed:
             return
-        if tag == "img":  # only Markdown images are checked (file, alt text) and sized
-            self.found.append((line, "raw HTML <img> is removed from the published page: write "
-                                     "the image in Markdown, ![alt text](../../media/name.png)"))
+        # Only Markdown images are checked (file, alt text) and sized; kb's own name for them,
+        # written by hand, is no way round that.
+        if tag == "img" or tag.startswith(MARKDOWN_IMAGE_PREFIX):
+            self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
+                                     "write the image in Markdown, "
+                                     "![alt text](../../media/name.png)"))
             return
         if tag not in ALLOWED_TAGS:
             self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "

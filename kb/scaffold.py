@@ -19,6 +19,8 @@ from kb.frontmatter import SourceError, parse_yaml
 from kb.taxonomy import LANGS
 from kb.validate import SLUG
 
+# How the prompt and the refusal both describe an id (and a file name): the same words.
+ID_RULE = "lower-case letters a to z, digits and hyphens, such as transition-period"
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
@@ -56,6 +58,8 @@ def slugify(text: str, limit: int = 60) -> str:
     if len(slug) > limit:
         cut = slug[: limit + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:limit]
+        # Nor on an elided word (l', d', qu'…) whose noun was cut off: "…-de-l" reads as a typo.
+        slug = re.sub(r"(?:-(?:[a-z]|qu))+$", "", slug)
     return slug
 
 
@@ -81,10 +85,10 @@ def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
 def new_id(value: str, site: Site) -> str:
     value = value.strip()
     if not SLUG.match(value):
-        raise ValueError(f"id '{value}' must be lower-case letters, digits and hyphens")
+        raise ValueError(f"id '{value}' may contain only {ID_RULE}{_try(value)}")
     taken = [entry.path for (_, id), entry in site.entries.items() if id == value]
     if taken:
-        raise ValueError(f"id '{value}' is already used by {taken[0]}")
+        raise ValueError(f"id '{value}' is already used by {taken[0]}: choose another id")
     return value
 
 
@@ -99,11 +103,18 @@ def new_slug(value: str, root: Path, lang: str) -> str:
     """A valid file name that no file of this language has yet, in any phase folder."""
     value = value.strip().removesuffix(".md")
     if not SLUG.match(value):
-        raise ValueError(f"file name '{value}' must be lower-case letters, digits and hyphens")
+        raise ValueError(f"file name '{value}' may contain only {ID_RULE}{_try(value)}")
     existing = sorted((root / "content" / lang).rglob(f"{value}.md"))
     if existing:
-        raise ValueError(f"{existing[0].relative_to(root).as_posix()} already has this name")
+        raise ValueError(f"{existing[0].relative_to(root).as_posix()} already has this name: "
+                         "choose another file name")
     return value
+
+
+def _try(value: str) -> str:
+    """': try 'transition-period'' when the value can be made into a valid name, else ''."""
+    suggestion = slugify(value)
+    return f": try '{suggestion}'" if suggestion else ""
 
 
 def _scalar(text: str) -> str:

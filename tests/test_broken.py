@@ -201,6 +201,11 @@ SANITISED = {
                  "ftp:"),
     "raw_img": (EN, f"{EN}:13: warning: raw HTML <img> is removed from the published page: write "
                     "the image in Markdown, ![alt text](../../media/name.png)", "<img"),
+    # The name kb gives Markdown images on their way through the sanitiser, written by hand: it
+    # must not smuggle in an image without alt text, size check or file in content/media/.
+    "spoofed_markdown_image": (EN, f"{EN}:13: warning: raw HTML <kb-markdown-image> is removed "
+                                   "from the published page: write the image in Markdown, "
+                                   "![alt text](../../media/name.png)", "tracker.example"),
 }
 ACCEPTED = {"bom": EN, "windows_line_endings": EN}
 GENERATED = {"five_megabyte_entry", "named_pipe", "link_out_of_content", "newline_in_file_name",

@@ -33,6 +33,20 @@ def test_raw_html_cannot_inject_script(hostile):
     assert "intro." in html and "outro." in html
 
 
+@pytest.mark.parametrize("spoof", [
+    '<kb-markdown-image src="https://tracker.example/x.png" alt="">',
+    'Text <KB-Markdown-Image src="../../media/chart.png" width="9000">inline</KB-Markdown-Image>',
+    '<kb-markdown-image src="/etc/passwd"></kb-markdown-image>',
+])
+def test_the_name_kb_gives_markdown_images_cannot_be_written_by_hand(tmp_path, spoof):
+    """Only Markdown images (file in content/media/, alt text, real size) become <img>."""
+    (tmp_path / "media").mkdir()
+    html = Renderer({}.get, {}, content=tmp_path).render(
+        f"Intro.\n\n{spoof}\n\nOutro.", "content/en/phase-2/x.md")
+    assert "<img" not in html and "kb-markdown-image" not in html.lower(), html
+    assert "Intro." in html and "Outro." in html
+
+
 def test_entry_links_resolve_and_keep_anchors():
     html = render("See [planning](entry:planning#dates) and [gone](entry:nowhere).")
     assert '<a href="../planning/#dates">planning</a>' in html

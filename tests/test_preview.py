@@ -16,7 +16,7 @@ import kb.site
 from conftest import make_site
 from kb.app import create_app
 from kb.preview import preview_config
-from test_content import EN, entry, pair
+from test_content import EN, FR, entry, pair
 
 OTHER = {
     "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),
@@ -81,6 +81,37 @@ def test_a_broken_entry_shows_its_problems_and_recovers_when_fixed(root):
     edit(root / EN, entry())
     status, html = get(client, "/en/questions/planning/")
     assert status == 200 and "content-problems" not in html
+
+
+@pytest.mark.parametrize("lang,url,file,heading,message", [
+    ("en", "/en/questions/planning/", EN, "This page cannot be shown",
+     f"{EN}:12: byte 0xe9 is not valid UTF-8: save the file as UTF-8"),
+    ("fr", "/fr/questions/planification/", FR, "Cette page ne peut pas être affichée",
+     f"{FR}:12: l'octet 0xe9 n'est pas de l'UTF-8 valide\u00a0: enregistrez le fichier en "
+     "UTF-8"),
+])
+def test_an_entry_that_cannot_be_decoded_is_a_page_of_the_site_in_its_language(
+        root, lang, url, file, heading, message):
+    client = preview(root)
+    (root / file).write_bytes(entry().encode() + b"caf\xe9\n")  # saved as Latin-1, not UTF-8
+    later = time.time_ns() + 2_000_000_000  # as an editor's save would move it on
+    os.utime(root / file, ns=(later, later))
+    status, html = get(client, url)
+    assert status == 500  # not a page readers could ever get: the build stops on this file
+    assert f'<html lang="{lang}">' in html and '<header class="site-header">' in html
+    assert f"<h1>{heading}</h1>" in html and '<footer class="site-footer">' in html
+    assert str(escape(message)) in html
+    assert "Traceback" not in html and "Internal Server Error" not in html
+
+
+def test_an_entry_that_cannot_be_read_is_a_page_of_the_site(root):
+    client = preview(root)
+    (root / EN).unlink()
+    (root / EN).mkdir()  # a folder where the file was: opening it fails
+    status, html = get(client, "/en/questions/planning/")
+    assert status == 500 and '<header class="site-header">' in html
+    assert "<h1>This page cannot be shown</h1>" in html
+    assert f"{EN}:1: cannot read the file: Is a directory" in html
 
 
 def test_problems_are_escaped(root):

@@ -22,3 +22,20 @@ def test_quick_start_is_two_commands_build_then_test():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert readme_commands()[1] in ci
+
+
+def test_the_readme_command_table_names_every_command_and_option():
+    import click
+
+    from kb.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = {re.match(r"\| `kb (\w+)", line).group(1): line for line in table.splitlines()
+            if line.startswith("| `kb ")}
+    assert set(rows) == set(main.commands)
+    for name, command in main.commands.items():
+        for option in command.params:
+            if isinstance(option, click.Option) and option.name != "root":
+                longest = max(option.opts, key=len)
+                assert f"{longest}" in rows[name], f"kb {name} {longest}"

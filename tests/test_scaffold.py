@@ -4,6 +4,9 @@ overwritten."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +14,7 @@ from click.testing import CliRunner
 from conftest import make_site
 from kb.cli import main
 from kb.content import load_site
-from kb.scaffold import slugify
+from kb.scaffold import ID_RULE, slugify
 from test_content import pair
 
 OPTIONS = ["--id", "transition-period", "--phase", "phase-2", "--audience", "service-providers",
@@ -81,8 +84,8 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root)
     ]) + "\n"
     result = kb(root, "new", input=answers)
     assert result.exit_code == 0, result.output
-    assert "Error: id 'Transition Period' must be lower-case letters, digits and hyphens" in (
-        result.output)
+    assert ("Error: id 'Transition Period' may contain only lower-case letters a to z, digits "
+            "and hyphens, such as transition-period: try 'transition-period'") in result.output
     assert "Error: unknown phase 'phase-9' (did you mean 'phase-3'?)" in result.output
     assert "Error: unknown audience 'providers' (did you mean 'service-providers'?)" in (
         result.output)
@@ -111,8 +114,8 @@ def test_new_refuses_an_id_already_in_use(root):
     ("--phase", "phase-4", "unknown phase 'phase-4' (did you mean 'phase-3'?): use prototype, "
                            "phase-1, phase-2, phase-3, all"),
     ("--topic", "contract", "unknown topic 'contract' (did you mean 'contracts'?)"),
-    ("--slug-fr", "Période", "file name 'Période' must be lower-case letters, digits and "
-                             "hyphens"),
+    ("--slug-fr", "Période", "file name 'Période' may contain only lower-case letters a to z, "
+                             "digits and hyphens, such as transition-period: try 'periode'"),
 ])
 def test_new_checks_options_against_the_vocabularies(root, option, value, message):
     args = list(OPTIONS)
@@ -139,3 +142,82 @@ def test_long_titles_make_file_names_cut_at_a_word():
     slug = slugify("Que se passe-t-il pour les fournisseurs de services " * 3)
     assert len(slug) <= 60 and not slug.endswith("-")
     assert slug.startswith("que-se-passe-t-il-pour-les-fournisseurs")
+
+
+def test_every_bad_option_is_reported_at_once_in_plain_words_without_the_usage_text(root):
+    args = ["--id", "Transition Period", "--phase", "phase-9", "--audience", "providers",
+            "--audience", "ssms", "--topic", "timeline", "--title-en", " ", "--title-fr", "Oui?",
+            "--slug-fr", "planification"]
+    result = kb(root, "new", *args)
+    assert result.exit_code == 2  # click's code for a command used wrongly
+    assert result.stderr.splitlines() == [
+        "kb new: 5 options to correct; nothing was written.",
+        f"  --id: id 'Transition Period' may contain only {ID_RULE}: try 'transition-period'",
+        "  --phase: unknown phase 'phase-9' (did you mean 'phase-3'?): use prototype, phase-1, "
+        "phase-2, phase-3, all",
+        "  --audience: unknown audience 'providers' (did you mean 'service-providers'?): use "
+        "service-providers, ssms, social-assistance",
+        "  --title-en: the title cannot be empty",
+        "  --slug-fr: content/fr/phase-2/planification.md already has this name: choose another "
+        "file name",
+        "Run kb new again with the corrected options (leave one out to be asked for it).",
+    ]
+    assert "Usage:" not in result.output and "--help" not in result.output
+    assert result.stdout == ""  # not a single question asked before the refusal
+    assert not (root / "content/en/phase-2/transition-period.md").exists()
+
+
+def test_the_english_file_named_after_the_id_must_be_free_too(root):
+    (root / "content/en/phase-1").mkdir()
+    (root / "content/en/phase-1/transition-period.md").write_text("notes\n")
+    result = kb(root, "new", *OPTIONS)
+    assert result.exit_code == 2
+    assert ("  --slug-en: content/en/phase-1/transition-period.md already has this name: choose "
+            "another file name") in result.stderr.splitlines()
+
+
+def test_the_prompt_and_the_refusal_describe_ids_in_the_same_words(root):
+    result = kb(root, "new", input="Bad Id\n")
+    assert f"Id ({ID_RULE}): " in result.output
+    assert f"Error: id 'Bad Id' may contain only {ID_RULE}: try 'bad-id'" in result.output
+    option = kb(root, "new", *[v if v != "transition-period" else "Bad Id" for v in OPTIONS])
+    assert f"--id: id 'Bad Id' may contain only {ID_RULE}" in option.stderr
+
+
+def test_end_of_input_at_a_prompt_says_that_nothing_was_written(root):
+    """A real `kb new` whose input ends (Ctrl+D at a terminal) after the first two answers."""
+    before = sorted(p.relative_to(root) for p in (root / "content").rglob("*.md"))
+    result = subprocess.run([str(Path(sys.executable).parent / "kb"), "new", "--root", str(root)],
+                            input="transition-period\nphase-2\n", capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Aborted!" not in result.stderr + result.stdout
+    assert result.stderr.strip() == (
+        "Stopped before the end of the questions: nothing was written. Run `kb new` again, or "
+        "give the answers as options (kb new --help).")
+    assert sorted(p.relative_to(root) for p in (root / "content").rglob("*.md")) == before
+
+
+def test_a_long_french_title_says_that_its_file_name_was_cut(root):
+    long_title = ("Que se passe-t-il pour les fournisseurs de services de l'emploi pendant la "
+                  "période de transition\u00a0?")
+    args = [v if v != OPTIONS[OPTIONS.index("--title-fr") + 1] else long_title
+            for v in OPTIONS[:-2]]  # no --slug-fr: the file name is made from the title
+    result = kb(root, "new", *args, input="\n")  # accept the suggested name
+    assert result.exit_code == 0, result.output
+    slug = "que-se-passe-t-il-pour-les-fournisseurs-de-services-de"
+    assert ("The French title is long: the file name suggested below stops after a whole word, "
+            f"at {len(slug)} characters ('{slug}'). Keep it or write a shorter one.") in (
+        result.output)
+    assert (root / f"content/fr/phase-2/{slug}.md").is_file()
+
+
+def test_a_short_french_title_is_not_said_to_be_cut(root):
+    result = kb(root, "new", *OPTIONS[:-2], input="\n")
+    assert result.exit_code == 0, result.output
+    assert "is long" not in result.output
+
+
+def test_a_cut_file_name_does_not_end_on_an_elided_word():
+    assert slugify("Les fournisseurs de services et l'emploi", limit=38) == (
+        "les-fournisseurs-de-services-et")

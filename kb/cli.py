@@ -56,19 +56,27 @@ def main() -> None:
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one line per problem; json: an array, for tools.")
-def check(root: str | None, fmt: str) -> None:
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the messages (fr: as on the French preview pages).")
+def check(root: str | None, fmt: str, lang: str = "en") -> None:
     """Validate all content; print every problem as path:line: message."""
+    from kb.i18n import translations
+
     site = load_site(_root(root))
+    catalog = translations(lang)
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in site.problems], ensure_ascii=False, indent=2))
+        found = [{**p.as_dict(), "message": p.localized(catalog.gettext)} for p in site.problems]
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         for problem in site.problems:
-            click.echo(str(problem), err=problem.level == "error")
+            click.echo(problem.shown(catalog.gettext), err=problem.level == "error")
         warnings = len(site.problems) - len(errors(site.problems))
         if not errors(site.problems):
-            status = f"no errors, {warnings} warning{'s' * (warnings > 1)}" if warnings else (
-                "no problems")
-            click.echo(f"{len(site.entries)} entries checked: {status}.")
+            summary = catalog.ngettext(
+                "%(num)d entries checked: no errors, %(warnings)d warning.",
+                "%(num)d entries checked: no errors, %(warnings)d warnings.", warnings,
+            ) if warnings else catalog.gettext("%(num)d entries checked: no problems.")
+            click.echo(summary % {"num": len(site.entries), "warnings": warnings})
     sys.exit(1 if errors(site.problems) else 0)
 
 

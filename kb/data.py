@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.frontmatter import SourceError, decode, parse_yaml, read_source, shorten
+from kb.frontmatter import N_, Phrase, SourceError, decode, parse_yaml, read_source, shorten
 from kb.taxonomy import LANGS, Term
 from kb.validate import SLUG, Problem
 
@@ -55,20 +55,27 @@ class DataFile:
             return
         try:
             raw = read_source(file, MAX_DATA_BYTES, root / "content",
-                              f"data files must stay under {MAX_DATA_BYTES / 1e6:.0f} MB")
+                              Phrase(N_("data files must stay under %(mb)d MB"),
+                                     mb=MAX_DATA_BYTES // 1_000_000))
             self.value, self.lines = parse_yaml(decode(raw))
         except SourceError as error:
-            self.report(error.line, error.message)
+            self.report(error.line, Phrase(error.msgid, **error.params) if error.msgid
+                        else error.message)
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+    def say(self, line: int, msgid: str, /, **params: Any) -> None:
+        """Report a catalog message (N_) with its values."""
+        self.report(line, Phrase(msgid, **params))
 
     def items(self, kind: type) -> list[tuple[Any, Any, int]]:
         """(key, value, line) for a mapping or a list; reports the wrong shape."""
         if self.value is None:
             return []
         if not isinstance(self.value, kind):
-            self.report(1, f"must be a {'mapping' if kind is dict else 'list'} at the top level")
+            self.say(1, N_("must be a mapping at the top level") if kind is dict else
+                     N_("must be a list at the top level"))
             return []
         pairs = self.value.items() if kind is dict else enumerate(self.value)
         return [(key, item, self.lines.get(key if kind is list else str(key), 1))
@@ -80,11 +87,12 @@ class DataFile:
         if value is None or value == "":
             return True
         if not isinstance(value, str):
-            self.report(line, f"{label}: {field} must be text; put it in quotes")
+            self.say(line, N_("%(label)s: %(field)s must be text; put it in quotes"), label=label,
+                     field=field)
             return False
         if slug and not SLUG.match(value):
-            self.report(line, f"{label}: {field} '{shorten(value)}' must be lower-case letters, "
-                              "digits and hyphens")
+            self.say(line, N_("%(label)s: %(field)s '%(value)s' must be lower-case letters, "
+                              "digits and hyphens"), label=label, field=field, value=shorten(value))
             return False
         return True
 
@@ -95,17 +103,25 @@ def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], la
     for lang in LANGS:
         part = item.get(lang) if isinstance(item, dict) else None
         if not isinstance(part, dict):
-            data.report(line, f"{label}: missing '{lang}:' with {', '.join(fields)}")
+            data.say(line, N_("%(label)s: missing '%(lang)s:' with %(fields)s"), label=label,
+                     lang=lang, fields=", ".join(fields))
             return None
         for field in fields:
             if part.get(field) is not None and not isinstance(part[field], str):
-                data.report(line, f"{label}: {lang}.{field} must be text; put it in quotes")
+                data.say(line, N_("%(label)s: %(field)s must be text; put it in quotes"),
+                         label=label, field=f"{lang}.{field}")
                 return None
             if not isinstance(part.get(field), str) or not part[field].strip():
-                data.report(line, f"{label}: missing {lang}.{field}")
+                data.say(line, N_("%(label)s: missing %(field)s"), label=label,
+                         field=f"{lang}.{field}")
                 return None
         result[lang] = part
     return result
+
+
+def _in(label: str, lang: str) -> Phrase:
+    """'glossary item 'x': en', the label of an item's part in one language."""
+    return Phrase(N_("%(label)s: %(lang)s"), label=label, lang=lang)
 
 
 def load_topics(root: Path, problems: list[Problem]) -> dict[str, Term]:
@@ -113,23 +129,26 @@ def load_topics(root: Path, problems: list[Problem]) -> dict[str, Term]:
     topics = {}
     slugs_seen: dict[tuple[str, str], str] = {}
     for key, item, line in data.items(dict):
-        label = f"topic '{shorten(key)}'"
+        label = Phrase(N_("topic '%(id)s'"), id=shorten(key))
         if not SLUG.match(str(key)):
-            data.report(line, f"{label}: the id must be lower-case letters, digits and hyphens")
+            data.say(line, N_("%(label)s: the id must be lower-case letters, digits and hyphens"),
+                     label=label)
             continue
         parts = _bilingual(data, item, line, ("label", "slug"), label)
         if parts is None:
             continue
-        if not all(data.text(parts[lang], "description", line, f"{label}: {lang}")
+        if not all(data.text(parts[lang], "description", line, _in(label, lang))
                    for lang in LANGS):
             continue
         for lang in LANGS:
             slug = parts[lang]["slug"]
             if not SLUG.match(slug):
-                data.report(line, f"topic '{key}': {lang}.slug must be lower-case with hyphens")
+                data.say(line, N_("topic '%(id)s': %(field)s must be lower-case with hyphens"),
+                         id=key, field=f"{lang}.slug")
             elif (lang, slug) in slugs_seen:
-                data.report(line, f"topic '{key}': {lang}.slug '{slug}' is also the slug of topic "
-                                  f"'{slugs_seen[lang, slug]}': give each topic its own slug")
+                data.say(line, N_("topic '%(id)s': %(field)s '%(slug)s' is also the slug of topic "
+                                  "'%(other)s': give each topic its own slug"), id=key,
+                         field=f"{lang}.slug", slug=slug, other=slugs_seen[lang, slug])
             else:
                 slugs_seen[lang, slug] = str(key)
         labels = {lang: parts[lang]["label"] for lang in LANGS}
@@ -144,20 +163,21 @@ def load_glossary(root: Path, problems: list[Problem]) -> list[GlossaryItem]:
     items = []
     for _, item, line in data.items(list):
         if not isinstance(item, dict):
-            data.report(line, "glossary item must have id, en and fr (and the entry it explains)")
+            data.say(line, N_("glossary item must have id, en and fr (and the entry it "
+                              "explains)"))
             continue
         name = item.get("id")
         if name is not None and not (isinstance(name, str) and SLUG.match(name)):
-            data.report(line, "glossary item: id must be lower-case letters, digits and hyphens")
+            data.say(line, N_("glossary item: id must be lower-case letters, digits and hyphens"))
             continue
-        label = f"glossary item '{name}'"
+        label = Phrase(N_("glossary item '%(id)s'"), id=str(name))
         parts = _bilingual(data, item, line, ("term", "definition"), label)
         if parts is None or not name:
             if parts is not None:
-                data.report(line, "glossary item: missing 'id'")
+                data.say(line, N_("glossary item: missing 'id'"))
             continue
         if not (data.text(item, "entry", line, label, slug=True)
-                and all(data.text(parts[lang], "abbr", line, f"{label}: {lang}")
+                and all(data.text(parts[lang], "abbr", line, _in(label, lang))
                         for lang in LANGS)):
             continue
         items.append(
@@ -191,30 +211,33 @@ def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
     events = []
     for index, item, line in data.items(list):
         if not isinstance(item, dict):
-            data.report(line, "timeline event must have date, entry, en and fr")
+            data.say(line, N_("timeline event must have date, entry, en and fr"))
             continue
         date = item.get("date")
         if not isinstance(date, str | int) or isinstance(date, bool):
-            data.report(line, "timeline event: date must be one date: YYYY-MM-DD, YYYY-MM or YYYY")
+            data.say(line, N_("timeline event: date must be one date: YYYY-MM-DD, YYYY-MM or "
+                              "YYYY"))
             continue
         parsed = parse_partial_date(date)
         if parsed is None:
-            data.report(line, f"date '{shorten(date)}' must be YYYY-MM-DD, YYYY-MM or YYYY")
+            data.say(line, N_("date '%(date)s' must be YYYY-MM-DD, YYYY-MM or YYYY"),
+                     date=shorten(date))
             continue
         target = "catchment" if "catchment" in item and "entry" not in item else "entry"
         if not isinstance(item.get(target), str):
-            data.report(line, f"timeline event: {target} must be the id of the "
-                              f"{'catchment area' if target == 'catchment' else 'entry'} "
-                              "that explains it")
+            data.say(line, N_("timeline event: catchment must be the id of the catchment area "
+                              "that explains it") if target == "catchment" else
+                     N_("timeline event: entry must be the id of the entry that explains it"))
             continue
         texts = {lang: item.get(lang) for lang in LANGS}
         if not all(isinstance(text, str) and text.strip() for text in texts.values()):
-            data.report(line, "timeline event needs its text in both 'en:' and 'fr:'")
+            data.say(line, N_("timeline event needs its text in both 'en:' and 'fr:'"))
             continue
         catchment = item.get("catchment")
         if ("entry" in item) == (catchment is not None):
-            data.report(line, "timeline event points to one page: give 'entry: <id>' or "
-                              "'catchment: <id of content/catchment-areas.yml>', not both")
+            data.say(line, N_("timeline event points to one page: give '%(entry)s' or "
+                              "'%(catchment)s', not both"), entry="entry: <id>",
+                     catchment="catchment: <id of content/catchment-areas.yml>")
             continue
         entry = None if catchment is not None else str(item.get("entry"))
         events.append(TimelineEvent(parsed[0], parsed[1], entry, texts, line,
@@ -227,7 +250,7 @@ def load_synonyms(root: Path, problems: list[Problem]) -> list[list[str]]:
     groups = []
     for _, item, line in data.items(list):
         if not isinstance(item, list) or len(item) < 2 or not all(isinstance(w, str) for w in item):
-            data.report(line, "a synonym group is a list of two or more words: [SSM, GSS]")
+            data.say(line, N_("a synonym group is a list of two or more words: [SSM, GSS]"))
             continue
         groups.append([word.strip() for word in item])
     return groups

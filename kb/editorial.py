@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kb import translation
 from kb.rawhtml import removed_html, unclosed_html, without_code
-from kb.validate import Problem
+from kb.validate import N_, Phrase, Problem
 
 if TYPE_CHECKING:
     from kb.content import Entry, Site
@@ -41,9 +41,9 @@ def check_entry(entry: Entry) -> list[Problem]:
 
 def _top_headings(entry: Entry) -> list[Problem]:
     """The title is a page's only top-level heading: a '# ' heading in the body loses its form."""
-    return [Problem(entry.path, entry.body_line + n, "a '# ' heading is shown as plain text (the "
-                                                     "title is the page's only top heading): "
-                                                     "start it with '## '", "warning")
+    return [Problem(entry.path, entry.body_line + n, Phrase(N_(
+                "a '# ' heading is shown as plain text (the title is the page's only top heading): "
+                "start it with '## '")), "warning")
             for n, line in enumerate(without_code(entry.body).split("\n"))
             if TOP_HEADING.match(line)]
 
@@ -56,11 +56,14 @@ def _placeholders(entry: Entry) -> list[Problem]:
     lines = sorted({line for line, text in texts if PLACEHOLDER.search(text)})
     if not lines:
         return []
-    where = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+    # 'line 4' or 'lines 4, 9': a phrase of its own, so French says « ligne » or « lignes ».
+    where = (Phrase(N_("lines %(lines)s"), lines=", ".join(map(str, lines))) if len(lines) > 1
+             else Phrase(N_("line %(line)d"), line=lines[0]))
     marker = PLACEHOLDERS[entry.lang]
     if entry.draft:
-        return [Problem(entry.path, lines[0], f"draft still holds placeholder text '{marker}' "
-                                              f"({where}): replace it before publishing",
-                        "warning")]
-    return [Problem(entry.path, lines[0], f"placeholder text '{marker}' in a published entry "
-                                          f"({where}): replace it, or set 'status: draft'")]
+        return [Problem(entry.path, lines[0], Phrase(N_(
+            "draft still holds placeholder text '%(marker)s' (%(where)s): replace it before "
+            "publishing"), marker=marker, where=where), "warning")]
+    return [Problem(entry.path, lines[0], Phrase(N_(
+        "placeholder text '%(marker)s' in a published entry (%(where)s): replace it, or set "
+        "'%(fix)s'"), marker=marker, where=where, fix="status: draft"))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ class SourceError(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
+        if isinstance(message, Phrase) and not msgid:
+            msgid, params = message.msgid, dict(message.params)
         self.msgid = msgid  # the catalog's id, when the message is one (kb.validate.problem)
         self.params = params or {}
 
@@ -52,25 +55,30 @@ def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
     try:
         target = file.resolve()
         if not target.is_relative_to(inside.resolve()):
-            raise SourceError(1, f"is a symbolic link to {target}, outside {inside.name}/: "
-                                 f"copy the file into {inside.name}/ instead")
+            raise SourceError(1, Phrase(N_("is a symbolic link to %(target)s, outside "
+                                           "%(folder)s/: copy the file into %(folder)s/ instead"),
+                                        target=str(target), folder=inside.name))
         info = file.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise SourceError(1, "cannot read the file: Is a directory")
+            raise SourceError(1, Phrase(N_("cannot read the file: Is a directory")))
         if stat.S_ISFIFO(info.st_mode):
-            raise SourceError(1, "is a named pipe, not a file: remove it or replace it with a file")
+            raise SourceError(1, Phrase(N_("is a named pipe, not a file: remove it or replace it "
+                                           "with a file")))
         if not stat.S_ISREG(info.st_mode):
-            raise SourceError(1, "is a device or a socket, not a file: remove it")
+            raise SourceError(1, Phrase(N_("is a device or a socket, not a file: remove it")))
         if info.st_size > limit:
-            raise SourceError(1, f"file is {info.st_size / 1e6:.1f} MB: {advice}")
+            raise SourceError(1, Phrase(N_("file is %(mb).1f MB: %(advice)s"),
+                                        mb=info.st_size / 1e6, advice=advice))
         # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
         descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(descriptor, "rb") as source:
             data = source.read(limit + 1)
     except OSError as error:  # a loop of links, or a file removed while an editor saves it
-        raise SourceError(1, f"cannot read the file: {error.strerror or error}") from None
+        raise SourceError(1, Phrase(N_("cannot read the file: %(reason)s"),
+                                    reason=str(error.strerror or error))) from None
     if len(data) > limit:
-        raise SourceError(1, f"file is over {limit / 1e6:.1f} MB: {advice}")
+        raise SourceError(1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6,
+                                    advice=advice))
     return data
 
 
@@ -80,24 +88,30 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError.of(line, N_("byte 0x%(byte)s is not valid UTF-8: save the file as "
-                                      "UTF-8"), byte=f"{data[error.start]:02x}") from None
+        raise SourceError(
+            line,
+            Phrase(N_("byte 0x%(byte)s is not valid UTF-8: save the file as UTF-8"),
+                   byte=f"{data[error.start]:02x}"),
+        ) from None
     if "\x00" in text:
-        raise SourceError(text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte")
+        raise SourceError(text[: text.index("\x00")].count("\n") + 1,
+                          Phrase(N_("contains a NUL byte")))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> SplitSource:
     """Cut `---`-fenced YAML front matter from the body."""
     if not text.strip():
-        raise SourceError(1, "the file is empty: start it with '---', the front matter, then '---'")
+        raise SourceError(1, Phrase(N_("the file is empty: start it with '---', the front "
+                                       "matter, then '---'")))
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
         if re.match(r"^[\w-]+ *:", lines[0]):  # the keys are there, the fence above them is not
             raise SourceError.of(1, N_("missing '---' above '%(line)s': the front matter must "
                                        "start with a line '---'; add it as the first line"),
                                  line=shorten(lines[0].strip()))
-        raise SourceError(1, "missing front matter: the file must start with a line '---'")
+        raise SourceError(1, Phrase(N_("missing front matter: the file must start with a line "
+                                       "'---'")))
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FENCE:
             return SplitSource(
@@ -106,13 +120,15 @@ def split_front_matter(text: str) -> SplitSource:
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    raise SourceError(1, "front matter is not closed: add a line '---' after the last key")
+    raise SourceError(1, Phrase(N_("front matter is not closed: add a line '---' after the last "
+                                   "key")))
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     if len(node.value) > MAX_NUMBER_DIGITS:
-        raise ConstructorError(None, None, f"a number of {len(node.value)} digits: write a "
-                                           "shorter number", node.start_mark)
+        raise ConstructorError(None, None, Phrase(N_("a number of %(digits)d digits: write a "
+                                                     "shorter number"), digits=len(node.value)),
+                               node.start_mark)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
@@ -143,10 +159,13 @@ def _refuse_anchors(text: str, first_line: int) -> None:
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                # Two sentences, not one with 'alias' or 'anchor' in it: French gives them genders.
+                msgid = (N_("YAML alias '%(name)s' is not allowed: write the value out, or put it "
+                            "in quotes if it starts with '%(sign)s'") if sign == "*" else
+                         N_("YAML anchor '%(name)s' is not allowed: write the value out, or put it "
+                            "in quotes if it starts with '%(sign)s'"))
                 raise SourceError(event.start_mark.line + first_line,
-                                  f"YAML {'alias' if sign == '*' else 'anchor'} '{sign}"
-                                  f"{event.anchor}' is not allowed: write the value out, or put "
-                                  f"it in quotes if it starts with '{sign}'")
+                                  Phrase(msgid, name=f"{sign}{event.anchor}", sign=sign))
     except yaml.YAMLError:
         pass  # invalid YAML: loading it reports the problem in editors' words
     finally:
@@ -161,9 +180,7 @@ def _check_depth(node: yaml.Node, first_line: int) -> None:
         if isinstance(node, yaml.ScalarNode):
             continue
         if depth > MAX_DEPTH:
-            raise SourceError(node.start_mark.line + first_line,
-                              f"lists and mappings are nested more than {MAX_DEPTH} deep: "
-                              "flatten the value")
+            raise SourceError(node.start_mark.line + first_line, _too_deep())
         children = node.value if isinstance(node, yaml.SequenceNode) else [
             child for pair in node.value for child in pair]
         stack.extend((child, depth + 1) for child in children)
@@ -185,6 +202,39 @@ def N_(msgid: str) -> str:  # noqa: N802 (gettext's name): a message for the cat
     return msgid
 
 
+class Phrase(str):
+    """A catalog message in English, keeping its id and values to be shown in another language.
+
+    A str, so code that joins or prints messages keeps working; a value that is itself a Phrase
+    ("a list", "did you mean …") is translated with the message around it.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, msgid % params)
+        phrase.msgid, phrase.params = msgid, tuple(sorted(params.items()))
+        return phrase
+
+    def __reduce__(self):  # pickled with its id (the cache, the build's worker processes)
+        return _phrase, (self.msgid, self.params)
+
+    def localized(self, gettext: Callable[[str], str]) -> str:
+        """The text in the language of gettext."""
+        return gettext(self.msgid) % localized_values(self.params, gettext)
+
+
+def _phrase(msgid: str, params: tuple) -> Phrase:
+    return Phrase(msgid, **dict(params))
+
+
+def localized_values(params, gettext: Callable[[str], str]) -> dict[str, Any]:
+    """A message's values, those that are phrases in the language of gettext."""
+    return {name: value.localized(gettext) if isinstance(value, Phrase) else value
+            for name, value in params}
+
+
 def shorten(value: Any, limit: int = 60) -> str:
     """A value as an editor wrote it, cut short for a message."""
     text = value if isinstance(value, str) else str(value)
@@ -194,17 +244,22 @@ def shorten(value: Any, limit: int = 60) -> str:
 def _hint(problem: str) -> str:
     """What to do about PyYAML's words for an editor's most common slips."""
     if problem == "mapping values are not allowed here":
-        return " (a value holds ': '? put the whole value in quotes)"
+        return Phrase(N_(" (a value holds ': '? put the whole value in quotes)"))
     if problem.startswith("expected alphabetic or numeric character"):
-        return " (a value starts with '*' or '&'? put it in quotes)"
+        return Phrase(N_(" (a value starts with '*' or '&'? put it in quotes)"))
     return ""
+
+
+def _too_deep() -> Phrase:
+    return Phrase(N_("lists and mappings are nested more than %(depth)d deep: flatten the value"),
+                  depth=MAX_DEPTH)
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     """Parse YAML; return the value and the line of each top-level key or list item."""
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + first_line
-        raise SourceError(line, "YAML does not allow tabs: indent with spaces")
+        raise SourceError(line, Phrase(N_("YAML does not allow tabs: indent with spaces")))
     if "&" in text or "*" in text:
         _refuse_anchors(text, first_line)
     try:
@@ -212,15 +267,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     except yaml.YAMLError as fast_error:
         if "nesting depth" in str(fast_error):  # the pure-Python parser would recurse too deep
             line = getattr(fast_error, "problem_mark", None)
-            raise SourceError((line.line if line else 0) + first_line,
-                              f"lists and mappings are nested more than {MAX_DEPTH} deep: "
-                              "flatten the value") from None
+            raise SourceError((line.line if line else 0) + first_line, _too_deep()) from None
         # libyaml words its errors differently: report the pure-Python parser's message and line.
         try:
             node, value = _load(_Loader, text, first_line)
         except RecursionError:
-            raise SourceError(first_line, f"lists and mappings are nested more than {MAX_DEPTH} "
-                                          "deep: flatten the value") from None
+            raise SourceError(first_line, _too_deep()) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = (mark.line if mark else 0) + first_line
@@ -230,9 +282,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
             if hint := explain(text, first_line, line, context):
                 raise SourceError.of(hint[0], hint[1], **hint[2]) from None
             problem = error.problem or error.context or "invalid YAML"
-            raise SourceError(line, f"invalid YAML: {problem}{_hint(problem)}") from None
+            # The parser's own words are English: only kb's part of the message is translated.
+            raise SourceError(line, Phrase(N_("invalid YAML: %(problem)s%(hint)s"),
+                                           problem=problem, hint=_hint(problem))) from None
         except yaml.YAMLError as error:
-            raise SourceError(first_line, f"invalid YAML: {error}") from None
+            raise SourceError(first_line, Phrase(N_("invalid YAML: %(problem)s%(hint)s"),
+                                                 problem=str(error), hint="")) from None
     key_lines: dict[Any, int] = {}
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

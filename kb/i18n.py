@@ -10,6 +10,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from flask import Flask, g
 from flask_babel import Babel, get_translations, refresh
 from jinja2 import pass_context
@@ -33,6 +34,14 @@ def compile_catalog(po_path: Path = CATALOG) -> Path:
             write_mo(mo_file, catalog)
         tmp.replace(mo_path)
     return mo_path
+
+
+def translations(lang: str) -> Translations:
+    """The interface catalog of lang outside a request (`kb check --lang fr`): English has none."""
+    if lang == "en":
+        return NullTranslations()
+    compile_catalog()
+    return Translations.load(str(TRANSLATIONS), [LOCALES[lang], lang])
 
 
 def current_lang() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from kb.frontmatter import N_, Phrase
 from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MARKDOWN_IMAGE_PREFIX
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -62,11 +63,12 @@ def _unclosed(body: str, first_line: int) -> list[tuple[int, str]]:
 
 def unclosed_html(body: str, first_line: int) -> list[tuple[int, str]]:
     """Each raw-text element left open in body, as (line, message): the reader would lose text."""
-    return [(line, f"raw HTML <plaintext> hides the rest of the answer (it cannot be closed): "
-                   "put it in backticks (`<plaintext>`) to show it as code" if tag == "plaintext"
-             else f"raw HTML <{tag}> is not closed: the rest of the answer would be lost from "
-                  f"the page. Put it in backticks (`<{tag}>`) to show it as code or close it "
-                  f"with </{tag}>")
+    return [(line, Phrase(N_("raw HTML <plaintext> hides the rest of the answer (it cannot be "
+                             "closed): put it in backticks (`<plaintext>`) to show it as code"))
+             if tag == "plaintext"
+             else Phrase(N_("raw HTML <%(tag)s> is not closed: the rest of the answer would be "
+                            "lost from the page. Put it in backticks (`<%(tag)s>`) to show it as "
+                            "code or close it with </%(tag)s>"), tag=tag))
             for line, tag in _unclosed(body, first_line)]
 
 
@@ -88,13 +90,13 @@ class _Finder(HTMLParser):
         # Only Markdown images are checked (file, alt text) and sized; kb's own name for them,
         # written by hand, is no way round that.
         if tag == "img" or tag.startswith(MARKDOWN_IMAGE_PREFIX):
-            self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
-                                     "write the image in Markdown, "
-                                     "![alt text](../../media/name.png)"))
+            self.found.append((line, Phrase(N_("raw HTML <%(tag)s> is removed from the published "
+                                               "page: write the image in Markdown, ![alt text]"
+                                               "(../../media/name.png)"), tag=tag)))
             return
         if tag not in ALLOWED_TAGS:
-            self.found.append((line, f"raw HTML <{tag}> is removed from the published page: "
-                                     "write the content in Markdown"))
+            self.found.append((line, Phrase(N_("raw HTML <%(tag)s> is removed from the published "
+                                               "page: write the content in Markdown"), tag=tag)))
             return
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
         text = self.get_starttag_text() or ""
@@ -102,11 +104,13 @@ class _Finder(HTMLParser):
             # An attribute may sit on a later line than its tag: report the line it is on.
             at = line + text[: max(text.lower().find(name), 0)].count("\n")
             if name not in allowed:
-                self.found.append((at, f"raw HTML attribute '{name}' on <{tag}> is removed from "
-                                       "the published page"))
+                self.found.append((at, Phrase(N_("raw HTML attribute '%(name)s' on <%(tag)s> is "
+                                                 "removed from the published page"), name=name,
+                                              tag=tag)))
             elif name == "href" and (scheme := _unsafe_scheme(value or "")):
-                self.found.append((at, f"link '{scheme}:' on <{tag}> is removed from the "
-                                       "published page: use an http, https, mailto or tel link"))
+                self.found.append((at, Phrase(N_("link '%(scheme)s:' on <%(tag)s> is removed from "
+                                                 "the published page: use an http, https, mailto "
+                                                 "or tel link"), scheme=scheme, tag=tag)))
 
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from kb.cache import CACHE_DIR, Store
 from kb.content import Site, load_site
-from kb.validate import Problem
+from kb.validate import N_, Phrase, Problem
 
 
 class SiteHolder:
@@ -47,8 +47,8 @@ class SiteHolder:
         except Exception as error:  # noqa: BLE001 (the preview must outlive any half-saved file)
             self.store = None  # it may hold half of a failed load: start afresh next time
             base = self._site or Site(root=self.root)
-            problem = Problem("content", 0, f"could not read the content: "
-                                            f"{type(error).__name__}: {error}")
+            problem = Problem("content", 0, Phrase(N_("could not read the content: %(error)s"),
+                                                   error=f"{type(error).__name__}: {error}"))
             self._site = replace(base, problems=[*base.problems, problem])
             self.version += 1
             return False

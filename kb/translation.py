@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.fingerprint import KEY, SYNC_COMMAND, fingerprint
-from kb.frontmatter import SourceError, decode, parse_yaml, split_front_matter
+from kb.frontmatter import N_, Phrase, SourceError, decode, parse_yaml, split_front_matter
 from kb.validate import Problem
 
 if TYPE_CHECKING:
     from kb.content import Entry, Site
 
-LANGUAGE = {"en": "English", "fr": "French"}
+# Whole sentences per language of the counterpart: French agrees « le fichier anglais ».
+CHANGED = {
+    "en": N_("the English file %(other)s changed since this one was last synced with it: update "
+             "this file, then run '%(command)s'"),
+    "fr": N_("the French file %(other)s changed since this one was last synced with it: update "
+             "this file, then run '%(command)s'"),
+}
 HISTORY_DEPTH = 50  # commits of the counterpart searched for the version last synced with
 SHOWN_LINES = 40  # lines of a diff (or of the current text) quoted in a warning
 
@@ -43,11 +49,11 @@ def check(site: Site) -> list[Problem]:
         line = entry.lines.get(KEY, entry.body_line - 2)
         command = f"{SYNC_COMMAND} {entry.id}"
         if entry.synced is None:
-            message = (f"no '{KEY}' line: kb cannot tell which version of {other.path} this file "
-                       f"translates; when both say the same thing, run '{command}'")
+            message = Phrase(N_("no '%(key)s' line: kb cannot tell which version of %(other)s "
+                                "this file translates; when both say the same thing, run "
+                                "'%(command)s'"), key=KEY, other=other.path, command=command)
         else:
-            message = (f"the {LANGUAGE[other.lang]} file {other.path} changed since this one was "
-                       f"last synced with it: update this file, then run '{command}'")
+            message = Phrase(CHANGED[other.lang], other=other.path, command=command)
         detail = changes(site.root, entry, other) if entry.synced is not None else ""
         found.append(Problem(entry.path, line, message, "warning", detail))
     return found
@@ -55,8 +61,10 @@ def check(site: Site) -> list[Problem]:
 
 def _by_date(entry: Entry, other: Entry) -> Problem:
     return Problem(entry.path, entry.lines.get("updated", 2),
-                   f"{other.path} was updated on {other.updated}, this translation on "
-                   f"{entry.updated}: bring it up to date, then set 'updated: {other.updated}'",
+                   Phrase(N_("%(other)s was updated on %(other_date)s, this translation on "
+                             "%(date)s: bring it up to date, then set '%(fix)s'"),
+                          other=other.path, other_date=str(other.updated), date=str(entry.updated),
+                          fix=f"updated: {other.updated}"),
                    "warning")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import fingerprint
-from kb.frontmatter import N_, shorten  # noqa: F401 (N_ for kb's checks)
+from kb.frontmatter import N_, Phrase, localized_values, shorten  # noqa: F401 (N_ for kb's checks)
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
@@ -48,6 +48,13 @@ class Problem:
     msgid: str = field(default="", compare=False)
     params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
+    def __post_init__(self) -> None:
+        # A Phrase message brings its catalog id: Problem(path, line, Phrase(N_("…"), …)).
+        if isinstance(self.message, Phrase):
+            object.__setattr__(self, "msgid", self.message.msgid)
+            object.__setattr__(self, "params", self.message.params)
+            object.__setattr__(self, "message", str(self.message))
+
     def shown(self, gettext: Callable[[str], str]) -> str:
         """The whole problem as str() gives it, its message in the language of gettext."""
         prefix = gettext("warning: ") if self.level == "warning" else ""
@@ -58,7 +65,7 @@ class Problem:
         """The message in the language of gettext (English when it has no catalog id)."""
         if not self.msgid:
             return escape_controls(self.message)
-        return escape_controls(gettext(self.msgid) % dict(self.params))
+        return escape_controls(gettext(self.msgid) % localized_values(self.params, gettext))
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
@@ -79,8 +86,7 @@ class Problem:
 
 def problem(path: str, line: int, msgid: str, level: str = "error", /, **params: Any) -> Problem:
     """A Problem whose message comes from the catalog: English here, translated on pages."""
-    return Problem(path, line, msgid % params, level, msgid=msgid,
-                   params=tuple(sorted(params.items())))
+    return Problem(path, line, Phrase(msgid, **params), level)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -88,25 +94,22 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 
 def _kind(value: Any) -> str:
-    """What an editor wrote, in words: for a value of the wrong type."""
+    """What an editor wrote, in words: for a value of the wrong type (a Phrase, translated)."""
     if isinstance(value, list):
-        return "a list"
+        return Phrase(N_("a list"))
     if isinstance(value, dict):
-        return "a mapping (key: value)"
+        return Phrase(N_("a mapping (key: value)"))
     if isinstance(value, bool):
-        return f"'{str(value).lower()}' (yes/no)"
+        return Phrase(N_("'%(value)s' (yes/no)"), value=str(value).lower())
     if isinstance(value, int | float):
-        return f"the number {shorten(value)}"
-    return f"'{shorten(value)}'"
+        return Phrase(N_("the number %(number)s"), number=shorten(value))
+    return f"'{shorten(value)}'"  # the editor's own text: the same in every language
 
 
 def _did_you_mean(value: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''; a Phrase, translated on pages."""
     close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _one_of(value: str, choices) -> str:
-    return ", ".join(choices) + _did_you_mean(value, choices)
+    return Phrase(N_(" (did you mean '%(close)s'?)"), close=close[0]) if close else ""
 
 
 class FrontMatterChecker:
@@ -125,22 +128,27 @@ class FrontMatterChecker:
         line = self.key_lines.get(key, self.first_line) if key else self.first_line
         self.problems.append(Problem(self.path, line, message, level))
 
+    def say(self, key: str | None, msgid: str, level: str = "error", /, **params: Any) -> None:
+        """Report a catalog message (N_) with its values."""
+        self.report(key, Phrase(msgid, **params), level)
+
     def check(self, data: Any) -> dict[str, Any] | None:
         """Return clean fields, or None when the front matter is unusable."""
         if not isinstance(data, dict):
-            self.report(None, "front matter must be 'key: value' lines (id, title, phase, ...)")
+            self.say(None, N_("front matter must be 'key: value' lines (id, title, phase, ...)"))
             return None
         for key in data:
             if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
-                self.report(
+                self.say(
                     str(key),
-                    f"unknown key '{shorten(key)}'"
-                    f"{_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS)}: "
-                    f"allowed keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}",
+                    N_("unknown key '%(key)s'%(hint)s: allowed keys are %(keys)s"),
+                    key=shorten(key), hint=_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS),
+                    keys=", ".join(REQUIRED_KEYS + OPTIONAL_KEYS),
                 )
         for key in REQUIRED_KEYS:
             if key not in data or data[key] in (None, "", []):
-                self.report(None, f"missing '{key}': add a line '{key}: ...' to the front matter")
+                self.say(None, N_("missing '%(key)s': add a line '%(line)s' to the front matter"),
+                         key=key, line=f"{key}: ...")
         fields = {
             "id": self._slug("id", data.get("id")),
             "title": self._text("title", data.get("title"), LONG_TITLE),
@@ -162,12 +170,12 @@ class FrontMatterChecker:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.report(key, f"{key} is {_kind(value)}: write one word of lower-case letters, "
-                             "digits and hyphens, such as phase-2-planning")
+            self.say(key, N_("%(key)s is %(kind)s: write one word of lower-case letters, digits "
+                             "and hyphens, such as phase-2-planning"), key=key, kind=_kind(value))
             return None
         if not SLUG.match(value):
-            self.report(key, f"{key} '{shorten(value)}' must be lower-case letters, digits and "
-                             "hyphens")
+            self.say(key, N_("%(key)s '%(value)s' must be lower-case letters, digits and "
+                             "hyphens"), key=key, value=shorten(value))
             return None
         return value
 
@@ -175,24 +183,25 @@ class FrontMatterChecker:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.report(key, f"{key} must be text; put it in quotes")
+            self.say(key, N_("%(key)s must be text; put it in quotes"), key=key)
             return None
         value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
         if limit and len(value) > limit:
-            self.report(key, f"{key} is {len(value)} characters long; keep it under {limit}",
-                        "warning")
+            self.say(key, N_("%(key)s is %(length)d characters long; keep it under %(limit)d"),
+                     "warning", key=key, length=len(value), limit=limit)
         return value
 
     def _choice(self, key: str, value: Any, choices) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.report(key, f"{key} is {_kind(value)}: write one value, one of "
-                             f"{', '.join(choices)}")
+            self.say(key, N_("%(key)s is %(kind)s: write one value, one of %(choices)s"),
+                     key=key, kind=_kind(value), choices=", ".join(choices))
             return None
         if value not in choices:
-            self.report(key, f"unknown {key} '{shorten(value)}': use one of "
-                             f"{_one_of(value, choices)}")
+            self.say(key, N_("unknown %(key)s '%(value)s': use one of %(choices)s%(hint)s"),
+                     key=key, value=shorten(value), choices=", ".join(choices),
+                     hint=_did_you_mean(value, choices))
             return None
         return value
 
@@ -208,19 +217,23 @@ class FrontMatterChecker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.report(key, f"{key} must be a list, for example [{next(iter(choices))}]")
+            self.say(key, N_("%(key)s must be a list, for example [%(example)s]"), key=key,
+                     example=next(iter(choices)))
             return ()
         for item in value:
             if not isinstance(item, str):
-                self.report(key, f"{key} holds {_kind(item)}: list plain values, for example "
-                                 f"[{next(iter(choices))}]")
+                self.say(key, N_("%(key)s holds %(kind)s: list plain values, for example "
+                                 "[%(example)s]"), key=key, kind=_kind(item),
+                         example=next(iter(choices)))
                 return ()
         for item in value:
             if item not in choices:
-                self.report(key, f"unknown {key[:-1]} '{shorten(item)}': use "
-                                 f"{_one_of(item, choices)}")
+                # 'what' is the key in the singular (audience); French names the key instead.
+                self.say(key, N_("unknown %(what)s '%(value)s': use %(choices)s%(hint)s"),
+                         what=key[:-1], key=key, value=shorten(item), choices=", ".join(choices),
+                         hint=_did_you_mean(item, choices))
         if len(set(value)) != len(value):
-            self.report(key, f"{key} lists the same value twice")
+            self.say(key, N_("%(key)s lists the same value twice"), key=key)
         return tuple(item for item in value if item in choices)
 
     def _sources(self, value: Any, status: Any) -> tuple[str, ...]:
@@ -228,12 +241,14 @@ class FrontMatterChecker:
         if value in (None, "", []):
             if status == "published" and self.sources is not None:
                 example = next(iter(self.sources), "an-id")
-                self.report("sources" if "sources" in self.key_lines else None,
-                            "a published entry needs its source: add a line "
-                            f"'sources: [{example}]' after 'topics:' (ids from content/sources.yml)")
+                self.say("sources" if "sources" in self.key_lines else None,
+                         N_("a published entry needs its source: add a line '%(line)s' after "
+                            "'topics:' (ids from content/sources.yml)"),
+                         line=f"sources: [{example}]")
             return ()
         if self.sources is None:
-            self.report("sources", "sources: the site has no content/sources.yml to take ids from")
+            self.say("sources", N_("sources: the site has no content/sources.yml to take ids "
+                                   "from"))
             return ()
         return self._choices("sources", value, self.sources)
 
@@ -241,13 +256,14 @@ class FrontMatterChecker:
         if value is None:
             return None
         if not isinstance(value, str | int) or isinstance(value, bool):
-            self.report(key, f"{key} is {_kind(value)}: write one date as YYYY-MM-DD")
+            self.say(key, N_("%(key)s is %(kind)s: write one date as YYYY-MM-DD"), key=key,
+                     kind=_kind(value))
             return None
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.report(key, f"{key} '{shorten(value)}' is not a real date: write it as "
-                             "YYYY-MM-DD")
+            self.say(key, N_("%(key)s '%(value)s' is not a real date: write it as YYYY-MM-DD"),
+                     key=key, value=shorten(value))
             return None
 
     def _month(self, key: str, value: Any) -> dt.date | None:
@@ -259,18 +275,19 @@ class FrontMatterChecker:
                 return dt.date.fromisoformat(f"{value}-01")
         except ValueError:
             pass
-        self.report(key, f"{key} '{shorten(value)}' is not a month: write it as YYYY-MM, such as "
-                         "2023-01")
+        self.say(key, N_("%(key)s '%(value)s' is not a month: write it as YYYY-MM, such as "
+                         "2023-01"), key=key, value=shorten(value))
         return None
 
     def _fingerprint(self, value: Any, id: Any) -> str | None:
         """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""
         if value is None or fingerprint.is_fingerprint(value):
             return value
-        self.report(fingerprint.KEY, f"'{fingerprint.KEY}: {shorten(value)}' is not a fingerprint written "
-                                     f"by kb (never edit this line): when both languages say the "
-                                     f"same thing, run '{fingerprint.SYNC_COMMAND} {id}' to write "
-                                     "it again", "warning")
+        self.say(fingerprint.KEY, N_("'%(line)s' is not a fingerprint written by kb (never edit "
+                                     "this line): when both languages say the same thing, run "
+                                     "'%(command)s' to write it again"), "warning",
+                 line=f"{fingerprint.KEY}: {shorten(value)}",
+                 command=f"{fingerprint.SYNC_COMMAND} {id}")
         return "invalid"
 
     def _order(self, value: Any) -> int:
@@ -278,8 +295,10 @@ class FrontMatterChecker:
             return 100
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, str | float):
-                self.report("order", f"order '{shorten(value)}' must be a whole number, such as 10")
+                self.say("order", N_("order '%(value)s' must be a whole number, such as 10"),
+                         value=shorten(value))
             else:
-                self.report("order", f"order is {_kind(value)}: write a whole number, such as 10")
+                self.say("order", N_("order is %(kind)s: write a whole number, such as 10"),
+                         kind=_kind(value))
             return 100
         return value

@@ -1,0 +1,234 @@
+"""Checker messages in the page's language: every problem kb reports has its French wording.
+
+The broken-entry corpus (tests/cases/broken/), every wrong type of every key and a scan of the
+source must find no message built outside the catalog; French pages of the preview and the
+editors' workspace, and `kb check --lang fr`, show the French.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+
+from conftest import ROOT, make_site
+from kb.app import create_app
+from kb.cli import main
+from kb.content import load_site
+from kb.frontmatter import Phrase
+from kb.i18n import translations
+from kb.preview import preview_config
+from test_broken import BROKEN, ERRORS, KEY_LINES, OTHER, SANITISED, WRONG, site_with
+from test_content import EN, FR, entry, pair
+
+FRENCH = translations("fr")
+NBSP = "\u00a0"
+# Catalog messages whose French is the English word for word: none yet.
+SAME_IN_FRENCH: set[str] = set()
+# Messages kb/content.py still builds as f-strings (converted once the code moving out of it has
+# landed), with their line there: tolerated here, and only these.
+PENDING_IN_CONTENT = [re.compile(pattern, re.DOTALL) for pattern in (
+    r"^no content/ folder in ",  # 200
+    r"^entries must stay under 1 MB",  # 280, the advice of a too large entry file
+    r"^file name '.*' is not a valid slug: ",  # 333
+    r"^file name '.*' is taken by the pages ",  # 337
+    r"^the entry has no answer text below the front matter$",  # 342
+    r"^duplicate id '.*': .* has it too$",  # 386
+    r"^duplicate file name '.*': .* has the same URL$",  # 390
+    r"^entry '.*' has no (French|English) translation: ",  # 406
+    r"^(phase|audiences|topics|status) differs from the English entry ",  # 414
+    r"^link to draft entry '.*', which is not published$",  # 472
+    r"^glossary item '.*' points to a missing entry ",  # 477
+    r"^timeline event points to a missing (catchment area|entry) ",  # 484, 488
+)]
+
+
+def untranslated(problem) -> list[str]:
+    """The parts of problem's message that would stay English on a French page."""
+    if not problem.msgid:
+        pending = any(pattern.search(problem.message) for pattern in PENDING_IN_CONTENT)
+        return [] if pending else [problem.message]
+    missing: list[str] = []
+
+    def walk(msgid: str, params) -> None:
+        if FRENCH.gettext(msgid) == msgid and msgid not in SAME_IN_FRENCH:
+            missing.append(msgid)
+        for name, value in params:
+            if isinstance(value, Phrase):
+                walk(value.msgid, value.params)
+            elif name == "advice" and not any(p.search(str(value)) for p in PENDING_IN_CONTENT):
+                missing.append(f"advice {value!r} is not a Phrase")
+
+    walk(problem.msgid, problem.params)
+    return missing
+
+
+@pytest.mark.parametrize("case", [*ERRORS, *SANITISED])
+def test_every_problem_of_the_corpus_has_a_french_wording(tmp_path, case):
+    problems = load_site(site_with(tmp_path, case)).problems
+    assert problems, case
+    assert [(p.message, untranslated(p)) for p in problems if untranslated(p)] == []
+    for problem in problems:
+        if problem.msgid:
+            assert problem.localized(FRENCH.gettext) != problem.message, problem
+
+
+def test_every_wrong_type_of_every_key_has_a_french_wording(tmp_path):
+    root = make_site(tmp_path, {**pair(), **OTHER})
+    found = []
+    for key in KEY_LINES:
+        for kind, value in WRONG.items():
+            text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
+                    else entry(**{key: value}))
+            (root / EN).write_text(text, encoding="utf-8")
+            found += [(key, kind, p.message) for p in load_site(root).problems if untranslated(p)]
+    assert found == []
+
+
+DATA_SLIPS = {  # a data file's slips, one of each kind the data modules report
+    "content/glossary.yml": "- id: Bad Id\n  en: {term: a, definition: b}\n"
+                            "  fr: {term: a, definition: b}\n- 5\n- id: x\n  en: {term: a}\n",
+    "content/timeline.yml": "- date: 2023-13\n  entry: planning\n  en: a\n  fr: b\n"
+                            "- date: [1]\n- {date: 2023, entry: planning, catchment: york, en: a, "
+                            "fr: b}\n- {date: 2023, entry: planning, en: a}\n",
+    "content/synonyms.yml": "- [alone]\n",
+    "content/topics.yml": "Bad Key: {}\n",
+}
+
+
+def test_the_data_files_slips_have_a_french_wording(tmp_path):
+    root = make_site(tmp_path, {**pair(), **OTHER, **DATA_SLIPS})
+    problems = [p for p in load_site(root).problems if p.path in DATA_SLIPS]
+    assert {p.path for p in problems} == set(DATA_SLIPS)
+    assert [(p.message, untranslated(p)) for p in problems if untranslated(p)] == []
+
+
+# Modules still building messages as text, and why; every other module must use the catalog.
+NOT_YET = {
+    "kb/content.py": "code is moving out of it; its messages are converted afterwards",
+    "kb/views.py": "code is moving out of it; its messages are converted afterwards",
+    "kb/registry.py": "content/sources.yml and catchment-areas.yml: not converted yet",
+    "kb/config.py": "content/site.yml: not converted yet",
+}
+MAKERS = {"Problem": 2, "SourceError": 1, "report": 1, "say": None}  # the message's position
+
+
+def _literal_messages(tree: ast.AST) -> list[int]:
+    """Lines where a problem's message is a literal or an f-string instead of a Phrase."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        position = MAKERS.get(name)
+        if position is None or len(node.args) <= position:
+            continue
+        message = node.args[position]
+        if isinstance(message, ast.JoinedStr) or (
+                isinstance(message, ast.Constant) and isinstance(message.value, str)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_module_builds_a_checker_message_outside_the_catalog():
+    found = {}
+    for file in sorted((ROOT / "kb").rglob("*.py")):
+        name = file.relative_to(ROOT).as_posix()
+        lines = _literal_messages(ast.parse(file.read_text("utf-8")))
+        if lines and name not in NOT_YET:
+            found[name] = lines
+    assert found == {}
+    # The scan works: it finds the messages kb/content.py still builds as f-strings.
+    assert _literal_messages(ast.parse((ROOT / "kb/content.py").read_text("utf-8")))
+
+
+def _french_page(client, path: str) -> str:
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    response.close()
+    return html
+
+
+FR_PAGE = "/fr/questions/planification/"
+FRENCH_PAGES = {  # the French file, the French its page must show
+    "a YAML slip": (
+        BROKEN / "missing_colon.md",
+        f"{FR}:4: 'phase phase-2' doit avoir un deux-points après la clé{NBSP}: "
+        "'phase: phase-2'"),
+    "a wrong type": (
+        BROKEN / "phase_as_list.md",
+        f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
+        "phase-2, phase-3, all"),
+    "an unknown audience": (
+        entry(title="Quoi?", audiences="[ssm]"),
+        f"{FR}:5: 'ssm' n'est pas une valeur permise de audiences{NBSP}: utilisez "
+        "service-providers, ssms, social-assistance (vouliez-vous dire 'ssms'?)"),
+    "a translation behind": (
+        entry(title="Quoi?", updated="2023-01-01"),
+        f"{FR}:7: avertissement{NBSP}: {EN} a été mis à jour le 2023-01-20, cette traduction le "
+        f"2023-01-01{NBSP}: mettez-la à jour, puis indiquez 'updated: 2023-01-20'"),
+    "an editorial warning": (
+        entry(title="Quoi?", body="La réponse.\n\n# Un titre"),
+        f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
+        f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '"),
+}
+
+
+@pytest.mark.parametrize("case", FRENCH_PAGES)
+def test_french_pages_of_the_preview_show_the_french_message(tmp_path, case):
+    text, expected = FRENCH_PAGES[case]
+    if isinstance(text, Path):  # a file of the corpus, as the French file of the pair
+        text = text.read_text("utf-8").replace("title: What is the planning period?",
+                                               "title: Quoi?")
+    root = make_site(tmp_path, {**pair(), **OTHER, FR: text})
+    client = create_app(preview_config(root)).test_client()
+    assert str(escape(expected)) in _french_page(client, FR_PAGE)
+    assert str(escape(expected)) in _french_page(client, "/_editor/planning/?lang=fr")
+    english = _french_page(client, "/en/questions/planning/")  # the English page, in English
+    assert "avertissement" not in english and str(escape(expected)) not in english
+
+
+def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path):
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", phase="[phase-2]",
+                                                body="La réponse.\n\n# Un titre")), **OTHER})
+    french = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr"])
+    assert french.exit_code == 1
+    assert french.stderr.splitlines() == [
+        f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
+        "phase-2, phase-3, all"]
+    english = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert english.stderr.splitlines() == [
+        f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
+        "all"]
+    as_json = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr",
+                                        "--format", "json"])
+    assert '"message": "phase est une liste' in as_json.stdout
+
+
+def test_kb_check_summary_and_warnings_in_french(tmp_path):
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
+                                **OTHER})
+    french = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr"])
+    assert french.exit_code == 0
+    assert french.stdout.splitlines() == [
+        f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
+        f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
+        f"Entrées vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement."]
+    english = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert english.stdout.splitlines()[-1] == "4 entries checked: no errors, 1 warning."
+    clean = make_site(tmp_path / "clean", {**pair(), **OTHER})
+    assert CliRunner().invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
+        f"Entrées vérifiées{NBSP}: 4. Aucun problème.\n")
+
+
+def test_phrases_survive_the_cache_and_the_worker_processes():
+    import pickle
+
+    phrase = Phrase("%(key)s is %(kind)s", key="phase", kind=Phrase("a list"))
+    again = pickle.loads(pickle.dumps(phrase))
+    assert (again, again.msgid, again.params) == (phrase, phrase.msgid, phrase.params)
+    assert isinstance(dict(again.params)["kind"], Phrase)

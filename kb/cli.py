@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kb.content import load_site
+from kb.loader import load_site
 from kb.parallel import PARALLEL_FROM
 from kb.taxonomy import AUDIENCES, LANGS, PHASES
 from kb.validate import errors

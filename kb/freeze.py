@@ -19,7 +19,7 @@ from kb import output as out
 from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
-from kb.content import load_site
+from kb.loader import load_site
 from kb.hosting import NEEDS_SITE_URL
 from kb.parallel import WorkerDied, forked, workers_for
 from kb.search.export import export_site

@@ -16,6 +16,7 @@ import pytest
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
+from support import make_site  # noqa: F401 (imported from conftest by older tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -75,25 +76,6 @@ def frozen(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("frozen") / "build"
     build(ROOT, out, base_url=SITE_URL)
     return out
-
-
-def make_site(tmp_path: Path, files: dict[str, str | bytes], data: bool = True) -> Path:
-    """A tiny site in tmp_path: the repo's templates, static and data files, plus given files."""
-    for name in ("templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "content" / "en").mkdir(parents=True)
-    (tmp_path / "content" / "fr").mkdir(parents=True)
-    if data:  # the glossary and timeline point to real entries: tests that need them write their own
-        for name in ("topics.yml", "synonyms.yml"):
-            shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return tmp_path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -34,7 +34,7 @@ from kb.cli import main
 from kb.content import load_site
 from kb.freeze import build
 from kb.preview import preview_config
-from test_content import EN, FR, entry, pair
+from support import EN, FR, entry, pair
 
 BROKEN = CASES / "broken"
 OTHER = {  # a second entry, whose pages must keep being served whatever happens to the first

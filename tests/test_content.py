@@ -7,27 +7,8 @@ import shutil
 
 import pytest
 
-from conftest import make_site
+from support import EN, FR, entry, make_site, pair  # noqa: F401 (EN, FR)
 from kb.content import load_site
-
-
-def entry(id="planning", title="What is the planning period?", phase="phase-2",
-          audiences="[service-providers]", topics="[timeline]", updated="2023-01-20",
-          status="published", period="February 2023 to April 2023",
-          body="The planning period runs from February to April 2023.", extra="") -> str:
-    return (f"---\nid: {id}\ntitle: {title}\nphase: {phase}\naudiences: {audiences}\n"
-            f"topics: {topics}\nupdated: {updated}\nstatus: {status}\nperiod: {period}\n"
-            f"{extra}---\n{body}\n")
-
-
-def pair(en: str | bytes | None = None, fr: str | bytes | None = None, **kwargs) -> dict:
-    """An English and a French file for one entry; override either side's text."""
-    return {
-        "content/en/phase-2/planning.md": entry(**kwargs) if en is None else en,
-        "content/fr/phase-2/planification.md": entry(
-            **{"title": "Qu'est-ce que la période de planification?", **kwargs}
-        ) if fr is None else fr,
-    }
 
 
 def messages(tmp_path, files: dict) -> list[str]:
@@ -45,8 +26,6 @@ def test_valid_pair_loads_with_no_problem(tmp_path):
     assert "February to April 2023" in en.html
 
 
-EN = "content/en/phase-2/planning.md"
-FR = "content/fr/phase-2/planification.md"
 
 CASES = {
     "invalid_yaml": (

@@ -20,8 +20,8 @@ from kb.content import load_site
 from kb.freeze import build
 from kb.taxonomy import AUDIENCES, PHASES
 from kb.urls import Pager
-from test_build import crawl, folders_without_a_page
-from test_content import pair
+from support import crawl, folders_without_a_page
+from support import pair
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
       "a": "http://www.w3.org/2005/Atom"}

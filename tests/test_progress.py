@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import kb.cli
 from conftest import make_site
 from kb.cli import _live_output, main
-from test_content import pair
+from support import pair
 
 
 @pytest.mark.parametrize("ci,quiet,tty,shown", [

@@ -15,7 +15,7 @@ from kb.cli import main
 from kb.config import absolute_url, load_config, site_url
 from kb.content import load_site
 from kb.freeze import BuildError, build
-from test_content import pair
+from support import pair
 
 SITE_YML = """\
 site_url: {url}

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import shutil
+import struct
+import zlib
+from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -139,3 +143,29 @@ def toggle_href(html: str) -> str:
 def describe(violation: dict) -> str:
     nodes = "; ".join(" ".join(n["target"]) for n in violation["nodes"][:5])
     return f"{violation['id']} ({violation['impact']}): {violation['help']} at {nodes}"
+
+
+OTHER = {  # a second entry, whose pages must keep being served whatever happens to the first
+    "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),
+    "content/fr/phase-2/transition-fr.md": entry(id="transition", title="La transition?"),
+}
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG image of the given size, in black."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def state(site) -> tuple:
+    """What a load produces: every entry's fields (html and text too) and every problem."""
+    return ({key: asdict(entry) for key, entry in site.entries.items()}, list(site.problems))

@@ -10,16 +10,13 @@ test time. Then every wrong type for every key, each answered with path:line: me
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import threading
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -34,13 +31,9 @@ from kb.cli import main
 from kb.content import load_site
 from kb.freeze import build
 from kb.preview import preview_config
-from support import EN, FR, entry, pair
+from support import EN, FR, OTHER, entry, pair, png, snapshot
 
 BROKEN = CASES / "broken"
-OTHER = {  # a second entry, whose pages must keep being served whatever happens to the first
-    "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),
-    "content/fr/phase-2/transition-fr.md": entry(id="transition", title="La transition?"),
-}
 NO_EN = (f"{FR}:2: entry 'planning' has no English translation: add a file under content/en/ "
          "with 'id: planning'")
 GLOSSARY, TIMELINE, TOPICS = "content/glossary.yml", "content/timeline.yml", "content/topics.yml"
@@ -207,16 +200,6 @@ GENERATED = {"five_megabyte_entry", "named_pipe", "link_out_of_content", "newlin
              "three_megabyte_glossary"}  # made at test time rather than committed
 
 
-def png(width: int, height: int) -> bytes:
-    """A real PNG image of the given size, in black."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 def source(case: str) -> bytes:
     if case == "five_megabyte_entry":
         return entry(body="word " * 1_000_000).encode("utf-8")
@@ -265,11 +248,6 @@ def _unblock(fifo: Path) -> None:
 def expected_lines(case: str, root: Path) -> list[str]:
     outside = (root / "private" / "notes.md").resolve()
     return [line.replace("{outside}", str(outside)) for line in ERRORS[case][1]]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ in the output."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build
 from kb.markdown import Renderer
+from support import state
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -44,11 +44,6 @@ def counts(monkeypatch) -> dict[str, int]:
     monkeypatch.setattr(kb.loader, "parse_entry", counted_parse)
     monkeypatch.setattr(Renderer, "render", counted_render)
     return found
-
-
-def state(site) -> tuple:
-    """What a load produces: every entry's fields (html and text too) and every problem."""
-    return ({key: asdict(entry) for key, entry in site.entries.items()}, list(site.problems))
 
 
 def files(root: Path) -> int:

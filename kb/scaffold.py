@@ -4,7 +4,6 @@ placeholders where the editor still has to write."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import unicodedata
@@ -16,10 +15,10 @@ from kb.content import Site
 from kb.editorial import PLACEHOLDERS
 from kb.fingerprint import KEY, fingerprint
 from kb.frontmatter import SourceError, parse_yaml
+from kb.search.analysis import LIGATURES
 from kb.taxonomy import LANGS
-from kb.validate import SLUG
+from kb.validate import SLUG, _did_you_mean
 
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
           "April 2023",
@@ -64,8 +63,7 @@ def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
     allowed = list(allowed)
     if value in allowed:
         return value
-    close = difflib.get_close_matches(value, allowed, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = _did_you_mean(value, allowed)
     raise ValueError(f"unknown {kind} '{value}'{hint}: use {', '.join(allowed) or 'none defined'}")
 
 

@@ -16,7 +16,7 @@ from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_f
 from kb.markdown import Renderer, plain_text
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, SECTIONS, Term
-from kb.urls import PAGE_SLUG
+from kb.urls import PAGE_SLUG, entry_url, from_entry_page
 from kb.validate import (MAX_FILE_BYTES, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG, FrontMatterChecker,
                          Problem, problem)
 from kb.yamlhints import silent_slips
@@ -281,7 +281,7 @@ def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
 def _renderer(site: Site, lang: str) -> Renderer:
     def resolve(target: str) -> str | None:
         linked = site.get(lang, target)
-        return f"../{linked.slug}/" if linked else None
+        return from_entry_page(entry_url(lang, linked.slug), lang) if linked else None
 
     areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
 

@@ -20,7 +20,8 @@ from kb.search.passages import sections
 from kb.search.searchers import LiveSearcher, Numbered, live_frequency
 from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
-from kb.taxonomy import AUDIENCES, SECTIONS
+from kb.taxonomy import AUDIENCES
+from kb.urls import entry_url
 
 TITLE_BOOST = 2.0
 # Scores are whole multiples of 1/SCALE, kept as integers: the server and the browser add them
@@ -133,11 +134,6 @@ def searchable(site, lang: str, drafts: bool = False) -> list:
     from kb.catchments import search_pages  # its dates are kb.i18n's, the pages' own
 
     return site.entries_in(lang, drafts=drafts) + search_pages(site.catchment_areas, lang)
-
-
-def entry_url(lang: str, slug: str) -> str:
-    """Site-relative URL of an entry page (the Flask rule /<lang>/questions/<slug>/)."""
-    return f"/{lang}/{SECTIONS['entries'][lang]}/{slug}/"
 
 
 class LanguageIndex:

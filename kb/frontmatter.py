@@ -187,6 +187,12 @@ def N_(msgid: str) -> str:  # noqa: N802 (gettext's name): a message for the cat
     return msgid
 
 
+def one_line(value: str) -> str:
+    """A text value as one line: runs of spaces, tabs and line breaks made one space, the ends
+    trimmed (French no-break spaces are kept: they belong to the text)."""
+    return re.sub(r"[ \t\r\n]+", " ", value).strip()
+
+
 def shorten(value: Any, limit: int = 60) -> str:
     """A value as an editor wrote it, cut short for a message."""
     text = value if isinstance(value, str) else str(value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, g, has_request_context, render_template
+from flask import Blueprint, Response, abort, current_app, has_request_context, render_template
 from flask import request, url_for
-from flask_babel import refresh
 
 from kb import urls
 from kb.app import current_config, current_site
 from kb.config import SiteConfig
+from kb.i18n import use_lang
 from kb.taxonomy import LANGS
 
 bp = Blueprint("hosting", __name__)
@@ -72,8 +72,7 @@ def robots() -> Response:
 
 def feed(lang: str) -> Response:
     _needs_site_url()
-    g.lang = lang
-    refresh()  # the locale is chosen from g.lang, set just now
+    use_lang(lang)
     site = current_site()
     entries = sorted(site.entries_in(lang), key=lambda e: (e.updated, e.title), reverse=True)
     # Readers' feed programs look for what changed: the latest entries, not the whole site.

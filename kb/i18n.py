@@ -60,12 +60,19 @@ def current_lang() -> str:
     return g.get("lang", "en")
 
 
+def use_lang(lang: str) -> None:
+    """Make lang the request's language (g.lang) and have Flask-Babel choose its locale again: it
+    keeps the last one chosen, and the freezer serves many pages in one app context."""
+    g.lang = lang
+    refresh()
+
+
 def page_translations():
     """The catalog of the page's language, kept in g (which the freezer keeps across pages)."""
     lang = current_lang()
     kept = g.setdefault("_kb_catalogs", {})
     if lang not in kept:
-        refresh()  # Flask-Babel caches the locale of the previous page
+        use_lang(lang)  # Flask-Babel caches the locale of the previous page
         kept[lang] = get_translations()
     return kept[lang]
 

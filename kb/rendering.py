@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
-from flask_babel import refresh
 
 from kb.app import current_site
 from kb.content import Entry
+from kb.i18n import use_lang
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 from kb.urls import Pager, listed, page_count, page_of
 
@@ -48,9 +48,7 @@ def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = 
 
 @bp.url_value_preprocessor
 def pull_lang(endpoint: str | None, values: dict | None) -> None:
-    g.lang = (values or {}).pop("lang", "en")
-    # The freezer serves many requests in one app context: drop the locale cached by the last one.
-    refresh()
+    use_lang((values or {}).pop("lang", "en"))
 
 
 @bp.url_defaults

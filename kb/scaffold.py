@@ -14,7 +14,7 @@ from pathlib import Path
 from kb.content import Site
 from kb.editorial import PLACEHOLDERS
 from kb.fingerprint import KEY, fingerprint
-from kb.frontmatter import SourceError, parse_yaml
+from kb.frontmatter import SourceError, one_line, parse_yaml
 from kb.search.analysis import LIGATURES
 from kb.taxonomy import LANGS
 from kb.validate import SLUG, _did_you_mean
@@ -87,7 +87,7 @@ def new_id(value: str, site: Site) -> str:
 
 
 def title(value: str) -> str:
-    value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
+    value = one_line(value)
     if not value:
         raise ValueError("the title cannot be empty")
     return value

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import fingerprint
-from kb.frontmatter import N_, shorten  # noqa: F401 (N_ for kb's checks)
+from kb.frontmatter import N_, one_line, shorten  # noqa: F401 (N_ for kb's checks)
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
@@ -177,7 +177,7 @@ class FrontMatterChecker:
         if not isinstance(value, str):
             self.report(key, f"{key} must be text; put it in quotes")
             return None
-        value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
+        value = one_line(value)
         if limit and len(value) > limit:
             self.report(key, f"{key} is {len(value)} characters long; keep it under {limit}",
                         "warning")

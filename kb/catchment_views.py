@@ -7,7 +7,7 @@ from flask import abort, current_app, g, url_for
 from kb.app import current_site
 from kb.rendering import bp, render, route
 from kb.taxonomy import LANGS
-from kb.urls import listed
+from kb.pagelist import listed
 
 
 @bp.record_once

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, registry
+from kb import datafiles, registry
 from kb.config import SiteConfig
 from kb.fingerprint import fingerprint
 from kb.taxonomy import OTHER_LANG, PHASES, Term
@@ -78,8 +78,8 @@ class Site:
     root: Path
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     topics: dict[str, Term] = field(default_factory=dict)
-    glossary: list[data.GlossaryItem] = field(default_factory=list)
-    timeline: list[data.TimelineEvent] = field(default_factory=list)
+    glossary: list[datafiles.GlossaryItem] = field(default_factory=list)
+    timeline: list[datafiles.TimelineEvent] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
     sources: dict[str, registry.Source] = field(default_factory=dict)
     catchment_areas: list[registry.CatchmentArea] = field(default_factory=list)

@@ -23,7 +23,7 @@ from kb.hosting import NEEDS_SITE_URL
 from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
-from kb.urls import all_pages, pageless_endpoints
+from kb.pagelist import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
 
 

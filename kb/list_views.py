@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from kb.app import current_site
 from kb.rendering import count_by_term, entries, find_term, paginate, render, route, term_urls
 from kb.taxonomy import AUDIENCES, PHASES
-from kb.urls import listed
+from kb.pagelist import listed
 
 
 @route("entry_list", "entries", paginated=True)

@@ -8,7 +8,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from kb import checks, data, editorial, links, media, registry
+from kb import checks, datafiles, editorial, links, media, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import load_config
 from kb.content import Entry, Site
@@ -16,7 +16,7 @@ from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_f
 from kb.markdown import Renderer, plain_text
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, SECTIONS, Term
-from kb.urls import PAGE_SLUG, entry_url, from_entry_page
+from kb.pagelist import PAGE_SLUG, entry_url, from_entry_page
 from kb.validate import (MAX_FILE_BYTES, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG, FrontMatterChecker,
                          Problem, problem)
 from kb.yamlhints import silent_slips
@@ -43,10 +43,10 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
         problems.append(Problem("content", 0, f"no content/ folder in {root}"))
         return site
     site.config = load_config(root, problems)
-    site.topics = data.load_topics(root, problems)
-    site.glossary = data.load_glossary(root, problems)
-    site.timeline = data.load_timeline(root, problems)
-    site.synonyms = data.load_synonyms(root, problems)
+    site.topics = datafiles.load_topics(root, problems)
+    site.glossary = datafiles.load_glossary(root, problems)
+    site.timeline = datafiles.load_timeline(root, problems)
+    site.synonyms = datafiles.load_synonyms(root, problems)
     site.sources = registry.load_sources(root, problems)
     site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
     # Without a registry file there is nothing to cite: sources are then neither checked nor required.

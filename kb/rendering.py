@@ -11,7 +11,7 @@ from kb.app import current_site
 from kb.content import Entry
 from kb.i18n import use_lang
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
-from kb.urls import Pager, listed, page_count, page_of
+from kb.pagelist import Pager, listed, page_count, page_of
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
@@ -29,7 +29,7 @@ def taxonomy_globals(state) -> None:
 
 def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:
     """Register a view under /<lang>/<localized section>/<rest> for every language; a paginated
-    view has page 1 there and page n in the folder page-<n>/ below (kb.urls.PAGE_SLUG)."""
+    view has page 1 there and page n in the folder page-<n>/ below (kb.pagelist.PAGE_SLUG)."""
 
     def decorator(view: Callable) -> Callable:
         for lang in LANGS:
@@ -87,7 +87,7 @@ def term_urls(endpoint: str, term: Term, page: int = 1) -> dict[str, str]:
 
 
 def paginate(endpoint: str, term: str | None, page: int, **values) -> tuple[list[Entry], Pager]:
-    """One page of a list (kb.urls.LISTS) and its pager; a page past the last one is not found."""
+    """One page of a list (kb.pagelist.LISTS) and its pager; a page past the last one is not found."""
     chosen = listed(current_site(), g.lang, endpoint, term, current_app.config["KB_DRAFTS"])
     pager = Pager(page, page_count(len(chosen)), lambda n: url_for(endpoint, **values, page=n))
     if page > pager.pages:

@@ -144,7 +144,7 @@ def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path)
 
 def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatch):
     import kb.freeze
-    from kb.urls import all_pages
+    from kb.pagelist import all_pages
 
     def without_glossary(site):
         return ((endpoint, values) for endpoint, values in all_pages(site)

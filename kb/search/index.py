@@ -21,7 +21,7 @@ from kb.search.searchers import LiveSearcher, Numbered, live_frequency
 from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
 from kb.taxonomy import AUDIENCES
-from kb.urls import entry_url
+from kb.pagelist import entry_url
 
 TITLE_BOOST = 2.0
 # Scores are whole multiples of 1/SCALE, kept as integers: the server and the browser add them

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kb.app import create_app
 from kb.content import load_site
@@ -55,6 +56,12 @@ def synthetic_site(synthetic_root):
     site = load_site(synthetic_root)
     assert not [p for p in site.problems if p.level == "error"], site.problems
     return site
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    """click's test runner, for the kb command (kb.cli.main)."""
+    return CliRunner()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT, make_site
 import kb.views
@@ -112,9 +111,9 @@ def test_base_url_with_a_sub_path_serves_from_that_path(tmp_path, site):
     assert 'href="/kb/static/style.css"' in home
 
 
-def test_kb_check_prints_every_problem_and_exits_1(tmp_path):
+def test_kb_check_prints_every_problem_and_exits_1(tmp_path, runner):
     root = make_site(tmp_path, pair(phase="phase-9", updated="2023-02-30"))
-    result = CliRunner().invoke(main, ["check", "--root", str(root)])
+    result = runner.invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "content/en/phase-2/planning.md:4: unknown phase 'phase-9'" in result.output
@@ -123,19 +122,19 @@ def test_kb_check_prints_every_problem_and_exits_1(tmp_path):
     assert len(lines) == 4
 
 
-def test_kb_check_passes_on_the_real_content():
-    result = CliRunner().invoke(main, ["check", "--root", str(ROOT)])
+def test_kb_check_passes_on_the_real_content(runner):
+    result = runner.invoke(main, ["check", "--root", str(ROOT)])
     assert result.exit_code == 0, result.output
 
 
-def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path):
+def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path, runner):
     root = make_site(tmp_path / "site", pair())
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    result = runner.invoke(main, ["build", "--root", str(root), "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert "Published 1 en, 1 fr entries" in result.output
     (root / "content/fr/phase-2/planification.md").unlink()
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    result = runner.invoke(main, ["build", "--root", str(root), "--output", str(out)])
     assert result.exit_code == 1
     assert "has no French translation" in result.output
     assert f"{out}/ was left as it was" in result.output

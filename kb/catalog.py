@@ -1,51 +1,69 @@
-"""The French UI catalog: extract strings from templates and Python, merge into messages.po.
+"""The French UI catalog: Babel's `pybabel extract` and `pybabel update`, with babel.cfg.
 
 Run `python -m kb.catalog` after changing a UI string; then translate the new msgstr entries.
+It runs, from the project's folder:
+
+    pybabel extract -F babel.cfg -k lazy_gettext -o messages.pot templates kb
+    pybabel update -i messages.pot -o kb/translations/fr/LC_MESSAGES/messages.po -l fr_CA \
+        --no-fuzzy-matching --ignore-obsolete -w 100
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
 
 from kb.i18n import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
-            "lazy_gettext": None, "N_": None}  # N_: kb.validate's checker messages
+MAPPING = ROOT / "babel.cfg"
+LOCALE = "fr_CA"
+SOURCES = ("templates", "kb")  # in this order: the catalog lists the templates' strings first
+
+
+def pybabel(*arguments: str) -> None:
+    """Run a pybabel command from the project's folder (locations are relative to it)."""
+    with contextlib.chdir(ROOT):
+        CommandLineInterface().run(["pybabel", "--quiet", *arguments])
 
 
 def extract() -> Catalog:
-    """Every UI string of the templates and the engine."""
-    template = Catalog(locale=None, project="kb")
-    for folder, pattern, method in (("templates", "**.html", "jinja2"), ("kb", "**.py", "python")):
-        found = extract_from_dir(
-            ROOT / folder, [(pattern, method)], keywords=KEYWORDS,
-            options_map={pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {},
-        )
-        for filename, lineno, message, comments, context in found:
-            template.add(message, None, [(f"{folder}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+    """Every UI string of the templates and the engine (pybabel extract, babel.cfg)."""
+    with tempfile.TemporaryDirectory() as folder:
+        template = _extract(Path(folder))
+        with template.open("rb") as pot_file:
+            return read_po(pot_file)
+
+
+def _extract(folder: Path) -> Path:
+    template = folder / "messages.pot"
+    pybabel("extract", "-F", str(MAPPING), "-k", "lazy_gettext", "--project", "kb",
+            "-o", str(template), *SOURCES)
     return template
 
 
 def load() -> Catalog:
     with CATALOG.open("rb") as po_file:
-        return read_po(po_file, locale="fr_CA")
+        return read_po(po_file, locale=LOCALE)
 
 
 def update() -> list[str]:
-    """Merge new strings into messages.po; return the ids still untranslated."""
-    catalog = load() if CATALOG.exists() else Catalog(locale="fr_CA", project="kb")
-    catalog.update(extract(), no_fuzzy_matching=True)
-    CATALOG.parent.mkdir(parents=True, exist_ok=True)
-    with CATALOG.open("wb") as po_file:
-        write_po(po_file, catalog, width=100, omit_header=False, ignore_obsolete=True)
-    return untranslated(catalog)
+    """Merge new strings into messages.po (pybabel update); return the ids still untranslated."""
+    with tempfile.TemporaryDirectory() as folder:
+        template = _extract(Path(folder))
+        if CATALOG.exists():
+            pybabel("update", "-i", str(template), "-o", str(CATALOG), "-l", LOCALE,
+                    "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100")
+        else:
+            CATALOG.parent.mkdir(parents=True, exist_ok=True)
+            pybabel("init", "-i", str(template), "-o", str(CATALOG), "-l", LOCALE, "-w", "100")
+    return untranslated(load())
 
 
 def untranslated(catalog: Catalog) -> list:

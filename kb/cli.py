@@ -10,9 +10,17 @@ from pathlib import Path
 
 import click
 
-from kb.content import load_site
+from kb.loader import load_site
 from kb.parallel import PARALLEL_FROM
 from kb.taxonomy import AUDIENCES, LANGS, PHASES
+from kb.terminal import (
+    PROGRESS_AFTER,
+    NewCommand,
+    ask,
+    check_options,
+    live_output,
+    warnings_summary,
+)
 from kb.validate import errors
 
 
@@ -23,15 +31,6 @@ def _root(root: str | None) -> Path:
             f"no content/ folder in {path}: run kb from the site's folder or pass --root"
         )
     return path
-
-
-PROGRESS_AFTER = 0.5  # seconds of building before a progress line appears
-
-
-def _live_output(quiet: bool) -> bool:
-    """A progress line is for a person at a terminal: not under --quiet, in a pipe or in CI."""
-    in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-    return not quiet and not in_ci and sys.stderr.isatty()
 
 
 def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -102,7 +101,7 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
 
     site_root = _root(root)
     started = time.perf_counter()
-    show = _live_output(quiet)
+    show = live_output(quiet)
     shown = False
 
     def progress(count: int, url: str) -> None:
@@ -133,23 +132,7 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
                    f"({time.perf_counter() - started:.1f} s).")
         if report.left_out:
             click.echo(f"Note: {report.left_out}", err=True)
-    _warnings_summary(report.warnings)
-
-
-SUMMARY_SHOWN = 5  # warnings a build prints in full; `kb check` lists them all
-
-
-def _warnings_summary(warnings: list) -> None:
-    """The number of warnings and the first few, after a build that published despite them."""
-    if not warnings:
-        return
-    count = len(warnings)
-    click.echo(f"{count} warning{'s' * (count > 1)} (run `kb check` for all, `kb build --strict` "
-               "to fail on them):", err=True)
-    for problem in warnings[:SUMMARY_SHOWN]:
-        click.echo(f"  {str(problem).splitlines()[0]}", err=True)
-    if count > SUMMARY_SHOWN:
-        click.echo(f"  … and {count - SUMMARY_SHOWN} more", err=True)
+    warnings_summary(report.warnings)
 
 
 @main.command()
@@ -170,61 +153,7 @@ def serve(root: str | None, host: str, port: int) -> None:
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
-def _ask(value, prompt: str, check, default: str | None = None):
-    """A value already checked (an option given), or the editor's answer to a prompt; `check`
-    raises ValueError, and the prompt asks again with its message."""
-    if value is not None:
-        return value
-
-    def proc(text: str):
-        try:
-            return check(text)
-        except ValueError as error:
-            raise click.BadParameter(str(error)) from None
-
-    return click.prompt(prompt, default=default, value_proc=proc)
-
-
-def _check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -> dict:
-    """Every option given, checked; all refusals at once with their fix, then exit 2.
-
-    A value may be a function of the values checked before it (a default made from another).
-    """
-    values, refused = {}, []
-    for option, (value, check) in given.items():
-        if callable(value):
-            value = value(values)
-        if value is None:
-            values[option] = None
-            continue
-        try:
-            values[option] = check(value)
-        except ValueError as error:
-            refused.append(f"  {option}: {error}")
-    if refused:
-        count = len(refused)
-        click.echo(f"kb new: {count} option{'s' * (count > 1)} to correct; nothing was written.",
-                   err=True)
-        click.echo("\n".join(refused), err=True)
-        click.echo("Run kb new again with the corrected options (leave one out to be asked "
-                   "for it).", err=True)
-        ctx.exit(2)  # click's exit code for a command used wrongly
-    return values
-
-
-class _NewCommand(click.Command):
-    """`kb new`: the end of input (Ctrl+D) says that nothing was written, not 'Aborted!'."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (click.Abort, EOFError):
-            click.echo("\nStopped before the end of the questions: nothing was written. Run "
-                       "`kb new` again, or give the answers as options (kb new --help).", err=True)
-            ctx.exit(1)
-
-
-@main.command(cls=_NewCommand)
+@main.command(cls=NewCommand)
 @root_option
 @click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
 @click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
@@ -242,7 +171,6 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
     import datetime as dt
 
     from kb import scaffold
-    from kb.taxonomy import AUDIENCES, PHASES
 
     site_root = _root(root)
     site = load_site(site_root)
@@ -257,22 +185,22 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
         "--slug-en": lambda v: scaffold.new_slug(v, site_root, "en"),
         "--slug-fr": lambda v: scaffold.new_slug(v, site_root, "fr"),
     }
-    given = _check_options(ctx, {option: (value, checks[option]) for option, value in [
+    given = check_options(ctx, {option: (value, checks[option]) for option, value in [
         ("--id", id_), ("--phase", phase), ("--audience", ",".join(audiences) or None),
         ("--topic", ",".join(topics) or None), ("--title-en", title_en),
         ("--title-fr", title_fr),
         # Without --slug-en the English file is named after the id: that name must be free too.
         ("--slug-en", slug_en if slug_en is not None else lambda values: values.get("--id")),
         ("--slug-fr", slug_fr)]})
-    id_ = _ask(given["--id"], f"Id ({scaffold.ID_RULE})", checks["--id"])
-    phase = _ask(given["--phase"], f"Phase ({', '.join(choices['phase'])})", checks["--phase"])
-    audiences = _ask(given["--audience"],
+    id_ = ask(given["--id"], f"Id ({scaffold.ID_RULE})", checks["--id"])
+    phase = ask(given["--phase"], f"Phase ({', '.join(choices['phase'])})", checks["--phase"])
+    audiences = ask(given["--audience"],
                      f"Audiences, comma-separated ({', '.join(choices['audience'])})",
                      checks["--audience"])
-    topics = _ask(given["--topic"], f"Topics, comma-separated ({', '.join(choices['topic'])})",
+    topics = ask(given["--topic"], f"Topics, comma-separated ({', '.join(choices['topic'])})",
                   checks["--topic"])
-    titles = {"en": _ask(given["--title-en"], "Title in English", checks["--title-en"]),
-              "fr": _ask(given["--title-fr"], "Title in French", checks["--title-fr"])}
+    titles = {"en": ask(given["--title-en"], "Title in English", checks["--title-en"]),
+              "fr": ask(given["--title-fr"], "Title in French", checks["--title-fr"])}
     suggested = scaffold.slugify(titles["fr"])
     if slug_fr is None and suggested != scaffold.slugify(titles["fr"], limit=10_000):
         click.echo(f"The French title is long: the file name suggested below stops after a whole "
@@ -284,8 +212,8 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
             slug_en = checks["--slug-en"](id_)
         except ValueError as error:
             click.echo(f"{error}.")
-    slugs = {"en": _ask(slug_en, "English file name", checks["--slug-en"]),
-             "fr": _ask(given["--slug-fr"], "French file name", checks["--slug-fr"],
+    slugs = {"en": ask(slug_en, "English file name", checks["--slug-en"]),
+             "fr": ask(given["--slug-fr"], "French file name", checks["--slug-fr"],
                         default=suggested)}
     entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
     try:

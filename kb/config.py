@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from kb.data import DataFile
+from kb.datafiles import DataFile
 from kb.taxonomy import LANGS
 from kb.validate import Problem
 

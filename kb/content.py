@@ -1,38 +1,24 @@
-"""The content model: entries read once into one in-memory Site, checked, paired and rendered."""
+"""The content model: an Entry per file and language, and the Site that holds them all.
+
+kb.loader reads the content into a Site (load_site, also reachable from here); kb.checks holds the
+rules that look at several entries at once."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import heapq
-import re
-import stat
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial, links, media, registry
-from kb.cache import Store, code_digest, digest
-from kb.config import SiteConfig, load_config
+from kb import datafiles, registry
+from kb.config import SiteConfig
 from kb.fingerprint import fingerprint
-from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
-from kb.markdown import Renderer, entry_links, plain_text
-from kb.parallel import chunked, fork_map, workers_for
-from kb.taxonomy import LANGS, OTHER_LANG, PHASES, SECTIONS, Term
-from kb.urls import PAGE_SLUG
-from kb.validate import (MAX_FILE_BYTES, N_, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG,
-                         FrontMatterChecker, Problem, problem)
-from kb.yamlhints import silent_slips
+from kb.taxonomy import OTHER_LANG, PHASES, Term
+from kb.validate import Problem
 
-READ_CHUNK = 500  # files a worker reads at a time
-RENDER_CHUNK = 100  # entries a worker renders at a time
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
-# 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
-ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
-# Every id a body may link to (a superset of entry_links: reference-style links too); an id is
-# a slug, so any link that can resolve is found whole.
-MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
 
 
 @dataclass
@@ -92,8 +78,8 @@ class Site:
     root: Path
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     topics: dict[str, Term] = field(default_factory=dict)
-    glossary: list[data.GlossaryItem] = field(default_factory=list)
-    timeline: list[data.TimelineEvent] = field(default_factory=list)
+    glossary: list[datafiles.GlossaryItem] = field(default_factory=list)
+    timeline: list[datafiles.TimelineEvent] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
     sources: dict[str, registry.Source] = field(default_factory=dict)
     catchment_areas: list[registry.CatchmentArea] = field(default_factory=list)
@@ -187,379 +173,12 @@ class Site:
         return self._memo[key]
 
 
-def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -> Site:
-    """Read, check, pair and render all content under root/content.
 
-    jobs: processes that read and render the entries (default: every core for a large site).
-    cache: what earlier loads read and rendered (default: root/.kb-cache/, saved after).
-    """
-    site = Site(root=root)
-    problems = site.problems
-    content = root / "content"
-    if not content.is_dir():
-        problems.append(Problem("content", 0, f"no content/ folder in {root}"))
-        return site
-    site.config = load_config(root, problems)
-    site.topics = data.load_topics(root, problems)
-    site.glossary = data.load_glossary(root, problems)
-    site.timeline = data.load_timeline(root, problems)
-    site.synonyms = data.load_synonyms(root, problems)
-    site.sources = registry.load_sources(root, problems)
-    site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
-    # Without a registry file there is nothing to cite: sources are then neither checked nor required.
-    source_ids = site.sources if (content / "sources.yml").exists() else None
-    # Ids of files that have errors: their own problems are reported, so the entries that
-    # refer to them are not also told that they are missing.
-    unread: set[tuple[str, str]] = set()
-    files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
-    store = cache if cache is not None else Store.open(root)
-    store.begin()
-    # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
-    context = digest(code_digest(), sorted(site.topics.items()),
-                     None if source_ids is None else sorted(source_ids))
-    records: list[tuple | None] = []
-    missed: list[tuple[int, str, Path, bytes, str]] = []
-    for number, (lang, file) in enumerate(files):
-        record, raw, key = _cached_read(root, file, lang, store, context)
-        records.append(record)
-        if record is None and raw is not None:
-            missed.append((number, lang, file, raw, key))
-    read_jobs = workers_for(len(missed), jobs)
+def __getattr__(name: str):
+    """load_site and read_entry, from kb.loader, where reading lives (imported when asked for:
+    kb.loader imports this module)."""
+    if name in ("load_site", "read_entry"):
+        from kb import loader
 
-    def read(chunk: list[tuple[int, str, Path, bytes, str]]) -> list[tuple]:
-        results = []
-        for _, lang, file, raw, _ in chunk:
-            found: list[Problem] = []
-            entry = parse_entry(root, file, lang, raw, site.topics, found, source_ids)
-            if entry is not None:
-                found.extend(editorial.check_entry(entry))
-            results.append((entry, found, None if entry else _sniff_id(file)))
-        return results
-
-    chunks = chunked(missed, READ_CHUNK)
-    for chunk, results in zip(chunks, fork_map(read, chunks, read_jobs)):
-        for (number, _, file, _, key), record in zip(chunk, results):
-            store.put(key, record)
-            records[number] = record
-    for (lang, _), record in zip(files, records):
-        if record is None:
-            continue
-        entry, found, sniffed_id = record
-        problems.extend(found)
-        if entry is not None:
-            _add(site, replace(entry))  # a copy: rendering fills it in, the cached one stays
-        elif sniffed_id is not None:
-            unread.add((lang, sniffed_id))
-            site.unread[lang, sniffed_id] = found[0].path if found else ""
-    _check_translations(site, unread)
-    _check_references(site, unread)
-    problems.extend(editorial.check(site))
-    _render(site, store, jobs)
-    site.problems.extend(links.check(site))
-    problems.sort(key=lambda p: (p.path, p.line, p.message))
-    store.save()
-    return site
-
-
-def read_entry(
-    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem],
-    sources: dict | None = None,
-) -> Entry | None:
-    """Read one Markdown file into an Entry, or report why it cannot be one."""
-    path = file.relative_to(root).as_posix()
-    try:
-        raw = _read_bytes(root, file)
-    except SourceError as error:
-        problems.append(_source_problem(path, error))
-        return None
-    return parse_entry(root, file, lang, raw, topics, problems, sources)
-
-
-def _read_bytes(root: Path, file: Path) -> bytes:
-    return read_source(file, MAX_FILE_BYTES, root / "content",
-                       f"entries must stay under {MAX_FILE_BYTES / 1e6:.0f} MB, split it into "
-                       "several")
-
-
-def _cached_read(root: Path, file: Path, lang: str, store: Store,
-                 context: str) -> tuple[tuple | None, bytes | None, str]:
-    """(the cached record, or None and the bytes to parse, and the record's key).
-
-    The preview's store remembers each file's lstat: an unchanged one is not even opened.
-    Files that cannot be read are reported here and never cached (that check is cheap).
-    """
-    path = file.relative_to(root).as_posix()
-    try:
-        info = file.lstat()
-        signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
-    except OSError:
-        signature = None
-    known = store.stats.get(path)
-    if signature is not None and known is not None and known[0] == signature:
-        record = store.get(known[1])
-        if record is not None:
-            return record, None, known[1]
-    try:
-        raw = _read_bytes(root, file)
-    except SourceError as error:
-        return (None, [_source_problem(path, error)], _sniff_id(file)), None, ""
-    key = digest(context, lang, path, raw)
-    if signature is not None:
-        store.stats[path] = (signature, key)
-    return store.get(key), raw, key
-
-
-def parse_entry(
-    root: Path, file: Path, lang: str, raw: bytes, topics: dict[str, Term],
-    problems: list[Problem], sources: dict | None = None,
-) -> Entry | None:
-    """An Entry from a file's bytes, or the problems that keep it from being one."""
-    path = file.relative_to(root).as_posix()
-    try:
-        source = split_front_matter(decode(raw))
-        values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
-    except SourceError as error:
-        problems.append(_source_problem(path, error))
-        return None
-    slips = silent_slips(source.front_matter, source.front_matter_line,
-                         REQUIRED_KEYS + OPTIONAL_KEYS)
-    if slips:
-        problems.extend(problem(path, line, msgid, **params) for line, msgid, params in slips)
-        return None
-    checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
-    fields = checker.check(values)
-    slug = file.stem
-    if not SLUG.match(slug):
-        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is not a valid slug: "
-                                                  "use lower-case letters, digits and hyphens"))
-        fields = None
-    elif PAGE_SLUG.fullmatch(slug):
-        checker.problems.append(Problem(path, 1, f"file name '{file.name}' is taken by the pages "
-                                                  "of the list of questions (page-2/, page-3/…): "
-                                                  "add a word to it"))
-        fields = None
-    if not _has_text(source.body):
-        checker.problems.append(Problem(path, source.body_line, "the entry has no answer text "
-                                                                "below the front matter"))
-        fields = None
-    problems.extend(checker.problems)
-    if fields is None:
-        return None
-    return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
-                 lines={str(key): line for key, line in key_lines.items()}, **fields)
-
-
-def _source_problem(path: str, error: SourceError) -> Problem:
-    if error.msgid:
-        return problem(path, error.line, error.msgid, **error.params)
-    return Problem(path, error.line, error.message)
-
-
-def _sniff_id(file: Path) -> str | None:
-    """The id of a file that is not a valid entry, when a line 'id: ...' near its top gives it."""
-    try:
-        if file.is_symlink() or not stat.S_ISREG(file.stat().st_mode):
-            return None  # a named pipe would never answer, a link may lead anywhere: not opened
-        with file.open("rb") as source:
-            head = source.read(4096)
-    except OSError:
-        return None
-    match = ID_LINE.search(head)
-    return match.group(1).decode() if match else None
-
-
-def _has_text(body: str) -> bool:
-    lines = [line for line in body.split("\n") if line.strip()]
-    return any(not line.lstrip().startswith("#") for line in lines)
-
-
-def _add(site: Site, entry: Entry) -> None:
-    # Two dictionary look-ups, not a scan of every entry read so far (that made loading O(N²)).
-    same_id = site.entries.get((entry.lang, entry.id))
-    same_slug = site._slugs.get((entry.lang, entry.slug))
-    if same_id and same_slug and same_slug is not same_id:
-        # Both clash: report the entry read first, as a scan in reading order would.
-        order = list(site.entries.values())
-        if order.index(same_slug) < order.index(same_id):
-            same_id = None
-    if same_id:
-        site.problems.append(Problem(entry.path, 2, f"duplicate id '{entry.id}': "
-                                                     f"{same_id.path} has it too"))
-        return
-    if same_slug:
-        site.problems.append(Problem(entry.path, 1, f"duplicate file name '{entry.slug}.md': "
-                                                     f"{same_slug.path} has the same URL"))
-        return
-    site.entries[(entry.lang, entry.id)] = entry
-    site._slugs[(entry.lang, entry.slug)] = entry
-
-
-def _check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Every entry exists in both languages with the same phase, audiences and topics."""
-    paired = _mismatched_ids(site, unread)
-    for entry in list(site.entries.values()):
-        other = site.translation(entry)
-        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread or entry.path in paired:
-            continue
-        if other is None:
-            missing = "French" if entry.lang == "en" else "English"
-            site.problems.append(Problem(
-                entry.path, 2, f"entry '{entry.id}' has no {missing} translation: add a file under "
-                               f"content/{OTHER_LANG[entry.lang]}/ with 'id: {entry.id}'"))
-            continue
-        if entry.lang != "en":
-            continue
-        for name in ("phase", "audiences", "topics", "status"):
-            if set(_as_tuple(getattr(entry, name))) != set(_as_tuple(getattr(other, name))):
-                site.problems.append(Problem(
-                    other.path, 2, f"{name} differs from the English entry {entry.path}: "
-                                   f"{getattr(other, name)} vs {getattr(entry, name)}"))
-
-
-def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
-    """One problem for each pair whose two files give different ids; the paths reported.
-
-    An English and a French file without a counterpart are a pair when their ids are close, or
-    when they are the only ones without a counterpart in their phase.
-    """
-    alone = {lang: [e for e in site.entries.values() if e.lang == lang
-                    and site.translation(e) is None and (OTHER_LANG[lang], e.id) not in unread]
-             for lang in LANGS}
-    reported: set[str] = set()
-    for en in alone["en"]:
-        candidates = [fr for fr in alone["fr"] if fr.path not in reported]
-        close = difflib.get_close_matches(en.id, [fr.id for fr in candidates], n=1, cutoff=0.6)
-        same_phase = [fr for fr in candidates if fr.phase == en.phase]
-        lonely = [e for e in alone["en"] if e.phase == en.phase]
-        fr = next((f for f in candidates if close and f.id == close[0]), None) or (
-            same_phase[0] if len(same_phase) == 1 and len(lonely) == 1 else None)
-        if fr is None:
-            continue
-        reported |= {en.path, fr.path}
-        msgid = (N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
-                    "%(en_path)s (did you mean '%(en_id)s'?): both files of a pair need the same "
-                    "id") if close else
-                 N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
-                    "%(en_path)s: both files of a pair need the same id"))
-        site.problems.append(problem(fr.path, fr.lines.get("id", 2), msgid, fr_id=fr.id,
-                                     en_id=en.id, en_path=en.path))
-    return reported
-
-
-def _as_tuple(value) -> tuple:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Links between entries, and the entries that data files point to, must exist."""
-    for entry in site.entries.values():
-        for line, target in entry_links(entry.body, entry.body_line):
-            linked = site.get(entry.lang, target)
-            if linked is None and (entry.lang, target) in unread:
-                continue
-            if linked is None and not target:
-                continue  # 'entry: id', with a space: kb.links says so
-            if linked is None:
-                close = difflib.get_close_matches(target, [i for lang, i in site.entries
-                                                           if lang == entry.lang], n=1)
-                site.problems.append(problem(
-                    entry.path, line,
-                    N_("link to a missing entry 'entry:%(target)s': no entry has this id (did "
-                       "you mean 'entry:%(close)s'?)") if close else
-                    N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
-                    target=target, close=close[0] if close else ""))
-            elif linked.draft and not entry.draft:
-                site.problems.append(Problem(entry.path, line, f"link to draft entry '{target}', "
-                                                               "which is not published"))
-    ids = {id for _, id in site.entries} | {id for _, id in unread}
-    for item in site.glossary:
-        if item.entry and item.entry not in ids:
-            site.problems.append(Problem("content/glossary.yml", item.line,
-                                         f"glossary item '{item.id}' points to a missing entry "
-                                         f"'{item.entry}'"))
-    areas = {area.id for area in site.catchment_areas}
-    for event in site.timeline:
-        if event.catchment is not None:
-            if event.catchment not in areas:
-                site.problems.append(Problem(
-                    "content/timeline.yml", event.line, f"timeline event points to a missing "
-                    f"catchment area '{event.catchment}': use an id from content/catchment-areas.yml"))
-        elif event.entry not in ids:
-            site.problems.append(Problem("content/timeline.yml", event.line,
-                                         f"timeline event points to a missing entry '{event.entry}'"))
-
-
-def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
-    """Render each body once; entry links become paths relative to an entry page.
-
-    A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
-    the glossary's abbreviations: the cache key holds exactly these, so renaming or adding an
-    entry re-renders only the entries that link to it, and a glossary change all of them.
-    """
-    # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
-    # link to, and the media files whose sizes it gives; the entry's folder places media links.
-    media_files = _media_stamp(site.root / "content" / media.FOLDER)
-    contexts = {lang: digest(code_digest(), lang, sorted(site.abbreviations(lang).items()),
-                             [(area.id, area.slugs[lang]) for area in site.catchment_areas],
-                             media_files)
-                for lang in LANGS}
-    missed: list[tuple[tuple[str, str], str]] = []
-    for key, entry in site.entries.items():
-        lang = entry.lang
-        targets = sorted(set(MAYBE_LINKED.findall(entry.body)))
-        slugs = [(target, linked.slug if (linked := site.get(lang, target)) else None)
-                 for target in targets]
-        folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
-        render_key = digest(contexts[lang], folder, entry.body, slugs)
-        record = store.get(render_key)
-        if record is None:
-            missed.append((key, render_key))
-        else:
-            entry.html, entry.text = record
-    jobs = workers_for(len(missed), jobs)
-    # Four chunks or more per worker, so that the workers finish at about the same time.
-    chunks = chunked(missed, max(1, min(RENDER_CHUNK, len(missed) // (jobs * 4) + 1)))
-    renderers: dict[str, Renderer] = {}
-
-    def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
-        rendered = []
-        for (lang, id), _ in chunk:
-            if lang not in renderers:
-                renderers[lang] = _renderer(site, lang)
-            html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
-            rendered.append((html, plain_text(html)))
-        return rendered
-
-    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for (key, render_key), (html, text) in zip(chunk, results):
-            site.entries[key].html = html
-            site.entries[key].text = text
-            store.put(render_key, (html, text))
-
-
-def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
-    """Name, size and time of each file of content/media/: an image's size is on the page."""
-    found = []
-    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return found
-
-
-def _renderer(site: Site, lang: str) -> Renderer:
-    def resolve(target: str) -> str | None:
-        linked = site.get(lang, target)
-        return f"../{linked.slug}/" if linked else None
-
-    areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
-
-    def resolve_catchment(target: str) -> str | None:
-        if not target:
-            return areas  # the list of all areas, grouped by phase
-        area = next((a for a in site.catchment_areas if a.id == target), None)
-        return f"{areas}{area.slugs[lang]}/" if area else None
-
-    return Renderer(resolve, site.abbreviations(lang), site.root / "content", resolve_catchment)
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

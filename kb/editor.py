@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from kb import status, translation
 from kb.app import current_site
+from kb.i18n import use_lang
 from kb.taxonomy import LANGS, OTHER_LANG
 from kb.views import render
 
@@ -45,8 +45,7 @@ def labels() -> dict[str, dict[str, str]]:
 @bp.before_request
 def interface_language() -> None:
     """The workspace's own language comes from ?lang= (it has no /en/ or /fr/ prefix)."""
-    g.lang = request.args.get("lang") if request.args.get("lang") in LANGS else "en"
-    refresh()
+    use_lang(request.args.get("lang") if request.args.get("lang") in LANGS else "en")
 
 
 def pairs() -> dict[str, dict[str, dict[str, Any]]]:

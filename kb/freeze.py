@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -19,12 +18,12 @@ from kb import output as out
 from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
-from kb.content import load_site
+from kb.loader import load_site
 from kb.hosting import NEEDS_SITE_URL
-from kb.parallel import WorkerDied, forked, workers_for
+from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
-from kb.urls import all_pages, pageless_endpoints
+from kb.pagelist import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
 
 
@@ -52,7 +51,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)  # the content's warnings
 
 
-PAGES_PER_TAKE = 25  # pages a worker takes from the shared list at a time
+PAGES_PER_TAKE = 25  # pages a worker freezes at a time
 Page = tuple[str, dict]  # endpoint, values
 
 
@@ -163,49 +162,44 @@ def _freeze(
     progress: Callable[[int, str], None] | None,
     before: Callable[[], object],
 ) -> int:
-    """Freeze every page, with `jobs` processes taking pages from one shared list; the first also
-    copies the static files, after running `before` (the search export) while the others start."""
-    context = multiprocessing.get_context("fork" if jobs > 1 else None)
-    taken, written = context.Value("l", 0), context.Value("l", 0)
+    """Freeze every page, PAGES_PER_TAKE at a time, in `jobs` processes (kb.parallel); meanwhile
+    this one runs `before` (the search export) and copies the static files."""
+    chunk: list[Page] = []
+    # One freezer per process, given each chunk in turn: a Freezer adds a url_defaults function
+    # to the app when it is made, so one per chunk would pile them up.
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False,
+                      log_url_for=False)
+    freezer.register_generator(lambda: chunk)
+    statics: list[str] = []
 
-    def share() -> Iterator[Page]:
-        while True:
-            with taken.get_lock():
-                start = taken.value
-                taken.value += PAGES_PER_TAKE
-            if start >= len(pages):
-                return
-            yield from pages[start : start + PAGES_PER_TAKE]
+    def freeze_chunk(taken: list[Page]) -> list[str]:
+        chunk[:] = taken
+        return _frozen(freezer)
 
-    def freeze_share(first: bool) -> int:
-        freezer = Freezer(app, with_static_files=first, with_no_argument_rules=False,
-                          log_url_for=False)
-        freezer.register_generator(share)
-        with warnings.catch_warnings():
-            # A wrong mime type or a page that fails is a broken site: fail the build.
-            warnings.simplefilter("error", FrozenFlaskWarning)
-            warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # see _check_endpoints
-            count = 0
-            for count, page in enumerate(freezer.freeze_yield(), start=1):
-                with written.get_lock():
-                    written.value += 1
-                if progress and first:
-                    progress(written.value, page.url)  # the count of every process
-        return count
-
-    if jobs <= 1:
+    def first() -> None:
         before()
-        return freeze_share(first=True)
-    with forked(freeze_share, jobs - 1) as start:
-        others = [start(False) for _ in range(jobs - 1)]
-        try:
-            before()
-            count = freeze_share(first=True)
-        except BaseException:
-            with taken.get_lock():
-                taken.value = len(pages)  # the others stop at their next take
-            raise
-        return count + sum(other.result() for other in others)
+        statics.extend(_frozen(Freezer(app, with_static_files=True, with_no_argument_rules=False,
+                                       log_url_for=False)))
+
+    count = 0
+    for urls in fork_imap(freeze_chunk, chunked(pages, PAGES_PER_TAKE), jobs, meanwhile=first):
+        for url in [*statics, *urls]:
+            count += 1
+            if progress:
+                progress(count, url)
+        statics.clear()
+    if statics:  # no pages at all
+        count += len(statics)
+    return count
+
+
+def _frozen(freezer: Freezer) -> list[str]:
+    """The URLs the freezer writes, failing on a wrong mime type or a page that fails."""
+    with warnings.catch_warnings():
+        # A wrong mime type or a page that fails is a broken site: fail the build.
+        warnings.simplefilter("error", FrozenFlaskWarning)
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # see _check_endpoints
+        return [page.url for page in freezer.freeze_yield()]
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -235,6 +235,12 @@ def localized_values(params, gettext: Callable[[str], str]) -> dict[str, Any]:
             for name, value in params}
 
 
+def one_line(value: str) -> str:
+    """A text value as one line: runs of spaces, tabs and line breaks made one space, the ends
+    trimmed (French no-break spaces are kept: they belong to the text)."""
+    return re.sub(r"[ \t\r\n]+", " ", value).strip()
+
+
 def shorten(value: Any, limit: int = 60) -> str:
     """A value as an editor wrote it, cut short for a message."""
     text = value if isinstance(value, str) else str(value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, g, has_request_context, render_template
+from flask import Blueprint, Response, abort, current_app, has_request_context, render_template
 from flask import request, url_for
-from flask_babel import refresh
 
-from kb import urls
+from kb import pagelist
 from kb.app import current_config, current_site
 from kb.config import SiteConfig
+from kb.i18n import use_lang
 from kb.taxonomy import LANGS
 
 bp = Blueprint("hosting", __name__)
@@ -41,10 +41,10 @@ def _needs_site_url() -> None:
 @bp.route("/sitemap.xml")
 @bp.route("/sitemap-<int(min=1):number>.xml")
 def sitemap(number: int | None = None) -> Response:
-    """Every page with its alternates; past urls.SITEMAP_URLS, an index of sitemap-<n>.xml parts."""
+    """Every page with its alternates; past SITEMAP_URLS of them, an index of sitemap-<n>.xml parts."""
     _needs_site_url()
     site = current_site()
-    parts = urls.sitemap_parts(site)
+    parts = pagelist.sitemap_parts(site)
     if number is not None and (parts == 1 or number > parts):
         abort(404)
     if number is None and parts > 1:
@@ -52,12 +52,12 @@ def sitemap(number: int | None = None) -> Response:
         return Response(render_template("sitemap_index.xml", parts=index),
                         mimetype="application/xml")
     pages = []
-    for group in urls.page_groups(site):
+    for group in pagelist.page_groups(site):
         alternates = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
                       group.items()}
         pages.extend((url, alternates) for url in alternates.values())
     if number is not None:  # each <url> names its alternates, so a pair may straddle two parts
-        pages = pages[(number - 1) * urls.SITEMAP_URLS : number * urls.SITEMAP_URLS]
+        pages = pages[(number - 1) * pagelist.SITEMAP_URLS : number * pagelist.SITEMAP_URLS]
     xml = render_template("sitemap.xml", pages=pages, splash=absolute(url_for("root.splash")))
     return Response(xml, mimetype="application/xml")
 
@@ -72,8 +72,7 @@ def robots() -> Response:
 
 def feed(lang: str) -> Response:
     _needs_site_url()
-    g.lang = lang
-    refresh()  # the locale is chosen from g.lang, set just now
+    use_lang(lang)
     site = current_site()
     entries = sorted(site.entries_in(lang), key=lambda e: (e.updated, e.title), reverse=True)
     # Readers' feed programs look for what changed: the latest entries, not the whole site.

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from babel import support
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
-from flask import Flask, g
-from flask_babel import Babel, get_translations, refresh
+from flask import Flask, g, has_app_context
+from flask_babel import Babel, Domain, get_locale, get_translations, refresh
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -23,29 +24,54 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 CATALOG = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 
 
-def compile_catalog(po_path: Path = CATALOG) -> Path:
-    """Compile the .po catalog into the .mo that gettext reads, when it is missing or stale."""
-    mo_path = po_path.with_suffix(".mo")
-    if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale="fr_CA")
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        tmp.replace(mo_path)
-    return mo_path
+def compile_catalog(po_path: Path = CATALOG) -> support.Translations:
+    """The .po catalog compiled in memory (nothing is written beside it, in the installed package
+    or elsewhere); compiled again only when the file changed."""
+    stat = po_path.stat()
+    return _compiled(po_path, stat.st_mtime_ns, stat.st_size)
 
 
-def translations(lang: str) -> Translations:
+@lru_cache(maxsize=8)
+def _compiled(po_path: Path, mtime_ns: int, size: int) -> support.Translations:
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr_CA")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return support.Translations(buffer, domain="messages")
+
+
+class _CompiledDomain(Domain):
+    """Flask-Babel's message domain, reading each language's .po compiled in memory instead of a
+    .mo file; `cache.clear()` (kb.preview, after an edit) makes it read the catalogs again."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        locale = str(get_locale())
+        if locale not in self.cache:
+            po_path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+            self.cache[locale] = (compile_catalog(po_path) if po_path.exists()
+                                  else support.Translations())
+        return self.cache[locale]
+
+
+def translations(lang: str) -> support.NullTranslations:
     """The interface catalog of lang outside a request (`kb check --lang fr`): English has none."""
     if lang == "en":
-        return NullTranslations()
-    compile_catalog()
-    return Translations.load(str(TRANSLATIONS), [LOCALES[lang], lang])
+        return support.NullTranslations()
+    return compile_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po")
 
 
 def current_lang() -> str:
     return g.get("lang", "en")
+
+
+def use_lang(lang: str) -> None:
+    """Make lang the request's language (g.lang) and have Flask-Babel choose its locale again: it
+    keeps the last one chosen, and the freezer serves many pages in one app context."""
+    g.lang = lang
+    refresh()
 
 
 def page_translations():
@@ -53,7 +79,7 @@ def page_translations():
     lang = current_lang()
     kept = g.setdefault("_kb_catalogs", {})
     if lang not in kept:
-        refresh()  # Flask-Babel caches the locale of the previous page
+        use_lang(lang)  # Flask-Babel caches the locale of the previous page
         kept[lang] = get_translations()
     return kept[lang]
 
@@ -92,13 +118,13 @@ def template_ngettext(context: Context, singular: str, plural: str, count: int, 
 
 
 def init_app(app: Flask) -> None:
-    compile_catalog()
-    Babel(
+    babel = Babel(
         app,
         default_locale="en",
         default_translation_directories=str(TRANSLATIONS),
         locale_selector=current_lang,
     )
+    babel.domain_instance = _CompiledDomain(domain="messages")
     # Flask-Babel's template gettext finds the domain, the locale and the catalog again for each
     # string, 20 µs a call and a page has about 25: templates get the catalog once per page.
     app.context_processor(lambda: {"interface_catalog": page_translations()})

@@ -75,13 +75,29 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
         _work = None
 
 
-def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int) -> list:
+def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int,
+             meanwhile: Callable[[], object] | None = None) -> list:
     """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
+    return list(fork_imap(work, chunks, jobs, meanwhile))
+
+
+def fork_imap(work: Callable[[Any], Any], chunks: Sequence, jobs: int,
+              meanwhile: Callable[[], object] | None = None) -> Iterator:
+    """work(chunk) for each chunk, yielded in order as they are done, spread over `jobs` forked
+    processes (each takes the next chunk when it is free); this process runs meanwhile() once
+    the workers have their work. With one job, meanwhile() then every chunk, here."""
     if jobs <= 1 or len(chunks) <= 1:
-        return [work(chunk) for chunk in chunks]
+        if meanwhile is not None:
+            meanwhile()
+        for chunk in chunks:
+            yield work(chunk)
+        return
     with forked(work, min(jobs, len(chunks))) as start:
         futures = [start(chunk) for chunk in chunks]
-        return [future.result() for future in futures]
+        if meanwhile is not None:
+            meanwhile()
+        for future in futures:
+            yield future.result()
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -6,13 +6,13 @@ import re
 from html.parser import HTMLParser
 
 from kb.frontmatter import N_, Phrase
-from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MARKDOWN_IMAGE_PREFIX
+from kb.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MARKDOWN_IMAGE_PREFIX, SAFE_SCHEMES
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 # Rules out autolinks such as <https://…> and <a@b.ca>; keeps custom elements (<my-widget>).
 TAG_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+SAFE_PREFIXES = tuple(f"{scheme}:" for scheme in SAFE_SCHEMES)  # those the sanitiser keeps
 # Elements whose content the HTML parser takes as text up to their end tag: left open, they hide
 # the rest of the answer (script, style…) or show it as literal markup (title, textarea…).
 SWALLOWING = ("script", "style", "template", "title", "textarea", "xmp", "noscript", "iframe",
@@ -44,7 +44,7 @@ def without_code(body: str) -> str:
 def _unsafe_scheme(href: str) -> str | None:
     """The scheme of a link the sanitiser drops ('javascript', 'entry'…); None for safe links."""
     head = href.strip().split("/")[0]
-    if ":" not in head or head.lower().startswith(SAFE_SCHEMES):
+    if ":" not in head or head.lower().startswith(SAFE_PREFIXES):
         return None  # a relative link, or http, https, mailto
     return head.split(":")[0]
 

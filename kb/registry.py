@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.data import DataFile, _bilingual, parse_partial_date
+from kb.datafiles import DataFile, _bilingual, parse_partial_date
 from kb.taxonomy import LANGS, PHASES
 from kb.validate import SLUG, Problem, _did_you_mean
 

@@ -4,7 +4,6 @@ placeholders where the editor still has to write."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import unicodedata
@@ -15,13 +14,13 @@ from pathlib import Path
 from kb.content import Site
 from kb.editorial import PLACEHOLDERS
 from kb.fingerprint import KEY, fingerprint
-from kb.frontmatter import SourceError, parse_yaml
+from kb.frontmatter import SourceError, one_line, parse_yaml
+from kb.search.analysis import LIGATURES
 from kb.taxonomy import LANGS
-from kb.validate import SLUG
+from kb.validate import SLUG, _did_you_mean
 
 # How the prompt and the refusal both describe an id (and a file name): the same words.
 ID_RULE = "lower-case letters a to z, digits and hyphens, such as transition-period"
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
           "April 2023",
@@ -68,8 +67,7 @@ def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
     allowed = list(allowed)
     if value in allowed:
         return value
-    close = difflib.get_close_matches(value, allowed, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = _did_you_mean(value, allowed)
     raise ValueError(f"unknown {kind} '{value}'{hint}: use {', '.join(allowed) or 'none defined'}")
 
 
@@ -93,7 +91,7 @@ def new_id(value: str, site: Site) -> str:
 
 
 def title(value: str) -> str:
-    value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
+    value = one_line(value)
     if not value:
         raise ValueError("the title cannot be empty")
     return value

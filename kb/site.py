@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from kb.cache import CACHE_DIR, Store
-from kb.content import Site, load_site
+from kb.content import Site
+from kb.loader import load_site
 from kb.validate import N_, Phrase, Problem
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import fingerprint
-from kb.frontmatter import N_, Phrase, localized_values, shorten  # noqa: F401 (N_ for kb's checks)
+from kb.frontmatter import N_, Phrase, localized_values, one_line, shorten  # noqa: F401 (N_ for kb's checks)
 from kb.taxonomy import AUDIENCES, PHASES, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "id\n" is not a slug
@@ -185,7 +185,7 @@ class FrontMatterChecker:
         if not isinstance(value, str):
             self.say(key, N_("%(key)s must be text; put it in quotes"), key=key)
             return None
-        value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # keeps French no-break spaces
+        value = one_line(value)
         if limit and len(value) > limit:
             self.say(key, N_("%(key)s is %(length)d characters long; keep it under %(limit)d"),
                      "warning", key=key, length=len(value), limit=limit)

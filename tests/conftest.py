@@ -12,10 +12,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
+from support import make_site  # noqa: F401 (imported from conftest by older tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -56,6 +58,12 @@ def synthetic_site(synthetic_root):
     return site
 
 
+@pytest.fixture()
+def runner() -> CliRunner:
+    """click's test runner, for the kb command (kb.cli.main)."""
+    return CliRunner()
+
+
 @pytest.fixture(scope="session")
 def app(site):
     return create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site})
@@ -75,25 +83,6 @@ def frozen(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("frozen") / "build"
     build(ROOT, out, base_url=SITE_URL)
     return out
-
-
-def make_site(tmp_path: Path, files: dict[str, str | bytes], data: bool = True) -> Path:
-    """A tiny site in tmp_path: the repo's templates, static and data files, plus given files."""
-    for name in ("templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "content" / "en").mkdir(parents=True)
-    (tmp_path / "content" / "fr").mkdir(parents=True)
-    if data:  # the glossary and timeline point to real entries: tests that need them write their own
-        for name in ("topics.yml", "synonyms.yml"):
-            shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return tmp_path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

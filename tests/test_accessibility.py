@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conftest import ROOT
+from support import describe
 
 pytestmark = pytest.mark.browser
 
@@ -75,11 +76,6 @@ def pages(frozen) -> dict[str, dict[str, str]]:
         found.setdefault(urlsplit(links["x-default"]).path, {})
     found["/404.html"] = {}  # served for unknown paths; not in the sitemap by design
     return found
-
-
-def describe(violation: dict) -> str:
-    nodes = "; ".join(" ".join(n["target"]) for n in violation["nodes"][:5])
-    return f"{violation['id']} ({violation['impact']}): {violation['help']} at {nodes}"
 
 
 def status_and_size(request) -> tuple[int, int]:

@@ -18,8 +18,7 @@ from conftest import ROOT, make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.media import dimensions
-from test_broken import OTHER, png, snapshot
-from test_content import EN, pair
+from support import EN, OTHER, pair, png, snapshot
 
 IMAGE = "![A chart of the phases](../../media/chart.png)"
 

@@ -2,83 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT, make_site
 import kb.views
 from kb.cli import main
-from kb.config import load_config
 from kb.freeze import BuildError, build
-from test_content import pair
-
-
-class Links(HTMLParser):
-    """Collects href, src and form action values, and the language toggle, from one page."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-        self.toggle: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in ("href", "src", "action"):
-            if attrs.get(name):
-                self.urls.append(attrs[name])
-        if "lang-toggle" in (attrs.get("class") or ""):
-            self.toggle = attrs["href"]
-
-
-def file_for(out: Path, path: str, prefix: str = "/") -> Path:
-    assert path.startswith(prefix), f"{path} is outside {prefix}"
-    relative = path[len(prefix):]
-    return out / (relative + "index.html" if relative.endswith("/") or not relative else relative)
-
-
-@functools.cache
-def official_links() -> set[str]:
-    """The links out of the site that content/site.yml gives: the contact and the sources."""
-    config = load_config(ROOT, [])
-    links = [*config.contact.href.values()] + [h for s in config.sources for h in s.href.values()]
-    return {link for link in links if link}
-
-
-def crawl(out: Path, prefix: str = "/", host: str = "https://kb.example.org",
-          official: frozenset[str] = frozenset()):
-    """Follow every internal link from the splash page; return pages seen and broken links.
-    The only external links allowed are those of content/site.yml and the sources registry."""
-    seen, broken, toggles = set(), [], {}
-    queue = [prefix]
-    while queue:
-        path = queue.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        file = file_for(out, path, prefix)
-        if not file.exists():
-            broken.append(path)
-            continue
-        if file.suffix != ".html":
-            continue
-        parser = Links()
-        parser.feed(file.read_text(encoding="utf-8"))
-        toggles[path] = parser.toggle
-        for url in parser.urls:
-            absolute = urljoin(host + path, urldefrag(url)[0])
-            parts = urlsplit(absolute)
-            if absolute.startswith(host):
-                queue.append(parts.path)
-            elif parts.scheme in ("http", "https") and url not in official_links() | official:
-                broken.append(f"external link {url} on {path}")
-    return seen, broken, toggles
+from support import Links, crawl, file_for, folders_without_a_page, pair
 
 
 def test_every_page_is_reachable_and_every_link_resolves(frozen, site):
@@ -90,23 +24,6 @@ def test_every_page_is_reachable_and_every_link_resolves(frozen, site):
     pages = {"/" + p.relative_to(frozen).as_posix().removesuffix("index.html")
              for p in frozen.rglob("*.html")}
     assert pages - {"/404.html"} <= seen
-
-
-# The static search index (/search/<lang>/…) and the stylesheets (/static/) are files that pages
-# load, not pages a reader browses: their folders need no page.
-ASSET_FOLDERS = ("search", "static")
-
-
-def folders_without_a_page(out: Path) -> list[str]:
-    """Folders of the build's URL space (not the asset folders) that have no index.html."""
-    missing = set()
-    for file in out.rglob("*"):
-        if not file.is_file() or file.relative_to(out).parts[0] in ASSET_FOLDERS:
-            continue
-        for folder in file.relative_to(out).parents:
-            if not (out / folder / "index.html").exists():
-                missing.add(folder.as_posix() + "/")
-    return sorted(missing)
 
 
 def test_every_folder_a_reader_reaches_by_shortening_a_url_has_a_page(frozen):
@@ -163,7 +80,7 @@ def test_a_failure_while_freezing_leaves_the_previous_build_untouched(tmp_path):
     build(root, out)
     before = snapshot(out)
     (root / "templates/timeline.html").write_text("{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}")
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="Unexpected status '500"):
         build(root, out)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
@@ -194,9 +111,9 @@ def test_base_url_with_a_sub_path_serves_from_that_path(tmp_path, site):
     assert 'href="/kb/static/style.css"' in home
 
 
-def test_kb_check_prints_every_problem_and_exits_1(tmp_path):
+def test_kb_check_prints_every_problem_and_exits_1(tmp_path, runner):
     root = make_site(tmp_path, pair(phase="phase-9", updated="2023-02-30"))
-    result = CliRunner().invoke(main, ["check", "--root", str(root)])
+    result = runner.invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "content/en/phase-2/planning.md:4: unknown phase 'phase-9'" in result.output
@@ -205,19 +122,19 @@ def test_kb_check_prints_every_problem_and_exits_1(tmp_path):
     assert len(lines) == 4
 
 
-def test_kb_check_passes_on_the_real_content():
-    result = CliRunner().invoke(main, ["check", "--root", str(ROOT)])
+def test_kb_check_passes_on_the_real_content(runner):
+    result = runner.invoke(main, ["check", "--root", str(ROOT)])
     assert result.exit_code == 0, result.output
 
 
-def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path):
+def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path, runner):
     root = make_site(tmp_path / "site", pair())
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    result = runner.invoke(main, ["build", "--root", str(root), "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert "Published 1 en, 1 fr entries" in result.output
     (root / "content/fr/phase-2/planification.md").unlink()
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--output", str(out)])
+    result = runner.invoke(main, ["build", "--root", str(root), "--output", str(out)])
     assert result.exit_code == 1
     assert "has no French translation" in result.output
     assert f"{out}/ was left as it was" in result.output
@@ -226,7 +143,7 @@ def test_kb_build_reports_what_it_published_and_refuses_broken_content(tmp_path)
 
 def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatch):
     import kb.freeze
-    from kb.urls import all_pages
+    from kb.pagelist import all_pages
 
     def without_glossary(site):
         return ((endpoint, values) for endpoint, values in all_pages(site)

@@ -4,17 +4,17 @@ in the output."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-import kb.content
+import kb.loader
 from conftest import ROOT
 from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build
 from kb.markdown import Renderer
+from support import state
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -31,7 +31,7 @@ def root(tmp_path) -> Path:
 def counts(monkeypatch) -> dict[str, int]:
     """How many files are parsed and bodies rendered (one process: jobs=1)."""
     found = {"parsed": 0, "rendered": 0}
-    parse, render = kb.content.parse_entry, Renderer.render
+    parse, render = kb.loader.parse_entry, Renderer.render
 
     def counted_parse(*args, **kwargs):
         found["parsed"] += 1
@@ -41,14 +41,9 @@ def counts(monkeypatch) -> dict[str, int]:
         found["rendered"] += 1
         return render(self, *args, **kwargs)
 
-    monkeypatch.setattr(kb.content, "parse_entry", counted_parse)
+    monkeypatch.setattr(kb.loader, "parse_entry", counted_parse)
     monkeypatch.setattr(Renderer, "render", counted_render)
     return found
-
-
-def state(site) -> tuple:
-    """What a load produces: every entry's fields (html and text too) and every problem."""
-    return ({key: asdict(entry) for key, entry in site.entries.items()}, list(site.problems))
 
 
 def files(root: Path) -> int:
@@ -94,7 +89,7 @@ def test_renaming_an_entry_renders_again_only_what_links_to_it(root, counts):
 
 def test_a_new_kb_reads_everything_again(root, counts, monkeypatch):
     load_site(root, jobs=1)
-    monkeypatch.setattr(kb.content, "code_digest", lambda: "another kb")
+    monkeypatch.setattr(kb.loader, "code_digest", lambda: "another kb")
     counts.update(parsed=0, rendered=0)
     load_site(root, jobs=1)
     assert counts["parsed"] == files(root) and counts["rendered"] > 0

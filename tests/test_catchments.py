@@ -11,8 +11,8 @@ from conftest import ROOT, make_site
 from kb.content import load_site
 from kb.search import engine_for
 from kb.taxonomy import PHASES
-from test_content import EN, FR, entry, pair
-from test_pages import toggle_href
+from support import EN, FR, entry, pair
+from support import toggle_href
 
 SOURCES = """\
 faq:

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 from conftest import ROOT
 from kb.app import create_app
 from kb.preview import preview_config
-from test_accessibility import describe
+from support import describe
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from conftest import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.rawhtml import removed_html
-from test_content import EN, FR, entry, pair
+from support import EN, FR, entry, pair
 
 
 def found(tmp_path, files: dict) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import _QuietHandler, make_site
 from kb.freeze import build
-from test_content import pair
+from support import pair
 
 pytestmark = pytest.mark.browser
 

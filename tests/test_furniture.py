@@ -11,7 +11,7 @@ import pytest
 from conftest import make_site
 from kb.app import create_app
 from kb.content import load_site
-from test_content import pair
+from support import pair
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 FOOTER = {"en": ('href="/en/accessibility/">Accessibility</a>', 'href="/en/privacy/">Privacy</a>'),

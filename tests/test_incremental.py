@@ -16,7 +16,7 @@ from kb.content import load_site
 from kb.preview import preview_config
 from kb.search import engine_for
 from kb.search.persist import persisted_engine
-from test_cache import state
+from support import state
 
 CASES = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text("utf-8"))
 EN = "content/en/phase-2/dispute-resolution.md"

@@ -76,7 +76,7 @@ def test_sanitiser_keeps_safe_markup():
 def test_glossary_acronyms_are_marked_in_entries(tmp_path):
     glossary = ("- id: ssm\n  en: {term: Service System Manager, abbr: SSM, definition: d}\n"
                 "  fr: {term: gestionnaire de système de services, abbr: GSS, definition: d}\n")
-    from test_content import entry
+    from support import entry
     site = load_site(make_site(tmp_path, {
         "content/glossary.yml": glossary,
         "content/en/a.md": entry(body="The SSM plans."),

@@ -19,7 +19,7 @@ from conftest import make_site
 from kb import output as out
 from kb.cli import main
 from kb.freeze import OutputError, build
-from test_content import pair
+from support import pair
 
 
 def tree_hash(folder: Path) -> dict[str, str]:

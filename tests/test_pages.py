@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from html import unescape
 
 import pytest
 
+from support import toggle_href
 from kb.taxonomy import AUDIENCES, PHASES
-
-
-def toggle_href(html: str) -> str:
-    return re.search(r'<a class="lang-toggle" href="([^"]+)"', html).group(1)
 
 
 def test_splash_offers_both_languages(client):
@@ -118,7 +114,7 @@ def test_every_page_has_a_skip_link_and_landmarks(client):
 def test_drafts_are_hidden_unless_the_development_server_shows_them(tmp_path):
     from conftest import make_site
     from kb.app import create_app
-    from test_content import pair
+    from support import pair
 
     root = make_site(tmp_path, pair(status="draft"))
     published = create_app({"TESTING": True, "KB_ROOT": root}).test_client()

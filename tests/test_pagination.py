@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-import kb.urls
+import kb.pagelist
 from conftest import ROOT, _QuietHandler, bench_corpus, make_site
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
 from kb.taxonomy import AUDIENCES, PHASES
-from kb.urls import Pager
-from test_build import crawl, folders_without_a_page
-from test_content import pair
+from kb.pagelist import Pager
+from support import crawl, folders_without_a_page
+from support import pair
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
       "a": "http://www.w3.org/2005/Atom"}
@@ -123,8 +123,8 @@ def test_a_list_of_one_page_has_no_pagination(client):
 
 def audience_with_pages(client, synthetic_site) -> tuple:
     for audience in AUDIENCES.values():
-        listed = kb.urls.listed(synthetic_site, "en", "pages.audience", audience.id)
-        if len(listed) > kb.urls.PER_PAGE:
+        listed = kb.pagelist.listed(synthetic_site, "en", "pages.audience", audience.id)
+        if len(listed) > kb.pagelist.PER_PAGE:
             return audience, listed
     pytest.fail("no audience of the synthetic site has two pages")
 
@@ -146,7 +146,7 @@ def test_the_toggle_and_alternates_of_a_page_go_to_the_same_page_in_the_other_la
 
 def test_the_summary_and_key_dates_open_page_1_only(monkeypatch):
     # The real content has the summary entries and timeline events; 5 a page gives it pages.
-    monkeypatch.setattr(kb.urls, "PER_PAGE", 5)
+    monkeypatch.setattr(kb.pagelist, "PER_PAGE", 5)
     site = load_site(ROOT)
     client = create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site}).test_client()
     first = html(client, "/en/audiences/service-providers/")
@@ -197,7 +197,7 @@ def test_section_folders_list_their_pages_with_counts(client, synthetic_site, ur
     lang = url[1:3]
     endpoint = "pages.phase" if "phases" in url else "pages.audience"
     terms = PHASES if "phases" in url else AUDIENCES
-    counts = [len(kb.urls.listed(synthetic_site, lang, endpoint, id)) for id in terms]
+    counts = [len(kb.pagelist.listed(synthetic_site, lang, endpoint, id)) for id in terms]
     assert re.findall(r'<p class="meta">(\d+) questions?</p>', page) == [str(c) for c in counts]
     other = {"/en/phases/": "/fr/phases/", "/fr/phases/": "/en/phases/",
              "/en/audiences/": "/fr/publics/", "/fr/publics/": "/en/audiences/"}[url]
@@ -231,7 +231,7 @@ def test_past_the_limit_the_sitemap_is_an_index_of_parts(tmp_path, monkeypatch):
     build(root, whole, base_url=SITE_URL + "/")
     every = sitemap_locs(whole / "sitemap.xml")
     assert not (whole / "sitemap-1.xml").exists()
-    monkeypatch.setattr(kb.urls, "SITEMAP_URLS", 7)
+    monkeypatch.setattr(kb.pagelist, "SITEMAP_URLS", 7)
     split = tmp_path / "split"
     build(root, split, base_url=SITE_URL + "/")
     index = ET.parse(split / "sitemap.xml").getroot()

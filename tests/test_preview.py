@@ -16,7 +16,7 @@ import kb.site
 from conftest import make_site
 from kb.app import create_app
 from kb.preview import preview_config
-from test_content import EN, FR, entry, pair
+from support import EN, FR, entry, pair
 
 OTHER = {
     "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 import kb.cli
 from conftest import make_site
-from kb.cli import _live_output, main
-from test_content import pair
+from kb.cli import main
+from kb.terminal import live_output
+from support import pair
 
 
 @pytest.mark.parametrize("ci,quiet,tty,shown", [
@@ -27,14 +27,14 @@ def test_progress_is_only_for_a_terminal_outside_ci(monkeypatch, ci, quiet, tty,
     else:
         monkeypatch.setenv("CI", ci)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
-    assert _live_output(quiet) is shown
+    assert live_output(quiet) is shown
 
 
-def test_a_slow_build_shows_a_progress_line_then_clears_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(kb.cli, "_live_output", lambda quiet: True)
+def test_a_slow_build_shows_a_progress_line_then_clears_it(tmp_path, monkeypatch, runner):
+    monkeypatch.setattr(kb.cli, "live_output", lambda quiet: True)
     monkeypatch.setattr(kb.cli, "PROGRESS_AFTER", 0)
     root = make_site(tmp_path / "site", pair())
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out")])
+    result = runner.invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "\r  10 pages written…" in result.stderr
     # Cleared before anything else is said (the note that the site has no URL).
@@ -42,8 +42,8 @@ def test_a_slow_build_shows_a_progress_line_then_clears_it(tmp_path, monkeypatch
     assert result.stdout.startswith("Published 1 en, 1 fr entries;")
 
 
-def test_quiet_build_prints_nothing(tmp_path):
+def test_quiet_build_prints_nothing(tmp_path, runner):
     root = make_site(tmp_path / "site", pair())
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out"),
+    result = runner.invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out"),
                                        "--quiet"])
     assert (result.exit_code, result.output) == (0, "")

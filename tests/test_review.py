@@ -6,7 +6,7 @@ from conftest import make_site
 from kb.app import create_app
 from kb.freeze import build
 from kb.preview import preview_config
-from test_content import entry, pair
+from support import entry, pair
 
 OTHER = {
     "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),

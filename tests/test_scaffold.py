@@ -15,7 +15,7 @@ from conftest import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.scaffold import ID_RULE, slugify
-from test_content import pair
+from support import pair
 
 OPTIONS = ["--id", "transition-period", "--phase", "phase-2", "--audience", "service-providers",
            "--audience", "ssms", "--topic", "timeline", "--title-en",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.data import GlossaryItem
+from kb.datafiles import GlossaryItem
 from kb.search.analysis import (
     PhraseFilter,
     field_analyzer,

@@ -12,7 +12,7 @@ from kb.search.analysis import field_analyzer
 from kb.search.engine import SearchEngine
 from kb.search.export import export_index
 from kb.search.index import document
-from kb.search.scores import scored_indexes
+from kb.search.bm25 import scored_indexes
 from kb.taxonomy import LANGS
 
 

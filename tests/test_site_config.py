@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT, make_site
 from kb.app import create_app
@@ -15,7 +14,7 @@ from kb.cli import main
 from kb.config import absolute_url, load_config, site_url
 from kb.content import load_site
 from kb.freeze import BuildError, build
-from test_content import pair
+from support import pair
 
 SITE_YML = """\
 site_url: {url}
@@ -87,9 +86,9 @@ def test_a_source_url_may_have_a_query_but_not_a_password():
         absolute_url("https://a:b@eopg.example/")
 
 
-def test_a_bad_base_url_flag_is_a_usage_error_not_a_traceback(tmp_path):
+def test_a_bad_base_url_flag_is_a_usage_error_not_a_traceback(tmp_path, runner):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--root", str(ROOT), "-o", str(out),
+    result = runner.invoke(main, ["build", "--root", str(ROOT), "-o", str(out),
                                        "--base-url", "example.org/kb/"])
     assert result.exit_code == 2
     assert "Invalid value for '--base-url'" in result.output
@@ -103,9 +102,10 @@ def all_text(out: Path) -> dict[str, str]:
             if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js", ".css")}
 
 
-def test_a_build_without_a_site_url_has_no_localhost_and_no_absolute_url_to_the_site(tmp_path):
+def test_a_build_without_a_site_url_has_no_localhost_and_no_absolute_url_to_the_site(tmp_path,
+                                                                                     runner):
     out = tmp_path / "build"
-    result = CliRunner().invoke(main, ["build", "--root", str(ROOT), "-o", str(out)])
+    result = runner.invoke(main, ["build", "--root", str(ROOT), "-o", str(out)])
     assert result.exit_code == 0, result.output
     # Said once, plainly: what was left out and how to set the URL.
     assert result.output.count("no site URL") == 1
@@ -215,9 +215,9 @@ def test_a_bad_value_in_site_yml_is_path_line_message(tmp_path, case):
     assert any(p.startswith(f"content/site.yml:{line}: ") and says in p for p in problems), problems
 
 
-def test_kb_check_reports_site_yml_and_kb_build_stops(tmp_path):
+def test_kb_check_reports_site_yml_and_kb_build_stops(tmp_path, runner):
     root = small_site(tmp_path, "example.org")
-    result = CliRunner().invoke(main, ["check", "--root", str(root)])
+    result = runner.invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 1
     assert "content/site.yml:1: the site URL 'example.org' must start with https:// or http://" in (
         result.output)

@@ -19,7 +19,7 @@ from conftest import make_site
 from kb import output as out
 from kb.cache import CACHE_DIR
 from kb.freeze import BuildError, build
-from test_content import pair
+from support import pair
 
 # What the swap does to folders, one call at a time: with renameat2, or without it.
 STEPS = {True: ("_exchange", "_rename", "remove"), False: ("_rename", "remove")}

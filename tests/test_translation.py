@@ -17,7 +17,7 @@ from kb.content import load_site
 from kb.fingerprint import fingerprint
 from kb.freeze import build
 from kb.translation import state
-from test_content import EN, FR, entry, pair
+from support import EN, FR, entry, pair
 
 ID = "phase-2-overview"
 EN_FILE = "content/en/phase-2/phase-2-overview.md"

@@ -18,7 +18,7 @@ from whoosh.lang.stopwords import stoplists
 
 # Whoosh's default token pattern without its ambiguous `\.?`: words, with inner dots ("e.g").
 TOKEN = re.compile(r"\w+(?:\.\w+)*")
-LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 _EXTRA_STOPS = {
     # Contraction pieces ("I'm", "we'll") and question words readers add to whole questions.

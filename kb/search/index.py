@@ -17,9 +17,11 @@ from whoosh.searching import Searcher
 
 from kb.search.analysis import field_analyzer, normalize, word_analyzer
 from kb.search.passages import sections
+from kb.search.searchers import LiveSearcher, Numbered, live_frequency
 from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
-from kb.taxonomy import AUDIENCES, SECTIONS
+from kb.taxonomy import AUDIENCES
+from kb.pagelist import entry_url
 
 TITLE_BOOST = 2.0
 # Scores are whole multiples of 1/SCALE, kept as integers: the server and the browser add them
@@ -134,11 +136,6 @@ def searchable(site, lang: str, drafts: bool = False) -> list:
     return site.entries_in(lang, drafts=drafts) + search_pages(site.catchment_areas, lang)
 
 
-def entry_url(lang: str, slug: str) -> str:
-    """Site-relative URL of an entry page (the Flask rule /<lang>/questions/<slug>/)."""
-    return f"/{lang}/{SECTIONS['entries'][lang]}/{slug}/"
-
-
 class LanguageIndex:
     """The index of one language, with one long-lived searcher and per-term scores.
 
@@ -179,7 +176,7 @@ class LanguageIndex:
     def searcher(self) -> Iterator[Searcher]:
         """The searcher, numbering documents in reading order."""
         with self._lock:
-            yield _Numbered(self._searcher, self._whoosh) if self._numbered else self._searcher
+            yield Numbered(self._searcher, self._whoosh) if self._numbered else self._searcher
 
     def _scores(self, term: str) -> dict[int, int]:
         found = scored_postings(self._searcher, term)
@@ -205,14 +202,14 @@ class LanguageIndex:
             found = {term for name in SEARCHED for term in reader.field_terms(name)}
             if reader.has_deletions():
                 found = {term for term in found
-                         if any(_live_frequency(reader, name, term) for name in SEARCHED)}
+                         if any(live_frequency(reader, name, term) for name in SEARCHED)}
             return sorted(found)
 
     def word_frequencies(self) -> dict[str, int]:
         """Every word of the entries (folded, not stemmed) and how often it occurs, sorted."""
         with self._lock:
             reader = self._searcher.reader()
-            found = {word: int(_live_frequency(reader, "words", word))
+            found = {word: int(live_frequency(reader, "words", word))
                      for word in reader.field_terms("words")}
             return {word: count for word, count in found.items() if count}
 
@@ -229,91 +226,6 @@ class LanguageIndex:
                     array("I", (s for _, s in scores)),
                 )
         return table
-
-
-def _live_frequency(reader, name: str, term: str) -> float:
-    """How often a term occurs in the documents not deleted (Whoosh counts deleted ones too)."""
-    if (name, term) not in reader:
-        return 0
-    if not reader.has_deletions():
-        return reader.frequency(name, term)
-    return sum(weight for _, weight in reader.postings(name, term).items_as("weight"))
-
-
-class LiveSearcher(Searcher):
-    """A searcher whose statistics leave deleted documents out, as an index built afresh has
-    none: the document count, each term's document frequency and each field's total length."""
-
-    def __init__(self, reader, dead: dict[str, int], **options):
-        super().__init__(reader, **options)
-        self._dead = dead
-        self._doccount = reader.doc_count()
-        self.doc_count_all = reader.doc_count
-        self.doc_frequency = self._live_doc_frequency
-        self.frequency = lambda name, term: _live_frequency(reader, name, term)
-        self.corrector = self._live_corrector
-
-    def _subsearcher(self, reader):
-        # A segment's searcher asks this one (its parent) for the statistics.
-        return Searcher(reader, fromindex=self._ix, weighting=self.weighting, parent=self)
-
-    def _live_doc_frequency(self, name: str, term: str) -> int:
-        if (name, term) not in self.ixreader:
-            return 0
-        return sum(1 for _ in self.ixreader.postings(name, term).all_ids())
-
-    def field_length(self, fieldname: str) -> int:
-        return self.ixreader.field_length(fieldname) - self._dead.get(fieldname, 0)
-
-    def _live_corrector(self, fieldname: str):
-        from whoosh.spelling import ReaderCorrector
-
-        return ReaderCorrector(_LiveTerms(self.ixreader), fieldname, self.schema[fieldname])
-
-
-class _LiveTerms:
-    """A reader for Whoosh's corrector that offers only words of documents not deleted."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self.schema = reader.schema
-
-    def frequency(self, name: str, term: str) -> float:
-        return _live_frequency(self._reader, name, term)
-
-    def terms_within(self, name: str, text: str, maxdist: int, prefix: int = 0):
-        for term in self._reader.terms_within(name, text, maxdist, prefix=prefix):
-            if _live_frequency(self._reader, name, term):
-                yield term
-
-
-class _Numbered:
-    """The searcher as snippets and suggestions use it, with documents numbered in reading order."""
-
-    def __init__(self, searcher: Searcher, whoosh: list[int]):
-        self._searcher = searcher
-        self._whoosh = whoosh
-
-    def reader(self):
-        return _NumberedReader(self._searcher.reader(), self._whoosh)
-
-    def stored_fields(self, number: int) -> dict:
-        return self._searcher.stored_fields(self._whoosh[number])
-
-    def __getattr__(self, name: str):
-        return getattr(self._searcher, name)
-
-
-class _NumberedReader:
-    def __init__(self, reader, whoosh: list[int]):
-        self._reader = reader
-        self._whoosh = whoosh
-
-    def vector(self, number: int, fieldname: str, format_=None):
-        return self._reader.vector(self._whoosh[number], fieldname, format_)
-
-    def __getattr__(self, name: str):
-        return getattr(self._reader, name)
 
 
 def scored_postings(searcher: Searcher, term: str) -> dict[int, int]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kb.taxonomy import AUDIENCES, LANGS, PHASES
+from kb.taxonomy import AUDIENCES, LANGS, PHASES, SECTIONS
 
 if TYPE_CHECKING:  # kb.content checks file names against PAGE_SLUG, so it imports this module
     from kb.content import Entry, Site
@@ -26,6 +27,17 @@ PER_PAGE = 50
 PAGE_SLUG = re.compile(r"page-[0-9]+")
 # URLs per sitemap file (the sitemap protocol's limit); past it, sitemap.xml is an index.
 SITEMAP_URLS = 50_000
+
+def entry_url(lang: str, slug: str) -> str:
+    """Site-relative URL of an entry page (the Flask rule /<lang>/questions/<slug>/)."""
+    return f"/{lang}/{SECTIONS['entries'][lang]}/{slug}/"
+
+
+def from_entry_page(url: str, lang: str) -> str:
+    """A site-relative URL as an entry page links to it: relative ('../slug/'), so that answers
+    work under any sub-path and in the search index alike."""
+    return posixpath.relpath(url, entry_url(lang, "any")) + "/"
+
 
 # The paginated lists: endpoint → whether an entry belongs to the list of a term (None: all).
 LISTS: dict[str, Callable[[Entry, str | None], bool]] = {

@@ -1,0 +1,107 @@
+"""What every page view shares: the blueprints, the per-language URL rules and render()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from babel.numbers import format_decimal
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+
+from kb.app import current_site
+from kb.content import Entry
+from kb.i18n import use_lang
+from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
+from kb.pagelist import Pager, listed, page_count, page_of
+
+bp = Blueprint("pages", __name__)
+root_bp = Blueprint("root", __name__)
+LOCALIZED: set[str] = set()
+
+
+@bp.record_once
+def taxonomy_globals(state) -> None:
+    """The fixed vocabularies, for every template and for macros imported without context (which
+    Jinja can keep compiled between pages, unlike imports with context)."""
+    state.app.jinja_env.globals.update(phases=PHASES, audiences=AUDIENCES)
+    # Counts in the page's language: 1,650 in English, 1 650 (no-break space) in French.
+    state.app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale=LOCALES[g.lang])
+
+
+def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:
+    """Register a view under /<lang>/<localized section>/<rest> for every language; a paginated
+    view has page 1 there and page n in the folder page-<n>/ below (kb.pagelist.PAGE_SLUG)."""
+
+    def decorator(view: Callable) -> Callable:
+        for lang in LANGS:
+            parts = [lang] + ([SECTIONS[section][lang]] if section else []) + ([rest] if rest else [])
+            path = "/" + "/".join(parts) + "/"
+            if paginated:
+                # The defaults make url_for(..., page=1) build the first URL, not page-1/.
+                bp.add_url_rule(path, endpoint, view, defaults={"lang": lang, "page": 1})
+                path += "page-<int(min=2):page>/"
+            bp.add_url_rule(path, endpoint, view, defaults={"lang": lang})
+        LOCALIZED.add(f"{bp.name}.{endpoint}")
+        return view
+
+    return decorator
+
+
+@bp.url_value_preprocessor
+def pull_lang(endpoint: str | None, values: dict | None) -> None:
+    use_lang((values or {}).pop("lang", "en"))
+
+
+@bp.url_defaults
+def add_lang(endpoint: str, values: dict) -> None:
+    if endpoint in LOCALIZED:
+        values.setdefault("lang", g.get("lang", "en"))
+
+
+def entries() -> list[Entry]:
+    return current_site().entries_in(g.lang, drafts=current_app.config["KB_DRAFTS"])
+
+
+def render(template: str, *, alternates: dict[str, str] | None = None, **context) -> str:
+    """Render a page; alternates are the same page's URLs per language (the toggle, hreflang)."""
+    if alternates is None:
+        values = dict(request.view_args or {})
+        alternates = {lang: url_for(request.endpoint, **values, lang=lang) for lang in LANGS}
+    shown = context.get("entries") or ([context["entry"]] if "entry" in context else [])
+    modified = max((e.updated for e in shown), default=current_site().last_updated)
+    faq_entries = shown if context.pop("faq", False) else []
+    return render_template(
+        template,
+        lang=g.lang,
+        other_lang=OTHER_LANG[g.lang],
+        lang_names=LANG_NAMES,
+        alternates=alternates,
+        modified=modified,
+        site=current_site(),
+        faq_entries=faq_entries,
+        **context,
+    )
+
+
+def term_urls(endpoint: str, term: Term, page: int = 1) -> dict[str, str]:
+    return {lang: url_for(endpoint, slug=term.slug(lang), page=page, lang=lang) for lang in LANGS}
+
+
+def paginate(endpoint: str, term: str | None, page: int, **values) -> tuple[list[Entry], Pager]:
+    """One page of a list (kb.pagelist.LISTS) and its pager; a page past the last one is not found."""
+    chosen = listed(current_site(), g.lang, endpoint, term, current_app.config["KB_DRAFTS"])
+    pager = Pager(page, page_count(len(chosen)), lambda n: url_for(endpoint, **values, page=n))
+    if page > pager.pages:
+        abort(404)
+    return page_of(chosen, page), pager
+
+
+def count_by_term(terms: Iterable[Term], endpoint: str) -> dict[str, int]:
+    site, drafts = current_site(), current_app.config["KB_DRAFTS"]
+    return {term.id: len(listed(site, g.lang, endpoint, term.id, drafts)) for term in terms}
+
+
+def find_term(terms: Iterable[Term], slug: str) -> Term:
+    for term in terms:
+        if term.slug(g.lang) == slug:
+            return term
+    abort(404)

@@ -8,16 +8,16 @@ import heapq
 import re
 import stat
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from kb import data, editorial, links, media, registry
+from kb import data, editorial, links, media, memo, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import SiteConfig, load_config
 from kb.fingerprint import fingerprint
 from kb.frontmatter import SourceError, decode, parse_yaml, read_source, split_front_matter
-from kb.markdown import Renderer, entry_links, plain_text
+from kb.markdown import Renderer, plain_text
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, OTHER_LANG, PHASES, SECTIONS, Term
 from kb.urls import PAGE_SLUG
@@ -33,6 +33,7 @@ ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"
 # Every id a body may link to (a superset of entry_links: reference-style links too); an id is
 # a slug, so any link that can resolve is found whole.
 MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
+_linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(body)))))
 
 
 @dataclass
@@ -247,7 +248,7 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
         entry, found, sniffed_id = record
         problems.extend(found)
         if entry is not None:
-            _add(site, replace(entry))  # a copy: rendering fills it in, the cached one stays
+            _add(site, memo.copy(entry))  # a copy: rendering fills it in, the cached one stays
         elif sniffed_id is not None:
             unread.add((lang, sniffed_id))
             site.unread[lang, sniffed_id] = found[0].path if found else ""
@@ -453,7 +454,7 @@ def _as_tuple(value) -> tuple:
 def _check_references(site: Site, unread: set[tuple[str, str]]) -> None:
     """Links between entries, and the entries that data files point to, must exist."""
     for entry in site.entries.values():
-        for line, target in entry_links(entry.body, entry.body_line):
+        for line, target in memo.entry_links(entry.body, entry.body_line):
             linked = site.get(entry.lang, target)
             if linked is None and (entry.lang, target) in unread:
                 continue
@@ -506,11 +507,10 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
     missed: list[tuple[tuple[str, str], str]] = []
     for key, entry in site.entries.items():
         lang = entry.lang
-        targets = sorted(set(MAYBE_LINKED.findall(entry.body)))
-        slugs = [(target, linked.slug if (linked := site.get(lang, target)) else None)
-                 for target in targets]
+        slugs = tuple((target, linked.slug if (linked := site.get(lang, target)) else None)
+                      for target in _linked_ids(entry.body))
         folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
-        render_key = digest(contexts[lang], folder, entry.body, slugs)
+        render_key = memo.key(contexts[lang], folder, entry.body, slugs)
         record = store.get(render_key)
         if record is None:
             missed.append((key, render_key))
@@ -524,8 +524,9 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
     def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
         rendered = []
         for (lang, id), _ in chunk:
-            if lang not in renderers:
-                renderers[lang] = _renderer(site, lang)
+            if lang not in renderers:  # the last load's, when its context is the same
+                renderers[lang] = memo.take_renderer((site.root, contexts[lang]), site,
+                                                     lambda current: _renderer(current, lang))
             html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
             rendered.append((html, plain_text(html)))
         return rendered
@@ -535,6 +536,8 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
             site.entries[key].html = html
             site.entries[key].text = text
             store.put(render_key, (html, text))
+    for lang, renderer in renderers.items():
+        memo.keep_renderer((site.root, contexts[lang]), renderer)
 
 
 def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:

@@ -200,19 +200,21 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
     if not content.is_dir():
         problems.append(Problem("content", 0, f"no content/ folder in {root}"))
         return site
-    site.config = load_config(root, problems)
-    site.topics = data.load_topics(root, problems)
-    site.glossary = data.load_glossary(root, problems)
-    site.timeline = data.load_timeline(root, problems)
-    site.synonyms = data.load_synonyms(root, problems)
-    site.sources = registry.load_sources(root, problems)
-    site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
+    # Each parsed again only when its file's bytes changed (memo.data_file).
+    site.config = memo.data_file(load_config, root, problems, ("site.yml",))
+    site.topics = memo.data_file(data.load_topics, root, problems, ("topics.yml",))
+    site.glossary = memo.data_file(data.load_glossary, root, problems, ("glossary.yml",))
+    site.timeline = memo.data_file(data.load_timeline, root, problems, ("timeline.yml",))
+    site.synonyms = memo.data_file(data.load_synonyms, root, problems, ("synonyms.yml",))
+    site.sources = memo.data_file(registry.load_sources, root, problems, ("sources.yml",))
+    site.catchment_areas = memo.data_file(registry.load_catchment_areas, root, problems,
+                                          ("catchment-areas.yml", "sources.yml"), site.sources)
     # Without a registry file there is nothing to cite: sources are then neither checked nor required.
     source_ids = site.sources if (content / "sources.yml").exists() else None
     # Ids of files that have errors: their own problems are reported, so the entries that
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
-    files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
+    files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang)]
     store = cache if cache is not None else Store.open(root)
     store.begin()
     # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
@@ -289,7 +291,7 @@ def _cached_read(root: Path, file: Path, lang: str, store: Store,
     The preview's store remembers each file's lstat: an unchanged one is not even opened.
     Files that cannot be read are reported here and never cached (that check is cheap).
     """
-    path = file.relative_to(root).as_posix()
+    path = memo.relative(file, root)
     try:
         info = file.lstat()
         signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)

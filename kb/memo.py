@@ -9,9 +9,13 @@ never changed.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
+import os
+import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from kb.cache import digest
@@ -21,9 +25,23 @@ KEPT = 1 << 16  # results of each kind: above two sites of the largest size meas
 T = TypeVar("T")
 
 
+_remembered: list = []  # every per_text function, for forget()
+
+
 def per_text(function: Callable[..., T]) -> Callable[..., T]:
     """function, remembered for the last KEPT distinct arguments (which must be hashable)."""
-    return functools.lru_cache(maxsize=KEPT)(function)
+    remembered = functools.lru_cache(maxsize=KEPT)(function)
+    _remembered.append(remembered)
+    return remembered
+
+
+def forget() -> None:
+    """Drop everything kept (tests: a load from nothing, to compare a reload with)."""
+    for remembered in _remembered:
+        remembered.cache_clear()
+    with _renderers_lock:
+        _renderers.clear()
+    _data.clear()
 
 
 @per_text
@@ -93,3 +111,73 @@ def copy(entry: T) -> T:
     new = object.__new__(type(entry))
     new.__dict__.update(entry.__dict__)
     return new
+
+
+_data: dict[tuple, tuple[Any, tuple]] = {}
+
+
+def data_file(load: Callable[..., T], root: Any, problems: list, names: tuple[str, ...],
+              *args: Any) -> T:
+    """load(root, *args, problems), or what it gave the last time the data files it reads
+    (content/<name> for each of names) had the same bytes; its problems are told again.
+
+    The results are shared between the Sites of successive loads: nothing changes them.
+    """
+    contents = []
+    for name in names:
+        file = root / "content" / name
+        try:
+            if file.is_symlink():  # where it leads matters, not only its bytes: read each time
+                return load(root, *args, problems)
+            contents.append(file.read_bytes())
+        except OSError:  # missing or unreadable: load() says so, every time
+            return load(root, *args, problems)
+    key = (load, root, tuple(contents))
+    found = _data.get(key)
+    if found is None:
+        told: list = []
+        found = (load(root, *args, told), tuple(told))
+        stale = [known for known in _data if known[:2] == key[:2]]
+        for known in stale:  # one version of each file per site
+            del _data[known]
+        _data[key] = found
+    problems.extend(found[1])
+    return found[0]
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """sorted(folder.rglob("*.md")), in a third of the time (a reload lists every file).
+
+    The same rules: every entry named *.md (hidden ones too), real folders walked, links to
+    folders not followed, unreadable folders skipped; sorted as paths sort, part by part.
+    """
+    found: list[tuple[tuple[str, ...], Path]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        try:
+            entries = list(os.scandir(directory))
+        except (PermissionError, FileNotFoundError, NotADirectoryError):
+            return
+        for entry in entries:
+            if MARKDOWN_NAME.fullmatch(entry.name):
+                found.append(((*parts, entry.name), Path(entry.path)))
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    walk(entry.path, (*parts, entry.name))
+            except OSError:
+                continue
+
+    walk(os.fspath(folder), ())
+    found.sort(key=lambda item: item[0])
+    return [path for _, path in found]
+
+
+MARKDOWN_NAME = re.compile(fnmatch.translate("*.md"))
+
+
+def relative(file: Path, root: Path) -> str:
+    """file.relative_to(root).as_posix() without pathlib's cost, for a file found under root."""
+    text, prefix = str(file), str(root) + os.sep
+    if os.sep == "/" and text.startswith(prefix) and prefix != "./":
+        return text[len(prefix):]
+    return file.relative_to(root).as_posix()

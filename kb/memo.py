@@ -160,7 +160,7 @@ def markdown_files(folder: Path) -> list[Path]:
             return
         for entry in entries:
             if MARKDOWN_NAME.fullmatch(entry.name):
-                found.append(((*parts, entry.name), Path(entry.path)))
+                found.append(((*parts, entry.name), _path(entry.path)))
             try:
                 if entry.is_dir() and not entry.is_symlink():
                     walk(entry.path, (*parts, entry.name))
@@ -173,6 +173,17 @@ def markdown_files(folder: Path) -> list[Path]:
 
 
 MARKDOWN_NAME = re.compile(fnmatch.translate("*.md"))
+_paths: dict[str, Path] = {}
+
+
+def _path(text: str) -> Path:
+    """Path(text), made once: a Path costs more to make than the rest of a listing."""
+    found = _paths.get(text)
+    if found is None:
+        if len(_paths) >= KEPT:
+            _paths.clear()
+        found = _paths[text] = Path(text)
+    return found
 
 
 def relative(file: Path, root: Path) -> str:

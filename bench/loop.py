@@ -186,8 +186,9 @@ def lines(result: dict) -> list[str]:
                 f"{secs(hugo, 'edit_s')} | {ratio('edit_s')} |")
     rows.append(f"| search right after the edit finds it | {secs(kb, 'search_after_edit_s')} | — | — |")
     if "peak_mb" in kb:
+        hugo_peak = f"{hugo['peak_mb']:.0f} MB" if hugo.get("peak_mb") else "—"
         rows.append(f"| memory peak of the server (VmHWM) | {kb['peak_mb']:.0f} MB | "
-                    f"{hugo.get('peak_mb', 0):.0f} MB | {ratio('peak_mb')} |")
+                    f"{hugo_peak} | {ratio('peak_mb')} |")
     if build:
         rows.append(f"| `kb build` CPU: cold / after one edit | {build['cold_cpu_s']:.1f} s / "
                     f"{build['warm_cpu_s']:.1f} s | — | warm / cold "

@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 from kb import media
-from kb.memo import per_text
 from kb.markdown import SAFE_SCHEMES
+from kb.memo import per_text
 from kb.rawhtml import without_code
 from kb.validate import N_, Problem, problem
 
@@ -59,10 +59,10 @@ def _check_entry(site: Site, entry: Entry, anchors, by_file) -> list[Problem]:
     found: list[Problem] = []
     for offset, spaced, written in _written(entry.body):
         line = entry.body_line + offset
-        for whole, id in spaced:
+        for whole, linked_id in spaced:
             found.append(problem(entry.path, line, N_(
                 "'%(written)s' has a space after 'entry:': write '(entry:%(id)s)'"),
-                written=whole[2:].strip(), id=id))
+                written=whole[2:].strip(), id=linked_id))
         for image, alt, target in written:
             say = _Say(found, entry.path, line)
             if image:

@@ -162,8 +162,8 @@ RELOADS = {
     "glossary entry gone": lambda root: _edit(root / "content/glossary.yml",
                                               "entry: prototype-results", "entry: no-such-entry"),
     "catchment area renamed": lambda root: _edit(  # an entry links to its page
-        root / "content/catchment-areas.yml", "en: {name: \"Kingston–Pembroke\", slug: kingston-pembroke,",
-        "en: {name: \"Kingston–Pembroke\", slug: kingston-and-pembroke,"),
+        root / "content/catchment-areas.yml", '"Kingston–Pembroke", slug: kingston-pembroke,',
+        '"Kingston–Pembroke", slug: kingston-and-pembroke,'),
     "rename": STEPS["rename"],
     "delete": STEPS["delete"],
     "broken file": STEPS["broken"],

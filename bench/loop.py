@@ -62,6 +62,17 @@ def _edit(file: Path, word: str) -> None:
     file.write_text(file.read_text(encoding="utf-8") + f"\n\nEdited: {word}.\n", encoding="utf-8")
 
 
+def _peak_mb(pid: int) -> float:
+    """The process's resident memory at its peak (VmHWM), in MB; 0 where /proc has none."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -89,9 +100,10 @@ def kb_loop(root: Path, rep: int) -> dict[str, float]:
         searched = time.perf_counter()
         search = _until(f"{base}/en/search/?q={word}", f"/en/questions/{file.stem}/",
                         since=searched)
+        peak = _peak_mb(process.pid)
     finally:
         _stop(process)
-    return {"start_s": start, "edit_s": visible, "search_after_edit_s": search}
+    return {"start_s": start, "edit_s": visible, "search_after_edit_s": search, "peak_mb": peak}
 
 
 def hugo_loop(root: Path, rep: int) -> dict[str, float]:
@@ -111,9 +123,10 @@ def hugo_loop(root: Path, rep: int) -> dict[str, float]:
         edited = time.perf_counter()
         _edit(file, word)
         visible = _until(page, word, since=edited)
+        peak = _peak_mb(process.pid)
     finally:
         _stop(process)
-    return {"start_s": start, "edit_s": visible}
+    return {"start_s": start, "edit_s": visible, "peak_mb": peak}
 
 
 def _cpu_of(argv: list[str]) -> float:
@@ -172,6 +185,10 @@ def lines(result: dict) -> list[str]:
     rows.append(f"| edit one entry until its page shows it | {secs(kb, 'edit_s')} | "
                 f"{secs(hugo, 'edit_s')} | {ratio('edit_s')} |")
     rows.append(f"| search right after the edit finds it | {secs(kb, 'search_after_edit_s')} | — | — |")
+    if "peak_mb" in kb:
+        hugo_peak = f"{hugo['peak_mb']:.0f} MB" if hugo.get("peak_mb") else "—"
+        rows.append(f"| memory peak of the server (VmHWM) | {kb['peak_mb']:.0f} MB | "
+                    f"{hugo_peak} | {ratio('peak_mb')} |")
     if build:
         rows.append(f"| `kb build` CPU: cold / after one edit | {build['cold_cpu_s']:.1f} s / "
                     f"{build['warm_cpu_s']:.1f} s | — | warm / cold "

@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,11 @@ class Store:
         self.added = 0
         # path → (lstat signature, key): the preview's way to skip unchanged files unread.
         self.stats: dict[str, tuple[tuple, str]] = {}
+        self.delay: float | None = None  # the preview's: save() writes after this quiet time
+        self._pending: dict[str, Any] | None = None  # records a deferred save has yet to write
+        self._timer: threading.Timer | None = None
+        self._writing = threading.Lock()  # one write at a time, and flush() waits for it
+        self._handing = threading.Lock()  # guards _pending: save() never waits for a write
 
     @classmethod
     def open(cls, root: Path) -> Store:
@@ -94,11 +100,37 @@ class Store:
         self.added = 0
 
     def save(self) -> None:
-        """Keep the records this load used; written only when that changed anything."""
+        """Keep the records this load used; written only when that changed anything.
+
+        With a delay (the preview), the write happens in a thread once no load has saved for
+        that long, so an edit is shown without waiting for the pack to be written: pickling
+        holds the interpreter for as long as it takes (0.1 s at 1,000 entries).
+        """
         if not self.added and self.used == self.records.keys():
             return
         self.records = {key: self.records[key] for key in self.used}
-        payload = pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL)
+        self.added = 0
+        if self.delay is None:
+            self._write(self.records)
+            return
+        with self._handing:  # the next load adds to self.records: the thread writes a copy
+            self._pending = dict(self.records)
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.delay, self.flush)
+        self._timer.daemon = True  # an exit does not wait for it: flush() is called then
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Write what a deferred save left to write, now (at exit, or from its timer)."""
+        with self._writing:
+            with self._handing:
+                records, self._pending = self._pending, None
+            if records is not None:
+                self._write(records)
+
+    def _write(self, records: dict[str, Any]) -> None:
+        payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.file.parent.mkdir(exist_ok=True)
             ignore = self.file.parent / ".gitignore"
@@ -110,4 +142,3 @@ class Store:
             os.replace(name, self.file)
         except OSError:  # a read-only site folder: the cache is only a saving
             pass
-        self.added = 0

@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from kb.markdown import entry_links
+from kb import memo
 from kb.taxonomy import LANGS, OTHER_LANG
-from kb.validate import N_, Problem, problem
+from kb.validate import N_, problem
 
 if TYPE_CHECKING:
     from kb.content import Entry, Site
@@ -99,7 +99,7 @@ def _as_tuple(value) -> tuple:
 def check_references(site: Site, unread: set[tuple[str, str]]) -> None:
     """Links between entries, and the entries that data files point to, must exist."""
     for entry in site.entries.values():
-        for line, target in entry_links(entry.body, entry.body_line):
+        for line, target in memo.entry_links(entry.body, entry.body_line):
             linked = site.get(entry.lang, target)
             if linked is None and (entry.lang, target) in unread:
                 continue

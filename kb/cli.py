@@ -142,15 +142,14 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
 def serve(root: str | None, host: str, port: int) -> None:
     """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app
-    from kb.preview import preview_config
+    from kb.preview import preview_config, run
     from kb.site import current_engine
 
     # Absolute URLs (sitemap, feeds, canonical links) name the preview's own host.
     app = create_app({**preview_config(_root(root)), "KB_HOST_URLS": True})
     with app.app_context():  # index now, not on the first search
         current_engine(drafts=True)
-    # No Werkzeug reloader: kb.preview reloads content, templates and the catalog in place.
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    run(app, host, port)  # kb.preview: reloads in place, writes the cache before it ends
 
 
 @main.command(cls=NewCommand)

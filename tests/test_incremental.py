@@ -3,19 +3,23 @@ give, after adds, edits, renames, deletes and translations."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import ROOT
+from kb import memo
 from kb.app import create_app
 from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.preview import preview_config
 from kb.search import engine_for
 from kb.search.persist import persisted_engine
+from kb.site import SiteHolder
 from support import state
 
 CASES = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text("utf-8"))
@@ -130,3 +134,73 @@ def test_a_damaged_index_is_rebuilt(root):
     kept, fresh = persisted_engine(site, folder), engine_for(site)
     for lang in ("en", "fr"):
         assert _answers(kept, lang) == _answers(fresh, lang)
+
+
+def _quarrels(root: Path, anchor: str) -> None:
+    """A pair whose English side links to a heading of dispute-resolution."""
+    _add(root)
+    for lang in ("en", "fr"):
+        _edit(root / f"content/{lang}/phase-2/quarrels-{lang}.md", "\norder: 5",
+              "\norder: 5\nperiod: \"2024\"")
+    _edit(root / "content/en/phase-2/quarrels-en.md", "(entry:dispute-resolution)",
+          f"(entry:dispute-resolution#{anchor})")
+
+
+HEADING = "## Openness and reporting"
+RELOADS = {
+    "add with an anchor link": lambda root: _quarrels(root, "openness-and-reporting"),
+    "heading renamed: the anchor breaks": lambda root: _edit(root / EN, HEADING,
+                                                             "## Openness and reports"),
+    "heading back: the anchor works": lambda root: _edit(root / EN, "## Openness and reports",
+                                                         HEADING),
+    "body edit": STEPS["edit"],
+    "translation edit": lambda root: _edit(_french(root), "\n---\n", "\n---\nRelu en 2024.\n\n"),
+    # Every English page spells SSM out in its <abbr title>, and a glossary item points away.
+    "glossary edit": lambda root: _edit(
+        root / "content/glossary.yml", 'term: "Service System Manager", abbr: SSM,',
+        'term: "Service System Managers", abbr: SSM,'),
+    "glossary entry gone": lambda root: _edit(root / "content/glossary.yml",
+                                              "entry: prototype-results", "entry: no-such-entry"),
+    "catchment area renamed": lambda root: _edit(  # an entry links to its page
+        root / "content/catchment-areas.yml", '"Kingston–Pembroke", slug: kingston-pembroke,',
+        '"Kingston–Pembroke", slug: kingston-and-pembroke,'),
+    "rename": STEPS["rename"],
+    "delete": STEPS["delete"],
+    "broken file": STEPS["broken"],
+    "broken file fixed": lambda root: (root / "content/en/phase-2/half-saved.md").unlink(),
+}
+
+
+def _from_nothing(root: Path) -> tuple:
+    memo.forget()  # in another process: the reloads keep what they remembered
+    return state(load_site(root, cache=Store(root)))
+
+
+def test_each_reload_gives_exactly_what_a_load_from_nothing_gives(root):
+    holder = SiteHolder(root)
+    holder.get()
+    broken = []
+    other = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    for name, step in RELOADS.items():
+        step(root)
+        assert holder.reload(), name
+        assert state(holder.get()) == other.submit(_from_nothing, root).result(), name
+        broken.append(any(p.path.endswith("quarrels-en.md") and "no heading has" in p.message
+                          for p in holder.get().problems))
+    assert broken[:3] == [False, True, False]  # the anchor reported broken, then no longer
+    assert holder.get().get("en", "quarrels-mediated") is None  # deleted
+    other.shutdown()
+
+
+def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
+    folder = tmp_path / "content" / "en"
+    for name in ("b/z.md", "a.md", "B.md", ".hidden.md", "a/b/c.md", "x.md/inner.md", "n.txt",
+                 "a-b/d.md", "a_b.md"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        if not name.startswith("x.md/"):
+            (folder / name).write_text("x", encoding="utf-8")
+    (folder / "x.md" / "inner.md").write_text("x", encoding="utf-8")
+    (folder / "linked").symlink_to(folder / "b", target_is_directory=True)
+    (folder / "link.md").symlink_to(folder / "a.md")
+    assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))
+    assert memo.markdown_files(tmp_path / "missing") == []

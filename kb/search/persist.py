@@ -20,6 +20,8 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 
 from kb.cache import code_digest, digest
+from kb.content import Entry
+from kb.memo import KEPT
 from kb.search.engine import SearchEngine
 from kb.search.index import SEARCHED, LanguageIndex, document, make_schema, searchable
 from kb.search.thesaurus import Thesaurus, site_groups
@@ -50,33 +52,55 @@ def _doc_digest(fields: dict[str, str]) -> str:
     return digest(*(f"{name}={fields[name]}" for name in sorted(fields)))
 
 
+def _indexed(lang: str, entry) -> tuple[dict[str, str], str]:
+    """An entry's fields and their digest; for an Entry, once per content (an edit after
+    another gives the same strings for every entry it did not change)."""
+    if type(entry) is not Entry:  # a catchment page: its fields follow from other data
+        fields = document(lang, entry)
+        return fields, _doc_digest(fields)
+    key = (lang, entry.id, entry.title, entry.summary, entry.text, entry.html, entry.phase,
+           tuple(entry.audiences), tuple(entry.topics), entry.slug, entry.path)  # all it reads
+    found = _fields.get(key)
+    if found is None:
+        fields = document(lang, entry)
+        if len(_fields) >= KEPT:
+            _fields.clear()
+        found = _fields[key] = (fields, _doc_digest(fields))
+    return found
+
+
+_fields: dict[tuple, tuple[dict[str, str], str]] = {}  # shared, never changed
+
+
 def update_index(where: Path, lang: str, entries: list, thesaurus: Thesaurus) -> LanguageIndex:
     """The index in `where` brought to hold exactly `entries`, in their reading order."""
     schema_key = digest(code_digest(), lang, thesaurus.groups, thesaurus.sources)
-    documents = {entry.id: document(lang, entry) for entry in entries}
-    wanted = {id: _doc_digest(fields) for id, fields in documents.items()}
+    indexed = {entry.id: _indexed(lang, entry) for entry in entries}
+    documents = {id: fields for id, (fields, _) in indexed.items()}
+    wanted = {id: found for id, (_, found) in indexed.items()}
     manifest, ix = _open(where, schema_key)
     if ix is None:
         shutil.rmtree(where, ignore_errors=True)
         where.mkdir(parents=True)
         ix = FileStorage(str(where)).create_index(make_schema(lang, thesaurus))
-        manifest = {"schema": schema_key, "docs": {}, "dead": dict.fromkeys(LENGTHS, 0)}
+        manifest = {"schema": schema_key, "docs": {}, "dead": dict.fromkeys(LENGTHS, 0),
+                    "dead_words": {}}
     known: dict[str, str] = manifest["docs"]
     changed = [id for id, value in wanted.items() if known.get(id) != value]
     removed = [id for id in known if id not in wanted]
     if changed or removed or "generation" not in manifest:
-        _write(ix, documents, changed, removed, known, manifest["dead"])
+        _write(ix, documents, changed, removed, known, manifest["dead"], manifest["dead_words"])
         manifest["docs"] = wanted
         manifest["generation"] = ix.latest_generation()
         _save(where, manifest)
     return LanguageIndex(lang, ix, thesaurus, order=[entry.id for entry in entries],
-                         dead=manifest["dead"])
+                         dead=manifest["dead"], dead_words=manifest["dead_words"])
 
 
 def _open(where: Path, schema_key: str):
     try:
         manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("schema") != schema_key:
+        if manifest.get("schema") != schema_key or "dead_words" not in manifest:
             return None, None
         ix = FileStorage(str(where)).open_index()
         if ix.latest_generation() != manifest["generation"]:
@@ -93,9 +117,10 @@ def _open(where: Path, schema_key: str):
 
 
 def _write(ix, documents: dict, changed: list[str], removed: list[str], known: dict,
-           dead: dict[str, int]) -> None:
+           dead: dict[str, int], dead_words: dict[str, int]) -> None:
     """Deletes and update_document in one commit; the replaced documents' field lengths are
-    counted in `dead`, so that scores can leave them out (see LanguageIndex)."""
+    counted in `dead`, and their words in `dead_words`, so that scores and spelling can leave
+    them out (see LanguageIndex)."""
     writer = ix.writer()
     try:
         with ix.searcher() as searcher:
@@ -106,6 +131,10 @@ def _write(ix, documents: dict, changed: list[str], removed: list[str], known: d
                 for name, value in (("title", stored["title"]), ("body", stored["body"]),
                                     ("words", f"{stored['title']}\n{stored['body']}")):
                     dead[name] += sum(freq for _, freq, _, _ in ix.schema[name].index(value))
+                words = ix.schema["words"]
+                for term, _, weight, _ in words.index(f"{stored['title']}\n{stored['body']}"):
+                    word = words.from_bytes(term)
+                    dead_words[word] = dead_words.get(word, 0) + int(weight)
         for id in removed:
             writer.delete_by_term("id", id)
         for id in changed:
@@ -117,6 +146,7 @@ def _write(ix, documents: dict, changed: list[str], removed: list[str], known: d
         else:  # now and then, one segment again: no deleted documents left to leave out
             writer.commit(optimize=True)
             dead.update(dict.fromkeys(LENGTHS, 0))
+            dead_words.clear()
     except BaseException:
         writer.cancel()
         raise

@@ -46,11 +46,11 @@ def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
             continue
         if other is None:
             msgid = (N_("entry '%(id)s' has no French translation: add a file under "
-                        "content/%(other)s/ with 'id: %(id)s'") if entry.lang == "en" else
+                        "content/%(other)s/ with '%(line)s'") if entry.lang == "en" else
                      N_("entry '%(id)s' has no English translation: add a file under "
-                        "content/%(other)s/ with 'id: %(id)s'"))
+                        "content/%(other)s/ with '%(line)s'"))
             site.problems.append(problem(entry.path, 2, msgid, id=entry.id,
-                                         other=OTHER_LANG[entry.lang]))
+                                         other=OTHER_LANG[entry.lang], line=f"id: {entry.id}"))
             continue
         if entry.lang != "en":
             continue

@@ -212,13 +212,20 @@ MOMENTS = {  # when to stop a build of the generated site: while...
 }
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stopped_build(root: Path, output: Path, moment: str, signum: int):
     """Run `kb build --jobs 2`, send signum at the moment; return the process, its workers."""
     # A cold cache, so that reading and Markdown run in worker processes too (a warm one is
     # read in the main process, and the build would reach no 'loading' moment).
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a child
+    # inherits that (Python then installs no KeyboardInterrupt handler).
     process = subprocess.Popen([*KB, "build", "--root", str(root), "--output", str(output),
-                                "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
+                                "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_default_sigint)
     workers: set[int] = set()
     while process.poll() is None:
         kids = children(process.pid)

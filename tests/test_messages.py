@@ -147,7 +147,7 @@ def test_the_sync_diff_headings_are_in_the_pages_language():
 
 
 def test_a_nul_byte_says_how_to_fix_it(tmp_path):
-    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?").replace("La", "L\x00a")), **OTHER})
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La r\x00éponse.")), **OTHER})
     [nul] = [p for p in load_site(root).problems if "NUL" in p.message]
     assert "save it again as UTF-8 text, or remove the character" in nul.message
     assert "enregistrez-le de nouveau en texte UTF-8" in nul.localized(FRENCH.gettext)

@@ -16,9 +16,15 @@ from kb.taxonomy import AUDIENCES, LANGS, PHASES
 from kb.terminal import (
     PROGRESS_AFTER,
     NewCommand,
-    ask,
+    ask_new_entry,
     check_options,
+    command_lang,
+    number,
+    gettext,
     live_output,
+    localized,
+    ngettext,
+    problem_text,
     warnings_summary,
 )
 from kb.validate import errors
@@ -27,9 +33,9 @@ from kb.validate import errors
 def _root(root: str | None) -> Path:
     path = Path(root or os.environ.get("KB_ROOT") or Path.cwd()).resolve()
     if not (path / "content").is_dir():
-        raise click.ClickException(
-            f"no content/ folder in {path}: run kb from the site's folder or pass --root"
-        )
+        raise click.ClickException(gettext(
+            "no content/ folder in %(path)s: run kb from the site's folder or pass --root",
+            path=path))
     return path
 
 
@@ -40,7 +46,7 @@ def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     try:
         return None if value is None else site_url(value)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        raise click.BadParameter(localized(error)) from None
 
 
 root_option = click.option("--root", type=click.Path(file_okay=False), help="Site folder (default: .)")
@@ -55,14 +61,15 @@ def main() -> None:
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one line per problem; json: an array, for tools.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
-              help="Language of the messages (fr: as on the French preview pages).")
-def check(root: str | None, fmt: str, lang: str = "en") -> None:
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the messages (fr: as on the French preview pages; "
+                   "default: KB_LANG, else en).")
+def check(root: str | None, fmt: str, lang: str | None = None) -> None:
     """Validate all content; print every problem as path:line: message."""
     from kb.i18n import translations
 
     site = load_site(_root(root))
-    catalog = translations(lang)
+    catalog = translations(lang or command_lang())
     if fmt == "json":
         found = [{**p.as_dict(), "message": p.localized(catalog.gettext)} for p in site.problems]
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -108,30 +115,36 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
         nonlocal shown
         # Only for builds that take more than a moment: a quick build prints just its summary.
         if show and count % 10 == 0 and time.perf_counter() - started > PROGRESS_AFTER:
-            click.echo(f"\r  {count} pages written…", nl=False, err=True)
+            click.echo("\r  " + gettext("%(count)d pages written…", count=count), nl=False,
+                       err=True)
             shown = True
 
     try:
         report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
                               jobs=jobs, compress=compress, strict=strict)
     except OutputError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(localized(error)) from None
     except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM: the staging folder is gone already
-        click.echo(f"\nbuild interrupted; {output}/ was left as it was", err=True)
+        click.echo("\n" + gettext("build interrupted; %(output)s/ was left as it was",
+                                  output=output), err=True)
         sys.exit(143 if isinstance(error, Terminated) else 130)
     except BuildError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
-        reason = f"{len(error.problems)} problem(s)" if error.problems else str(error)
-        raise click.ClickException(f"build stopped: {reason}; {output}/ was left as it was") from None
+            click.echo(problem_text(problem), err=True)
+        reason = (gettext("%(count)d problem(s)", count=len(error.problems)) if error.problems
+                  else localized(error))
+        raise click.ClickException(gettext("build stopped: %(reason)s; %(output)s/ was left as it "
+                                           "was", reason=reason, output=output)) from None
     if shown:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
     if not quiet:
-        counts = ", ".join(f"{n} {lang}" for lang, n in report.published.items())
-        click.echo(f"Published {counts} entries; {report.files} files in {report.output} "
-                   f"({time.perf_counter() - started:.1f} s).")
+        counts = ", ".join(f"{number(n)} {lang}" for lang, n in report.published.items())
+        click.echo(gettext("Published %(counts)s entries; %(files)s files in %(output)s "
+                           "(%(seconds)s s).", counts=counts, files=number(report.files),
+                           output=report.output,
+                           seconds=number(round(time.perf_counter() - started, 1), "0.0")))
         if report.left_out:
-            click.echo(f"Note: {report.left_out}", err=True)
+            click.echo(gettext("Note: %(note)s", note=report.left_out), err=True)
     warnings_summary(report.warnings)
 
 
@@ -191,37 +204,14 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
         # Without --slug-en the English file is named after the id: that name must be free too.
         ("--slug-en", slug_en if slug_en is not None else lambda values: values.get("--id")),
         ("--slug-fr", slug_fr)]})
-    id_ = ask(given["--id"], f"Id ({scaffold.ID_RULE})", checks["--id"])
-    phase = ask(given["--phase"], f"Phase ({', '.join(choices['phase'])})", checks["--phase"])
-    audiences = ask(given["--audience"],
-                     f"Audiences, comma-separated ({', '.join(choices['audience'])})",
-                     checks["--audience"])
-    topics = ask(given["--topic"], f"Topics, comma-separated ({', '.join(choices['topic'])})",
-                  checks["--topic"])
-    titles = {"en": ask(given["--title-en"], "Title in English", checks["--title-en"]),
-              "fr": ask(given["--title-fr"], "Title in French", checks["--title-fr"])}
-    suggested = scaffold.slugify(titles["fr"])
-    if slug_fr is None and suggested != scaffold.slugify(titles["fr"], limit=10_000):
-        click.echo(f"The French title is long: the file name suggested below stops after a whole "
-                   f"word, at {len(suggested)} characters ('{suggested}'). Keep it or write a "
-                   "shorter one.")
-    slug_en = given["--slug-en"]
-    if slug_en is None:  # the id was asked for: the English file takes its name if it is free
-        try:
-            slug_en = checks["--slug-en"](id_)
-        except ValueError as error:
-            click.echo(f"{error}.")
-    slugs = {"en": ask(slug_en, "English file name", checks["--slug-en"]),
-             "fr": ask(given["--slug-fr"], "French file name", checks["--slug-fr"],
-                        default=suggested)}
-    entry = scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
+    entry = ask_new_entry(given, checks, choices, suggest_slug_fr=slug_fr is None)
     try:
         scaffold.write(site_root, entry, dt.date.today())
     except OSError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Wrote {entry.path('en')} and {entry.path('fr')} (status: draft).\n"
-               "Replace the TODO: and À FAIRE : text, preview with `kb serve`, run `kb check`, "
-               "then set 'status: published' in both files.")
+        raise click.ClickException(localized(error)) from None
+    click.echo(gettext("Wrote %(en)s and %(fr)s (status: draft).\nReplace the TODO: and À FAIRE : "
+                       "text, preview with `kb serve`, run `kb check`, then set 'status: "
+                       "published' in both files.", en=entry.path("en"), fr=entry.path("fr")))
 
 
 @main.command()
@@ -250,16 +240,16 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
 
     site = load_site(_root(root))
     if all_ == bool(ids):
-        raise click.UsageError("give the ids of the entries to sync, or --all")
+        raise click.UsageError(gettext("give the ids of the entries to sync, or --all"))
     chosen = sorted({id for _, id in site.entries}) if all_ else list(ids)
     try:
         changed = mark(site, chosen)
     except SyncError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(localized(error)) from None
     for path in changed:
-        click.echo(f"synced {path}")
-    click.echo(f"{len(chosen)} entr{'ies' if len(chosen) != 1 else 'y'} in line; "
-               f"{len(changed)} file{'s' * (len(changed) != 1)} changed.")
+        click.echo(gettext("synced %(path)s", path=path))
+    click.echo(ngettext("%(num)d entry in line; ", "%(num)d entries in line; ", len(chosen))
+               + ngettext("%(num)d file changed.", "%(num)d files changed.", len(changed)))
 
 
 @main.command()

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from kb.datafiles import DataFile
+from kb.frontmatter import N_, Phrase
 from kb.taxonomy import LANGS
 from kb.validate import Problem
 
@@ -21,8 +22,8 @@ EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Characters a URL path keeps as they are (RFC 3986 pchar and '/'); '%' keeps escapes already made.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
-SET_IT = ("set site_url in content/site.yml (site_url: https://example.org/kb/) "
-          "or pass --base-url https://example.org/kb/")
+SET_IT = N_("set site_url in content/site.yml (site_url: https://example.org/kb/) "
+            "or pass --base-url https://example.org/kb/")
 
 
 @dataclass(frozen=True)
@@ -68,40 +69,48 @@ def _host(hostname: str, port: int | None, raw: str) -> str:
     try:
         ascii_host = hostname.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise ValueError(f"'{raw}' has a host name that cannot be written in a URL: "
-                         "check its spelling") from None
+        raise ValueError(Phrase(N_("'%(url)s' has a host name that cannot be written in a URL: "
+                                   "check its spelling"), url=raw)) from None
     if not all(HOST_LABEL.match(label) for label in ascii_host.split(".")):
-        raise ValueError(f"'{raw}' has a host name with characters a host cannot have "
-                         "(spaces, '_' or punctuation): check its spelling")
+        raise ValueError(Phrase(N_("'%(url)s' has a host name with characters a host cannot "
+                                   "have (spaces, '_' or punctuation): check its spelling"),
+                                url=raw))
     return ascii_host + (f":{port}" if port else "")
 
 
-def absolute_url(value: Any, what: str = "URL", query: bool = True) -> str:
-    """A checked http(s) URL in ASCII; raise ValueError saying what to write instead."""
+def absolute_url(value: Any, what: str = N_("the URL"), query: bool = True) -> str:
+    """A checked http(s) URL in ASCII; raise ValueError (its message a Phrase) saying what to
+    write instead; `what` names the URL ('the site URL', N_ for the catalog)."""
+    what = what if isinstance(what, Phrase) else Phrase(what)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"the {what} must be a URL such as https://example.org/")
+        raise ValueError(Phrase(N_("%(what)s must be a URL such as https://example.org/"),
+                                what=what))
     raw = value.strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https") or not raw.lower().startswith(
             f"{parts.scheme.lower()}://"):
         example = raw.split("://", 1)[-1].lstrip("/") or "example.org/"
-        raise ValueError(f"the {what} '{raw}' must start with https:// or http://, "
-                         f"e.g. https://{example}")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' must start with https:// or http://, "
+                                   "e.g. https://%(example)s"), what=what, url=raw,
+                                example=example))
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"the {what} '{raw}' holds a user name or password: remove the part "
-                         "before '@' (a public URL needs none)")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' holds a user name or password: remove "
+                                   "the part before '@' (a public URL needs none)"), what=what,
+                                url=raw))
     if not query and ("?" in raw or parts.query):
-        raise ValueError(f"the {what} '{raw}' has a query ('?…'): a site URL cannot have one, "
-                         "remove it")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a query ('?…'): a site URL cannot "
+                                   "have one, remove it"), what=what, url=raw))
     if not query and ("#" in raw or parts.fragment):
-        raise ValueError(f"the {what} '{raw}' has a fragment ('#…'): a site URL cannot have one, "
-                         "remove it")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a fragment ('#…'): a site URL "
+                                   "cannot have one, remove it"), what=what, url=raw))
     try:
         port = parts.port
     except ValueError:
-        raise ValueError(f"the {what} '{raw}' has a port that is not a number from 1 to 65535")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a port that is not a number from 1 "
+                                   "to 65535"), what=what, url=raw)) from None
     if not parts.hostname:
-        raise ValueError(f"the {what} '{raw}' has no host: write it as https://example.org/")
+        raise ValueError(Phrase(N_("%(what)s '%(url)s' has no host: write it as "
+                                   "https://example.org/"), what=what, url=raw))
     host = _host(parts.hostname, port, raw)
     path = quote(parts.path, safe=PATH_SAFE)
     rest = (f"?{quote(parts.query, safe=PATH_SAFE + '?')}" if parts.query else "") + (
@@ -119,10 +128,11 @@ def site_url(value: Any) -> str:
             "//"):
         path = value.strip()
         if "?" in path or "#" in path:
-            raise ValueError(f"the site URL '{path}' has a query or fragment: remove it")
+            raise ValueError(Phrase(N_("the site URL '%(url)s' has a query or fragment: remove "
+                                       "it"), url=path))
         path = quote(path, safe=PATH_SAFE)
     else:
-        path = absolute_url(value, "site URL", query=False)
+        path = absolute_url(value, N_("the site URL"), query=False)
     return path if path.endswith("/") else path + "/"
 
 
@@ -171,13 +181,15 @@ class _Reader:
 
     def bilingual_text(self, value: Any, where: tuple, label: str) -> dict[str, str] | None:
         if not isinstance(value, dict):
-            self.report(where, f"{label} must give 'en:' and 'fr:', each a line of text")
+            self.report(where, Phrase(N_("%(label)s must give 'en:' and 'fr:', each a line of "
+                                         "text"), label=label))
             return None
         texts = {}
         for lang in LANGS:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.report(where + (lang,), f"{label} needs its text in '{lang}:'")
+                self.report(where + (lang,), Phrase(N_("%(label)s needs its text in '%(lang)s:'"),
+                                                    label=label, lang=lang))
                 return None
             texts[lang] = text.strip()
         return texts
@@ -186,7 +198,7 @@ class _Reader:
         try:
             return absolute_url(value, what)
         except ValueError as error:
-            self.report(where, str(error))
+            self.report(where, error.args[0])  # a Phrase
             return None
 
     def contact(self, value: Any) -> Link | None:
@@ -199,22 +211,24 @@ class _Reader:
                 address = item.strip().removeprefix("mailto:")
                 href[lang], text[lang] = f"mailto:{address}", address
             elif isinstance(item, str) and "://" in item:
-                href[lang], text[lang] = self.url(item, where, "contact URL"), None
+                href[lang], text[lang] = self.url(item, where, N_("the contact URL")), None
                 if href[lang] is None:
                     return None
             else:
-                self.report(where, "contact must be an email address (info@example.org) or a URL "
-                                   "(https://example.org/contact/), or one of each in 'en:' and 'fr:'")
+                self.report(where, Phrase(N_(
+                    "contact must be an email address (info@example.org) or a URL "
+                    "(https://example.org/contact/), or one of each in 'en:' and 'fr:'")))
                 return None
         return Link(href, text)
 
     def source(self, value: Any, index: int) -> Link | None:
-        where, label = ("sources", index), f"source {index + 1}"
+        where, label = ("sources", index), Phrase(N_("source %(number)d"), number=index + 1)
         if not isinstance(value, dict) or not all(isinstance(value.get(lang), dict) for lang in LANGS):
-            self.report(where, f"{label} must give 'en:' and 'fr:', each with a title and a url")
+            self.report(where, Phrase(N_("%(label)s must give 'en:' and 'fr:', each with a title "
+                                         "and a url"), label=label))
             return None
         titles = self.bilingual_text({lang: value[lang].get("title") for lang in LANGS}, where,
-                                     f"{label}: the title")
+                                     Phrase(N_("%(label)s: the title"), label=label))
         if titles is None:
             return None
         hrefs = {}
@@ -222,7 +236,8 @@ class _Reader:
             url = value[lang].get("url")
             # A source that is not online (a document sent to partners) is named without a link.
             hrefs[lang] = None if url is None else self.url(url, where + (lang, "url"),
-                                                            f"URL of {label}")
+                                                            Phrase(N_("the URL of %(label)s"),
+                                                                   label=label))
             if url is not None and hrefs[lang] is None:
                 return None
         return Link(hrefs, titles)
@@ -234,36 +249,37 @@ def load_config(root: Path, problems: list[Problem]) -> SiteConfig:
     if data.value is None:
         return SiteConfig()
     if not isinstance(data.value, dict):
-        data.report(1, "must be a mapping of keys (site_url:, publisher:, …) at the top level")
+        data.say(1, N_("must be a mapping of keys (site_url:, publisher:, …) at the top level"))
         return SiteConfig()
     reader = _Reader(data, _lines(root / "content" / NAME) or {(k,): v for k, v in data.lines.items()})
     for key in data.value:
         if key not in KEYS:
-            reader.report((str(key),), f"unknown key '{key}': site.yml has {', '.join(KEYS)}")
+            reader.report((str(key),), Phrase(N_("unknown key '%(key)s': site.yml has %(keys)s"),
+                                              key=key, keys=", ".join(KEYS)))
     values = data.value
     url = None
     if values.get("site_url") is not None:
         try:
             url = site_url(values["site_url"])
         except ValueError as error:
-            reader.report(("site_url",), str(error))
+            reader.report(("site_url",), error.args[0])  # a Phrase
     publisher = {}
     if "publisher" not in values:
-        data.report(1, "missing 'publisher:' with the publisher's name in 'en:' and 'fr:'")
+        data.say(1, N_("missing 'publisher:' with the publisher's name in 'en:' and 'fr:'"))
     else:
         publisher = reader.bilingual_text(values["publisher"], ("publisher",), "publisher") or {}
     contact = None
     if "contact" not in values:
-        data.report(1, "missing 'contact:' with an email address or a URL readers can write to")
+        data.say(1, N_("missing 'contact:' with an email address or a URL readers can write to"))
     else:
         contact = reader.contact(values["contact"])
     sources: list[Link] = []
     if not isinstance(values.get("sources"), list) or not values["sources"]:
-        reader.report(("sources",), "'sources:' must list the official sources, each with 'en:' "
-                                    "and 'fr:' giving its title and url")
+        reader.report(("sources",), Phrase(N_("'sources:' must list the official sources, each "
+                                              "with 'en:' and 'fr:' giving its title and url")))
     else:
         sources = [s for i, v in enumerate(values["sources"]) if (s := reader.source(v, i))]
     feedback = None
     if values.get("feedback_url") is not None:
-        feedback = reader.url(values["feedback_url"], ("feedback_url",), "feedback URL")
+        feedback = reader.url(values["feedback_url"], ("feedback_url",), N_("the feedback URL"))
     return SiteConfig(url, publisher, contact, tuple(sources), feedback)

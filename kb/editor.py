@@ -81,7 +81,7 @@ def pair(id: str) -> str:
         changes = None
         if entry is not None and other is not None and row["translation"] == "stale" and (
                 entry.synced not in (None, "invalid")):
-            changes = translation.changes(site.root, entry, other)
+            changes = translation.changes(site.root, entry, other).localized(_)
         values = [(key, getattr(entry, key)) for key in FRONT_MATTER if entry is not None
                   and getattr(entry, key) not in (None, (), "")]
         # Entry links are relative to an entry page (../slug/): point them at the real pages.

@@ -18,6 +18,7 @@ from kb import output as out
 from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
+from kb.frontmatter import N_, Phrase
 from kb.loader import load_site
 from kb.hosting import NEEDS_SITE_URL
 from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
@@ -107,7 +108,7 @@ def _build(root: Path, output: Path, base_url: str | None,
     try:
         config = site.config.with_site_url(base_url)
     except ValueError as error:
-        raise BuildError(str(error)) from None
+        raise BuildError(error.args[0]) from None  # a Phrase, said in the command's language
     staging, lock = out.stage(output)
     try:
         app = create_app({
@@ -139,10 +140,10 @@ def _build(root: Path, output: Path, base_url: str | None,
     finally:
         os.close(lock)
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
-    left_out = None if config.absolute else (
+    left_out = None if config.absolute else Phrase(N_(
         "no site URL, so the sitemap, the feeds and the canonical, hreflang and og:url links "
         "were left out (they need absolute URLs); pages link with root-relative URLs. "
-        f"To include them, {SET_IT}.")
+        "To include them, %(set_it)s."), set_it=Phrase(SET_IT))
     return BuildReport(output=output, published=published, files=count,
                        left_out=left_out, warnings=site.problems)
 

@@ -95,7 +95,8 @@ def decode(data: bytes) -> str:
         ) from None
     if "\x00" in text:
         raise SourceError(text[: text.index("\x00")].count("\n") + 1,
-                          Phrase(N_("contains a NUL byte")))
+                          Phrase(N_("contains a NUL byte (the file is not plain text): save it "
+                                    "again as UTF-8 text, or remove the character")))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from kb.content import Site
 from kb.editorial import PLACEHOLDERS
 from kb.fingerprint import KEY, fingerprint
-from kb.frontmatter import SourceError, one_line, parse_yaml
+from kb.frontmatter import N_, Phrase, SourceError, one_line, parse_yaml
 from kb.search.analysis import LIGATURES
 from kb.taxonomy import LANGS
 from kb.validate import SLUG, _did_you_mean
 
 # How the prompt and the refusal both describe an id (and a file name): the same words.
-ID_RULE = "lower-case letters a to z, digits and hyphens, such as transition-period"
+ID_RULE = N_("lower-case letters a to z, digits and hyphens, such as transition-period")
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
           "April 2023",
@@ -68,7 +68,9 @@ def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
     if value in allowed:
         return value
     hint = _did_you_mean(value, allowed)
-    raise ValueError(f"unknown {kind} '{value}'{hint}: use {', '.join(allowed) or 'none defined'}")
+    raise ValueError(Phrase(N_("unknown %(kind)s '%(value)s'%(hint)s: use %(allowed)s"),
+                            kind=kind, value=value, hint=hint,
+                            allowed=", ".join(allowed) or Phrase(N_("none defined"))))
 
 
 def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
@@ -76,24 +78,27 @@ def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
     allowed = list(allowed)
     values = [one_of(kind, value, allowed) for value in re.split(r"[,\s]+", text) if value]
     if not values:
-        raise ValueError(f"give at least one {kind}: {', '.join(allowed)}")
+        raise ValueError(Phrase(N_("give at least one %(kind)s: %(allowed)s"), kind=kind,
+                                allowed=", ".join(allowed)))
     return tuple(dict.fromkeys(values))
 
 
 def new_id(value: str, site: Site) -> str:
     value = value.strip()
     if not SLUG.match(value):
-        raise ValueError(f"id '{value}' may contain only {ID_RULE}{_try(value)}")
+        raise ValueError(Phrase(N_("id '%(value)s' may contain only %(rule)s%(hint)s"),
+                                value=value, rule=Phrase(ID_RULE), hint=_try(value)))
     taken = [entry.path for (_, id), entry in site.entries.items() if id == value]
     if taken:
-        raise ValueError(f"id '{value}' is already used by {taken[0]}: choose another id")
+        raise ValueError(Phrase(N_("id '%(value)s' is already used by %(path)s: choose another "
+                                   "id"), value=value, path=taken[0]))
     return value
 
 
 def title(value: str) -> str:
     value = one_line(value)
     if not value:
-        raise ValueError("the title cannot be empty")
+        raise ValueError(Phrase(N_("the title cannot be empty")))
     return value
 
 
@@ -101,18 +106,19 @@ def new_slug(value: str, root: Path, lang: str) -> str:
     """A valid file name that no file of this language has yet, in any phase folder."""
     value = value.strip().removesuffix(".md")
     if not SLUG.match(value):
-        raise ValueError(f"file name '{value}' may contain only {ID_RULE}{_try(value)}")
+        raise ValueError(Phrase(N_("file name '%(value)s' may contain only %(rule)s%(hint)s"),
+                                value=value, rule=Phrase(ID_RULE), hint=_try(value)))
     existing = sorted((root / "content" / lang).rglob(f"{value}.md"))
     if existing:
-        raise ValueError(f"{existing[0].relative_to(root).as_posix()} already has this name: "
-                         "choose another file name")
+        raise ValueError(Phrase(N_("%(path)s already has this name: choose another file name"),
+                                path=existing[0].relative_to(root).as_posix()))
     return value
 
 
 def _try(value: str) -> str:
     """': try 'transition-period'' when the value can be made into a valid name, else ''."""
     suggestion = slugify(value)
-    return f": try '{suggestion}'" if suggestion else ""
+    return Phrase(N_(": try '%(suggestion)s'"), suggestion=suggestion) if suggestion else ""
 
 
 def _scalar(text: str) -> str:
@@ -155,7 +161,8 @@ def write(root: Path, entry: NewEntry, today: dt.date) -> list[Path]:
     paths = [root / entry.path(lang) for lang in LANGS]
     for lang, path in zip(LANGS, paths):
         if path.exists():
-            raise FileExistsError(f"{entry.path(lang)} already exists: nothing written")
+            raise FileExistsError(Phrase(N_("%(path)s already exists: nothing written"),
+                                             path=entry.path(lang)))
     written: list[Path] = []
     try:
         for lang, path in zip(LANGS, paths):

@@ -9,6 +9,7 @@ from typing import Any
 from kb import translation
 from kb.content import Site
 from kb.taxonomy import LANGS, OTHER_LANG
+from kb.terminal import ngettext
 
 _STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?(published|review|draft)\b", re.MULTILINE)
 _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
@@ -53,13 +54,16 @@ def text(found: list[dict[str, Any]]) -> str:
     width = max((len(row["path"]) for row in found), default=4)
     ids = max((len(row["id"] or "?") for row in found), default=2)
     lines = []
-    for title, group in (("Needs work", [r for r in found if needs_work(r)]),
-                         ("Published and current", [r for r in found if not needs_work(r)])):
-        lines.append(f"{title} ({len(group)} file{'s' * (len(group) != 1)}):")
+    work, done = [r for r in found if needs_work(r)], [r for r in found if not needs_work(r)]
+    titles = (ngettext("Needs work (%(num)d file):", "Needs work (%(num)d files):", len(work)),
+              ngettext("Published and current (%(num)d file):",
+                       "Published and current (%(num)d files):", len(done)))
+    for title, group in zip(titles, (work, done)):
+        lines.append(title)
         for row in sorted(group, key=urgency):
             lines.append(f"  {row['path']:<{width}}  {row['id'] or '?':<{ids}}  {row['lang']}  "
                          f"{row['status']:<9}  {row['translation']:<7}  "
-                         f"{row['errors']} error{'s' * (row['errors'] != 1)}, "
-                         f"{row['warnings']} warning{'s' * (row['warnings'] != 1)}")
+                         + ngettext("%(num)d error", "%(num)d errors", row["errors"]) + ", "
+                         + ngettext("%(num)d warning", "%(num)d warnings", row["warnings"]))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.fingerprint import KEY
+from kb.frontmatter import N_, Phrase
 from kb.taxonomy import LANGS
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def with_fingerprint(data: bytes, value: str) -> bytes:
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     first = lines[0][len(bom):] if lines else b""
     if not lines or not _FENCE.match(first.rstrip(b"\r\n")):
-        raise ValueError("missing front matter")
+        raise ValueError(Phrase(N_("missing front matter")))
     ending = first[len(first.rstrip(b"\r\n")):] or b"\n"
     for index in range(1, len(lines)):
         text = lines[index].rstrip(b"\r\n")
@@ -46,7 +47,7 @@ def with_fingerprint(data: bytes, value: str) -> bytes:
                 lines[index - 1] += ending
             lines.insert(index, f"{KEY}: {value}".encode() + ending)
             return b"".join(lines)
-    raise ValueError("front matter is not closed")
+    raise ValueError(Phrase(N_("front matter is not closed")))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -71,11 +72,13 @@ def sync(site: Site, ids: list[str]) -> list[str]:
     for id in ids:
         pair = {lang: site.get(lang, id) for lang in LANGS}
         if not any(pair.values()):
-            raise SyncError(f"no entry has the id '{id}' (or its files have errors: run kb check)")
+            raise SyncError(Phrase(N_("no entry has the id '%(id)s' (or its files have errors: "
+                                      "run kb check)"), id=id))
         present = [entry for entry in pair.values() if entry is not None]
         if len(present) == 1:
-            raise SyncError(f"{present[0].path}:1: entry '{id}' has no translation to sync with "
-                            "(or it has errors: run kb check)")
+            raise SyncError(Phrase(N_("%(path)s:1: entry '%(id)s' has no translation to sync "
+                                      "with (or it has errors: run kb check)"),
+                                   path=present[0].path, id=id))
         for lang, entry in pair.items():
             other = pair[LANGS[1 - LANGS.index(lang)]]
             path = site.root / entry.path
@@ -83,7 +86,8 @@ def sync(site: Site, ids: list[str]) -> list[str]:
             try:
                 new = with_fingerprint(data, other.fingerprint)
             except ValueError as error:  # the file changed since it was read
-                raise SyncError(f"{entry.path}:1: {error}: run kb check") from None
+                raise SyncError(Phrase(N_("%(path)s:1: %(error)s: run kb check"),
+                                       path=entry.path, error=error.args[0])) from None
             if new != data:
                 planned.append((path, new))
     for path, data in planned:

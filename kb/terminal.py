@@ -9,6 +9,66 @@ import sys
 
 import click
 
+from kb.frontmatter import Phrase
+from kb.taxonomy import LANGS
+
+LANG_VARIABLE = "KB_LANG"  # the language of the command's own messages: en (the default) or fr
+
+
+def command_lang() -> str:
+    """The language KB_LANG asks for ('fr', or a locale name such as fr_CA.UTF-8), else 'en'.
+
+    Only KB_LANG, not the locale: a shell's LANG is often set by whoever installed the machine,
+    and scripts that read kb's English output must not change with it."""
+    value = os.environ.get(LANG_VARIABLE, "").strip()
+    lang = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+    if value and lang not in LANGS:
+        raise click.UsageError(f"{LANG_VARIABLE}={value} is not a language of kb: use en or fr "
+                               "(or leave it out for English)")
+    return lang or "en"
+
+
+def catalog():
+    """The catalog of the command's language (kb.i18n, which brings Flask, is read only now)."""
+    from kb.i18n import translations
+
+    return translations(command_lang())
+
+
+def number(value: float, pattern: str = "#,##0") -> str:
+    """A number as the command's language writes it: 63,200 and 1.5, or 63 200 and 1,5."""
+    from babel.numbers import format_decimal
+
+    from kb.taxonomy import LOCALES
+
+    return format_decimal(value, format=pattern, locale=LOCALES[command_lang()])
+
+
+def gettext(msgid: str, /, **params) -> str:
+    """msgid in the command's language, its %(name)s values filled in (phrases translated)."""
+    text = catalog().gettext(msgid)
+    return text % {k: localized(v) for k, v in params.items()} if params else text
+
+
+def ngettext(singular: str, plural: str, num: int, /, **params) -> str:
+    """The singular or plural form for num in the command's language, values filled in."""
+    text = catalog().ngettext(singular, plural, num)
+    return text % {"num": num, **{k: localized(v) for k, v in params.items()}}
+
+
+def localized(value):
+    """A Phrase (or an error whose message is one) in the command's language; else as it is."""
+    if isinstance(value, BaseException):
+        value = value.args[0] if len(value.args) == 1 else str(value)
+    if isinstance(value, Phrase):
+        return value.localized(catalog().gettext)
+    return value
+
+
+def problem_text(problem) -> str:
+    """A problem as `kb check` prints it, in the command's language."""
+    return problem.shown(catalog().gettext)
+
 
 def ask(value, prompt: str, check, default: str | None = None):
     """A value already checked (an option given), or the editor's answer to a prompt; `check`
@@ -20,9 +80,43 @@ def ask(value, prompt: str, check, default: str | None = None):
         try:
             return check(text)
         except ValueError as error:
-            raise click.BadParameter(str(error)) from None
+            raise click.BadParameter(localized(error)) from None
 
     return click.prompt(prompt, default=default, value_proc=proc)
+
+
+def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: bool):
+    """`kb new`'s questions, for each value not given as an option: the new entry."""
+    from kb import scaffold
+
+    def listed(name: str) -> str:
+        return ", ".join(choices[name])
+
+    id_ = ask(given["--id"], gettext("Id (%(rule)s)", rule=gettext(scaffold.ID_RULE)),
+              checks["--id"])
+    phase = ask(given["--phase"], gettext("Phase (%(choices)s)", choices=listed("phase")),
+                checks["--phase"])
+    audiences = ask(given["--audience"], gettext("Audiences, comma-separated (%(choices)s)",
+                                                 choices=listed("audience")), checks["--audience"])
+    topics = ask(given["--topic"], gettext("Topics, comma-separated (%(choices)s)",
+                                           choices=listed("topic")), checks["--topic"])
+    titles = {"en": ask(given["--title-en"], gettext("Title in English"), checks["--title-en"]),
+              "fr": ask(given["--title-fr"], gettext("Title in French"), checks["--title-fr"])}
+    suggested = scaffold.slugify(titles["fr"])
+    if suggest_slug_fr and suggested != scaffold.slugify(titles["fr"], limit=10_000):
+        click.echo(gettext("The French title is long: the file name suggested below stops after a "
+                           "whole word, at %(length)d characters ('%(slug)s'). Keep it or write a "
+                           "shorter one.", length=len(suggested), slug=suggested))
+    slug_en = given["--slug-en"]
+    if slug_en is None:  # the id was asked for: the English file takes its name if it is free
+        try:
+            slug_en = checks["--slug-en"](id_)
+        except ValueError as error:
+            click.echo(f"{localized(error)}.")
+    slugs = {"en": ask(slug_en, gettext("English file name"), checks["--slug-en"]),
+             "fr": ask(given["--slug-fr"], gettext("French file name"), checks["--slug-fr"],
+                       default=suggested)}
+    return scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
 
 
 def check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -> dict:
@@ -40,14 +134,14 @@ def check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -
         try:
             values[option] = check(value)
         except ValueError as error:
-            refused.append(f"  {option}: {error}")
+            refused.append(f"  {option}: {localized(error)}")
     if refused:
-        count = len(refused)
-        click.echo(f"kb new: {count} option{'s' * (count > 1)} to correct; nothing was written.",
-                   err=True)
+        click.echo(ngettext("kb new: %(num)d option to correct; nothing was written.",
+                            "kb new: %(num)d options to correct; nothing was written.",
+                            len(refused)), err=True)
         click.echo("\n".join(refused), err=True)
-        click.echo("Run kb new again with the corrected options (leave one out to be asked "
-                   "for it).", err=True)
+        click.echo(gettext("Run kb new again with the corrected options (leave one out to be "
+                           "asked for it)."), err=True)
         ctx.exit(2)  # click's exit code for a command used wrongly
     return values
 
@@ -59,8 +153,9 @@ class NewCommand(click.Command):
         try:
             return super().invoke(ctx)
         except (click.Abort, EOFError):
-            click.echo("\nStopped before the end of the questions: nothing was written. Run "
-                       "`kb new` again, or give the answers as options (kb new --help).", err=True)
+            click.echo("\n" + gettext("Stopped before the end of the questions: nothing was "
+                                      "written. Run `kb new` again, or give the answers as "
+                                      "options (kb new --help)."), err=True)
             ctx.exit(1)
 
 
@@ -81,9 +176,10 @@ def warnings_summary(warnings: list) -> None:
     if not warnings:
         return
     count = len(warnings)
-    click.echo(f"{count} warning{'s' * (count > 1)} (run `kb check` for all, `kb build --strict` "
-               "to fail on them):", err=True)
+    click.echo(ngettext("%(num)d warning (run `kb check` for all, `kb build --strict` to fail on "
+                        "them):", "%(num)d warnings (run `kb check` for all, `kb build --strict` "
+                        "to fail on them):", count), err=True)
     for problem in warnings[:SUMMARY_SHOWN]:
-        click.echo(f"  {str(problem).splitlines()[0]}", err=True)
+        click.echo(f"  {problem_text(problem).splitlines()[0]}", err=True)
     if count > SUMMARY_SHOWN:
-        click.echo(f"  … and {count - SUMMARY_SHOWN} more", err=True)
+        click.echo("  " + gettext("… and %(count)d more", count=count - SUMMARY_SHOWN), err=True)

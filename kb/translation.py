@@ -68,8 +68,9 @@ def _by_date(entry: Entry, other: Entry) -> Problem:
                    "warning")
 
 
-def changes(root: Path, entry: Entry, other: Entry) -> str:
-    """The counterpart's changed lines since entry's sync (from git), else its current text."""
+def changes(root: Path, entry: Entry, other: Entry) -> Phrase:
+    """The counterpart's changed lines since entry's sync (from git), else its current text; a
+    Phrase, whose heading a French page shows in French."""
     current = _without_key((root / other.path).read_text(encoding="utf-8-sig"))
     old = synced_version(root, other.path, entry.synced or "")
     if old is not None:
@@ -77,14 +78,18 @@ def changes(root: Path, entry: Entry, other: Entry) -> str:
         diff = difflib.unified_diff(_without_key(text).splitlines(), current.splitlines(),
                                     f"{other.path} (synced, {commit[:10]})", f"{other.path} (now)",
                                     lineterm="", n=1)
-        return _indent(list(diff), "changes since the last sync")
-    return _indent(current.splitlines(), "no older version in git; its text now")
+        return _indent(list(diff), N_("    changes since the last sync:\n%(lines)s%(more)s"))
+    return _indent(current.splitlines(),
+                   N_("    no older version in git; its text now:\n%(lines)s%(more)s"))
 
 
-def _indent(lines: list[str], heading: str) -> str:
+def _indent(lines: list[str], heading: str) -> Phrase:
+    """The lines under their heading, indented below the message; past SHOWN_LINES, a count."""
+    more = ""
     if len(lines) > SHOWN_LINES:
-        lines = lines[:SHOWN_LINES] + [f"… {len(lines) - SHOWN_LINES} more lines"]
-    return "\n".join([f"    {heading}:"] + [f"    {line}" for line in lines])
+        more = Phrase(N_("\n    … %(count)d more lines"), count=len(lines) - SHOWN_LINES)
+        lines = lines[:SHOWN_LINES]
+    return Phrase(heading, lines="\n".join(f"    {line}" for line in lines), more=more)
 
 
 def _without_key(text: str) -> str:

@@ -59,7 +59,7 @@ class Problem:
         """The whole problem as str() gives it, its message in the language of gettext."""
         prefix = gettext("warning: ") if self.level == "warning" else ""
         text = f"{escape_controls(self.path)}:{self.line}: {prefix}{self.localized(gettext)}"
-        return "\n".join([text, *self._detail_lines()])
+        return "\n".join([text, *self._detail_lines(gettext)])
 
     def localized(self, gettext: Callable[[str], str]) -> str:
         """The message in the language of gettext (English when it has no catalog id)."""
@@ -72,9 +72,11 @@ class Problem:
         text = f"{escape_controls(self.path)}:{self.line}: {prefix}{escape_controls(self.message)}"
         return "\n".join([text, *self._detail_lines()])
 
-    def _detail_lines(self) -> list[str]:
+    def _detail_lines(self, gettext: Callable[[str], str] | None = None) -> list[str]:
         # Line by line: the line breaks are kb's, anything else that is a control is escaped.
-        return [escape_controls(line) for line in self.detail.split("\n")] if self.detail else []
+        detail = (self.detail.localized(gettext) if gettext and isinstance(self.detail, Phrase)
+                  else self.detail)
+        return [escape_controls(line) for line in detail.split("\n")] if detail else []
 
     def as_dict(self) -> dict[str, Any]:
         found = {"path": escape_controls(self.path), "line": self.line, "level": self.level,

@@ -20,6 +20,7 @@ from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
 from kb.frontmatter import Phrase
+from kb.validate import Problem
 from kb.i18n import translations
 from kb.preview import preview_config
 from broken_cases import BROKEN, ERRORS, KEY_LINES, SANITISED, WRONG, site_with
@@ -90,11 +91,70 @@ def test_the_data_files_slips_have_a_french_wording(tmp_path):
     assert [(p.message, untranslated(p)) for p in problems if untranslated(p)] == []
 
 
-# Modules still building messages as text, and why; every other module must use the catalog.
-NOT_YET = {
-    "kb/registry.py": "content/sources.yml and catchment-areas.yml: not converted yet",
-    "kb/config.py": "content/site.yml: not converted yet",
+REGISTRY_SLIPS = {  # the slips of the registries and of content/site.yml, one of each message
+    "content/sources.yml": "Bad Id: {}\nlate:\n  en: {title: a}\n  fr: {title: b}\n"
+                           "  published: soon\nplain:\n  en: {title: a, url: 'http://x.org'}\n"
+                           "  fr: {title: b}\n  published: 2023\nhalf:\n  en: {title: a}\n",
+    "content/catchment-areas.yml": (
+        "- id: Bad Id\n- id: york\n  phase: phase-9\n  en: {name: a, slug: York, ssm: s}\n"
+        "  fr: {name: b, slug: york, ssm: t}\n  table: {source: plian, planning: [2023-05, "
+        "2023-01], ies_start: 2023-99, transition: [2023], bogus: 1}\n  finer: {planning: tba}\n"
+        "  as_published: never\n- id: peel\n  phase: phase-1\n  en: {name: a, slug: a, ssm: s}\n"
+        "  fr: {name: b, slug: york, ssm: t}\n  table: {source: plain}\n  as_published: 2023\n"),
+    "content/site.yml": (
+        "site_url: ftp://kb.example.org/\nbogus: 1\ncontact: nobody\nsources: [5, {en: {title: a, "
+        "url: 'https://u:p@x.org/'}, fr: {title: b, url: 'https://x.org/?a'}}, {en: {title: a}, "
+        "fr: {title: ''}}]\nfeedback_url: 'https://x.org:99999/'\n"),
 }
+SITE_URLS = ["https://kb example.org/", "https://xn--/", "https://kb.example.org/?q",
+             "https://kb.example.org/#top", "https:///kb/", "", "/kb/?x", 5]
+
+
+def test_the_registries_and_site_yml_slips_have_a_french_wording(tmp_path):
+    from kb.config import site_url
+
+    problems = [p for p in load_site(make_site(tmp_path, {**pair(), **OTHER, **REGISTRY_SLIPS})
+                                     ).problems if p.path in REGISTRY_SLIPS]
+    assert {p.path for p in problems} == set(REGISTRY_SLIPS)
+    assert len(problems) >= 20
+    assert [(p.message, untranslated(p)) for p in problems if untranslated(p)] == []
+    assert all(p.localized(FRENCH.gettext) != p.message for p in problems)
+    assert "content/catchment-areas.yml:2: la région désignée 'york'" in "\n".join(
+        p.shown(FRENCH.gettext) for p in problems)
+    empty = make_site(tmp_path / "empty", {**pair(), **OTHER, "content/site.yml": "feedback_url: 5\n"})
+    site_yml = [p for p in load_site(empty).problems if p.path == "content/site.yml"]
+    assert len(site_yml) == 4 and not [p for p in site_yml if untranslated(p)]
+    for value in SITE_URLS:  # the site URL's refusals, as --base-url and site.yml give them
+        with pytest.raises(ValueError) as refused:
+            site_url(value)
+        phrase = refused.value.args[0]
+        assert isinstance(phrase, Phrase) and str(phrase) == str(refused.value)
+        assert phrase.localized(FRENCH.gettext) != str(phrase), value
+        assert FRENCH.gettext(phrase.msgid) != phrase.msgid
+
+
+def test_the_sync_diff_headings_are_in_the_pages_language():
+    from kb.translation import SHOWN_LINES, _indent
+
+    detail = _indent([f"+line {n}" for n in range(SHOWN_LINES + 3)],
+                     "    changes since the last sync:\n%(lines)s%(more)s")
+    problem = Problem(FR, 8, Phrase("%(name)s ends before it starts", name="x"), "warning", detail)
+    assert str(problem).splitlines()[1:3] == ["    changes since the last sync:", "    +line 0"]
+    assert str(problem).splitlines()[-1] == "    … 3 more lines"
+    french = problem.shown(FRENCH.gettext).splitlines()
+    assert french[1] == f"    modifications depuis la dernière synchronisation{NBSP}:"
+    assert french[-1] == "    … 3 lignes de plus"
+
+
+def test_a_nul_byte_says_how_to_fix_it(tmp_path):
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La r\x00éponse.")), **OTHER})
+    [nul] = [p for p in load_site(root).problems if "NUL" in p.message]
+    assert "save it again as UTF-8 text, or remove the character" in nul.message
+    assert "enregistrez-le de nouveau en texte UTF-8" in nul.localized(FRENCH.gettext)
+
+
+# Modules still building messages as text, and why; every other module must use the catalog.
+NOT_YET: dict[str, str] = {}
 MAKERS = {"Problem": 2, "SourceError": 1, "report": 1, "say": None}  # the message's position
 
 

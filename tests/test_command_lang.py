@@ -1,0 +1,92 @@
+"""The kb command speaks French with KB_LANG=fr: check, build, new, status and sync; English
+stays the default, word for word."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from kb.cli import main
+from support import EN, FR, OTHER, entry, make_site, pair
+
+NBSP = "\u00a0"
+FRENCH = {"KB_LANG": "fr_CA.UTF-8"}
+
+
+def run(args: list[str], env: dict | None = None, **kwargs):
+    return CliRunner().invoke(main, args, env={"KB_LANG": None, **(env or {})}, **kwargs)
+
+
+def test_kb_check_takes_its_language_from_kb_lang(tmp_path):
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", phase="[phase-2]")), **OTHER})
+    french = run(["check", "--root", str(root)], {"KB_LANG": "fr"})
+    assert french.stderr.startswith(f"{FR}:4: phase est une liste{NBSP}:")
+    assert run(["check", "--root", str(root)]).stderr.startswith(f"{FR}:4: phase is a list:")
+    # --lang still wins over KB_LANG
+    assert "phase is a list" in run(["check", "--root", str(root), "--lang", "en"], FRENCH).stderr
+
+
+def test_kb_build_in_french(tmp_path):
+    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
+                                **OTHER})
+    out = tmp_path / "out"
+    french = run(["build", "--root", str(root), "--output", str(out)], FRENCH)
+    assert french.exit_code == 0, french.output
+    assert f"Entrées publiées{NBSP}: 2 en, 2 fr; " in french.stdout
+    assert re.search(r"\(\d+,\d s\)\.$", french.stdout.strip()), french.stdout  # 1,2 s
+    assert f"1 avertissement (`kb check` pour tous les voir" in french.stderr
+    assert f"{FR}:13: avertissement{NBSP}: un intertitre" in french.stderr
+    assert f"Remarque{NBSP}: aucune URL de site" in french.stderr
+    english = run(["build", "--root", str(root), "--output", str(out)])
+    assert "Published 2 en, 2 fr entries; " in english.stdout
+    assert re.search(r"\(\d+\.\d s\)\.$", english.stdout.strip()), english.stdout
+    assert "1 warning (run `kb check` for all" in english.stderr
+    assert "Note: no site URL" in english.stderr
+    (root / EN).write_text(entry(phase="[phase-2]"), encoding="utf-8")
+    broken = run(["build", "--root", str(root), "--output", str(out)], FRENCH)
+    assert broken.exit_code == 1
+    assert f"construction arrêtée{NBSP}: 1 problème(s); {out}/ est resté tel quel" in broken.stderr
+    refused = run(["build", "--root", str(root), "--base-url", "ftp://x.org/"], FRENCH)
+    assert "l'URL du site 'ftp://x.org/' doit commencer par https:// ou http://" in refused.stderr
+    assert "build stopped: 1 problem(s)" in run(["build", "--root", str(root), "--output",
+                                                 str(out)]).stderr
+
+
+def test_kb_new_in_french(tmp_path):
+    root = make_site(tmp_path, {**pair(), **OTHER})
+    refused = run(["new", "--root", str(root), "--id", "Bad Id", "--phase", "phase-9"], FRENCH)
+    assert refused.exit_code == 2
+    lines = refused.stderr.splitlines()
+    assert lines[0] == f"kb new{NBSP}: 2 options à corriger; rien n'a été écrit."
+    assert lines[1].startswith("  --id: l'id 'Bad Id' ne peut contenir que des minuscules de a à z")
+    assert "essayez 'bad-id'" in lines[1]
+    assert lines[2].startswith(f"  --phase: valeur inconnue de phase 'phase-9' (vouliez-vous dire")
+    stopped = run(["new", "--root", str(root)], FRENCH, input="")
+    assert "Id (des minuscules de a à z" in stopped.output
+    assert f"Arrêt avant la fin des questions{NBSP}: rien n'a été écrit." in stopped.stderr
+    english = run(["new", "--root", str(root), "--id", "Bad Id", "--phase", "phase-9"])
+    assert english.stderr.splitlines()[0] == "kb new: 2 options to correct; nothing was written."
+    assert "Id (lower-case letters a to z" in run(["new", "--root", str(root)], input="").output
+
+
+def test_kb_status_and_sync_in_french(tmp_path):
+    root = make_site(tmp_path, {**pair(), **OTHER})
+    status = run(["status", "--root", str(root)], FRENCH)
+    assert status.stdout.splitlines()[0].startswith("À retravailler (")
+    assert "0 erreur, 0 avertissement" in status.stdout
+    assert "Needs work (" in run(["status", "--root", str(root)]).stdout
+    synced = run(["sync", "--root", str(root), "--all"], FRENCH)
+    assert synced.exit_code == 0, synced.output
+    assert "entrées concordantes; " in synced.stdout and f"{EN} synchronisé" in synced.stdout
+    assert "entries in line; " in run(["sync", "--root", str(root), "--all"]).stdout
+    missing = run(["sync", "--root", str(root), "nothing"], FRENCH)
+    assert "aucune entrée n'a l'id 'nothing'" in missing.stderr
+    assert "indiquez les id des entrées" in run(["sync", "--root", str(root)], FRENCH).stderr
+
+
+def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path):
+    root = make_site(tmp_path, {**pair(), **OTHER})
+    result = run(["check", "--root", str(root)], {"KB_LANG": "de"})
+    assert result.exit_code == 2
+    assert "KB_LANG=de is not a language of kb: use en or fr" in result.stderr

@@ -42,7 +42,12 @@ def stages(root: Path, output: Path) -> dict[str, float]:
 
         setattr(module, name, wrapper)
 
-    timed(reading, "_render", "markdown")
+    if hasattr(reading, "_render"):  # before kb/bodies.py
+        timed(reading, "_render", "markdown")
+    else:
+        import kb.bodies
+
+        timed(kb.bodies, "render", "markdown")
     timed(kb.freeze, "load_site", "load")
     timed(kb.freeze, "export_site", "search index")
     timed(kb.freeze, "_swap", "swap")

@@ -7,35 +7,32 @@ import re
 import stat
 from pathlib import Path
 
-from kb import checks, datafiles, editorial, links, media, memo, registry
+from kb import bodies, checks, datafiles, editorial, links, memo, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import load_config
 from kb.content import Entry, Site
 from kb.frontmatter import (N_, Phrase, SourceError, decode, parse_yaml, read_source,
                             split_front_matter)
-from kb.markdown import Renderer, plain_text
 from kb.parallel import chunked, fork_map, workers_for
-from kb.taxonomy import LANGS, SECTIONS, Term
-from kb.pagelist import PAGE_SLUG, entry_url, from_entry_page
+from kb.taxonomy import LANGS, Term
+from kb.pagelist import PAGE_SLUG
 from kb.validate import (MAX_FILE_BYTES, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG, FrontMatterChecker,
                          Problem, problem)
 from kb.yamlhints import silent_slips
 
 READ_CHUNK = 500  # files a worker reads at a time
-RENDER_CHUNK = 100  # entries a worker renders at a time
 # 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
 ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
-# Every id a body may link to (a superset of entry_links: reference-style links too); an id is
-# a slug, so any link that can resolve is found whole.
-MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
-_linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(body)))))
 
 
-def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -> Site:
+def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
+              changed: set[str] | None = None) -> Site:
     """Read, check, pair and render all content under root/content.
 
     jobs: processes that read and render the entries (default: every core for a large site).
     cache: what earlier loads read and rendered (default: root/.kb-cache/, saved after).
+    changed: the files (relative to root) that may have changed since cache's last load, when
+    the caller knows (the preview's watcher): the others are not looked at again.
     """
     site = Site(root=root)
     problems = site.problems
@@ -66,7 +63,7 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
     records: list[tuple | None] = []
     missed: list[tuple[int, str, Path, bytes, str]] = []
     for number, (lang, file) in enumerate(files):
-        record, raw, key = _cached_read(root, file, lang, store, context)
+        record, raw, key = _cached_read(root, file, lang, store, context, changed)
         records.append(record)
         if record is None and raw is not None:
             missed.append((number, lang, file, raw, key))
@@ -87,20 +84,29 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None) -
         for (number, _, file, _, key), record in zip(chunk, results):
             store.put(key, record)
             records[number] = record
+    cached: dict[tuple[str, str], Entry] = {}  # key → the cached entry its copy copies
+    fresh: set[int] = set()  # copies made by this load: the others are shared, never changed
     for (lang, _), record in zip(files, records):
         if record is None:
             continue
         entry, found, sniffed_id = record
         problems.extend(found)
         if entry is not None:
-            checks.add(site, memo.copy(entry))  # a copy: rendering fills it in, the cached one stays
+            # A copy: rendering fills it in, the cached one stays; the last load's when it has one.
+            copied, new = memo.copy_of(entry)
+            if new:
+                fresh.add(id(copied))
+            checks.add(site, copied)
+            if site.entries.get((copied.lang, copied.id)) is copied:
+                cached[copied.lang, copied.id] = entry
         elif sniffed_id is not None:
             unread.add((lang, sniffed_id))
             site.unread[lang, sniffed_id] = found[0].path if found else ""
     checks.check_translations(site, unread)
     checks.check_references(site, unread)
     problems.extend(editorial.check(site))
-    _render(site, store, jobs)
+    bodies.render(site, store, jobs, fresh)
+    memo.keep_copies([(cached[key], entry) for key, entry in site.entries.items()])
     site.problems.extend(links.check(site))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     store.save()
@@ -127,20 +133,26 @@ def _read_bytes(root: Path, file: Path) -> bytes:
                               mb=MAX_FILE_BYTES / 1e6))
 
 
-def _cached_read(root: Path, file: Path, lang: str, store: Store,
-                 context: str) -> tuple[tuple | None, bytes | None, str]:
+def _cached_read(root: Path, file: Path, lang: str, store: Store, context: str,
+                 changed: set[str] | None = None) -> tuple[tuple | None, bytes | None, str]:
     """(the cached record, or None and the bytes to parse, and the record's key).
 
-    The preview's store remembers each file's lstat: an unchanged one is not even opened.
+    The preview's store remembers each file's lstat: an unchanged one is not even opened, and
+    one the watcher did not see change is not even looked at.
     Files that cannot be read are reported here and never cached (that check is cheap).
     """
     path = memo.relative(file, root)
+    known = store.stats.get(path)
+    if changed is not None and known is not None and path not in changed \
+            and known[0][-1] == context:
+        record = store.get(known[1])
+        if record is not None:
+            return record, None, known[1]
     try:
         info = file.lstat()
         signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
     except OSError:
         signature = None
-    known = store.stats.get(path)
     if signature is not None and known is not None and known[0] == signature:
         record = store.get(known[1])
         if record is not None:
@@ -218,83 +230,3 @@ def _sniff_id(file: Path) -> str | None:
 def _has_text(body: str) -> bool:
     lines = [line for line in body.split("\n") if line.strip()]
     return any(not line.lstrip().startswith("#") for line in lines)
-
-
-
-
-def _render(site: Site, store: Store, jobs: int | None = 1) -> None:
-    """Render each body once; entry links become paths relative to an entry page.
-
-    A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
-    the glossary's abbreviations: the cache key holds exactly these, so renaming or adding an
-    entry re-renders only the entries that link to it, and a glossary change all of them.
-    """
-    # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
-    # link to, and the media files whose sizes it gives; the entry's folder places media links.
-    media_files = _media_stamp(site.root / "content" / media.FOLDER)
-    contexts = {lang: digest(code_digest(), lang, sorted(site.abbreviations(lang).items()),
-                             [(area.id, area.slugs[lang]) for area in site.catchment_areas],
-                             media_files)
-                for lang in LANGS}
-    missed: list[tuple[tuple[str, str], str]] = []
-    for key, entry in site.entries.items():
-        lang = entry.lang
-        slugs = tuple((target, linked.slug if (linked := site.get(lang, target)) else None)
-                      for target in _linked_ids(entry.body))
-        folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
-        render_key = memo.key(contexts[lang], folder, entry.body, slugs)
-        record = store.get(render_key)
-        if record is None:
-            missed.append((key, render_key))
-        else:
-            entry.html, entry.text = record
-    jobs = workers_for(len(missed), jobs)
-    # Four chunks or more per worker, so that the workers finish at about the same time.
-    chunks = chunked(missed, max(1, min(RENDER_CHUNK, len(missed) // (jobs * 4) + 1)))
-    renderers: dict[str, Renderer] = {}
-
-    def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
-        rendered = []
-        for (lang, id), _ in chunk:
-            if lang not in renderers:  # the last load's, when its context is the same
-                renderers[lang] = memo.take_renderer((site.root, contexts[lang]), site,
-                                                     lambda current: _renderer(current, lang))
-            html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
-            rendered.append((html, plain_text(html)))
-        return rendered
-
-    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for (key, render_key), (html, text) in zip(chunk, results):
-            site.entries[key].html = html
-            site.entries[key].text = text
-            store.put(render_key, (html, text))
-    for lang, renderer in renderers.items():
-        memo.keep_renderer((site.root, contexts[lang]), renderer)
-
-
-def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
-    """Name, size and time of each file of content/media/: an image's size is on the page."""
-    found = []
-    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return found
-
-
-def _renderer(site: Site, lang: str) -> Renderer:
-    def resolve(target: str) -> str | None:
-        linked = site.get(lang, target)
-        return from_entry_page(entry_url(lang, linked.slug), lang) if linked else None
-
-    areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
-
-    def resolve_catchment(target: str) -> str | None:
-        if not target:
-            return areas  # the list of all areas, grouped by phase
-        area = next((a for a in site.catchment_areas if a.id == target), None)
-        return f"{areas}{area.slugs[lang]}/" if area else None
-
-    return Renderer(resolve, site.abbreviations(lang), site.root / "content", resolve_catchment)

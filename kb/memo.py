@@ -42,6 +42,7 @@ def forget() -> None:
     with _renderers_lock:
         _renderers.clear()
     _data.clear()
+    _copies.clear()
 
 
 @per_text
@@ -111,6 +112,27 @@ def copy(entry: T) -> T:
     new = object.__new__(type(entry))
     new.__dict__.update(entry.__dict__)
     return new
+
+
+_copies: dict[int, tuple[Any, Any]] = {}  # id of a cached entry → (it, the last load's copy)
+
+
+def copy_of(cached: T) -> tuple[T, bool]:
+    """(the copy of cached the last load finished with, False), or (a new copy, True).
+
+    A copy the last load finished with is in its Site, which may still be serving: it is never
+    changed again (kb.loader copies it anew when rendering gives it another page).
+    """
+    found = _copies.get(id(cached))
+    if found is not None and found[0] is cached:
+        return found[1], False
+    return copy(cached), True
+
+
+def keep_copies(pairs: list[tuple[Any, Any]]) -> None:
+    """Remember (cached entry, finished copy) of this load's entries, and only them, for the next."""
+    _copies.clear()
+    _copies.update((id(cached), (cached, entry)) for cached, entry in pairs)
 
 
 _data: dict[tuple, tuple[Any, tuple]] = {}

@@ -71,6 +71,20 @@ def stamp(folder: Path, pattern: str = "*") -> tuple:
     return tuple(found)
 
 
+def changed_paths(root: Path, before: tuple, now: tuple) -> set[str] | None:
+    """The files (relative to root) whose name, time or size differ between two stamps; None
+    when one is not under root (the loader then looks at every file itself).
+
+    The loader trusts what it saw of the others at the last load: a file that changes after
+    `now` was taken differs from the stamp kept, so the next request reloads it.
+    """
+    prefix = str(root) + os.sep
+    paths = {path for path, _, _ in set(before).symmetric_difference(now)}
+    if not all(path.startswith(prefix) for path in paths):
+        return None
+    return {path[len(prefix):].replace(os.sep, "/") for path in paths}
+
+
 class Watcher:
     """Before each request, reloads whatever changed: content, templates or the French catalog.
 
@@ -98,16 +112,17 @@ class Watcher:
         try:
             for name, source in self.sources.items():
                 now = stamp(*source)
-                if now != self.stamps[name] and self.reload(name):
+                if now != self.stamps[name] and self.reload(name, self.stamps[name], now):
                     self.stamps[name] = now
                     self.generation += 1
         finally:
             self.lock.release()
 
-    def reload(self, name: str) -> bool:
+    def reload(self, name: str, before: tuple = (), now: tuple = ()) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""
         if name == "content":
-            return self.app.extensions["kb"].reload()
+            holder = self.app.extensions["kb"]
+            return holder.reload(changed_paths(holder.root, before, now))
         if name == "templates" and self.app.jinja_env.cache is not None:
             self.app.jinja_env.cache.clear()  # auto_reload sees edits; this also forgets removals
         if name == "static":

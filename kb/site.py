@@ -35,21 +35,26 @@ class SiteHolder:
             self._site = self._load()
         return self._site
 
-    def _load(self) -> Site:
+    def _load(self, changed: set[str] | None = None) -> Site:
         if self.store is None:
             self.store = Store.open(self.root)
+            changed = None  # a new store knows no file: every one is looked at
         self.store.delay = self.save_delay
-        return load_site(self.root, cache=self.store)
+        return load_site(self.root, cache=self.store, changed=changed)
 
     def flush(self) -> None:
         """Write the cache now if a deferred save has not yet (at the preview's exit)."""
         if self.store is not None:
             self.store.flush()
 
-    def reload(self) -> bool:
-        """Read what changed; if that fails, keep the last good Site and say why."""
+    def reload(self, changed: set[str] | None = None) -> bool:
+        """Read what changed; if that fails, keep the last good Site and say why.
+
+        changed: the files (relative to the root) known to have changed since the last load;
+        the others are then not looked at again (None: every file is).
+        """
         try:
-            self._site = self._load()
+            self._site = self._load(changed)
             self.version += 1
             return True
         except Exception as error:  # noqa: BLE001 (the preview must outlive any half-saved file)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import kb.bodies
 import kb.loader
 from conftest import ROOT
 from kb.cache import CACHE_DIR, Store
@@ -90,6 +91,7 @@ def test_renaming_an_entry_renders_again_only_what_links_to_it(root, counts):
 def test_a_new_kb_reads_everything_again(root, counts, monkeypatch):
     load_site(root, jobs=1)
     monkeypatch.setattr(kb.loader, "code_digest", lambda: "another kb")
+    monkeypatch.setattr(kb.bodies, "code_digest", lambda: "another kb")  # the render keys
     counts.update(parsed=0, rendered=0)
     load_site(root, jobs=1)
     assert counts["parsed"] == files(root) and counts["rendered"] > 0

@@ -204,3 +204,35 @@ def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
     (folder / "link.md").symlink_to(folder / "a.md")
     assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))
     assert memo.markdown_files(tmp_path / "missing") == []
+
+
+def test_the_watcher_hands_over_what_changed_even_when_a_file_changes_between_the_looks(root):
+    """The loader skips what the watcher saw unchanged; a file saved after the watcher looked
+    (changed or not at that moment) is read at the next request, never lost."""
+    preview = create_app({**preview_config(root), "TESTING": True})
+    holder, watcher = preview.extensions["kb"], preview.extensions["kb_watcher"]
+    preview.test_client().get("/en/")
+    reload, handed = holder.reload, []
+    other = root / "content/en/phase-2/dispute-resolution.md"
+    changed_later = next(p for p in sorted((root / "content/en").rglob("*.md")) if p != other)
+
+    def saved_meanwhile(changed=None):
+        handed.append(changed)
+        if len(handed) == 1:  # after the watcher's look, before the loader's
+            _edit(other, "quarterly", "every quarter, quarterly")  # seen changed: read again
+            _edit(changed_later, "\n---\n", "\n---\nSaved meanwhile.\n\n")  # seen unchanged
+        return reload(changed)
+
+    holder.reload = saved_meanwhile
+    STEPS["edit"](root)
+    watcher.check()
+    assert handed[0] == {EN}  # only the edited file, relative to the root
+    assert "every quarter" in holder.get().get("en", "dispute-resolution").summary
+    later = str(changed_later.relative_to(root))
+    body = next(e.body for e in holder.get().entries.values() if e.path == later)
+    assert "Saved meanwhile" not in body  # not looked at again: the watcher saw it unchanged
+    watcher.check()  # the next request: the file saved meanwhile differs from the stamp kept
+    assert len(handed) == 2 and handed[1] == {EN, later}  # both were saved after the look
+    assert state(holder.get()) == state(load_site(root, cache=Store(root)))
+    watcher.check()
+    assert len(handed) == 2  # nothing changed since: no reload

@@ -1,0 +1,107 @@
+"""Rendering the bodies of a loaded Site, each once per body and what its page depends on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kb import media, memo
+from kb.cache import Store, code_digest, digest
+from kb.content import Site
+from kb.markdown import Renderer, plain_text
+from kb.pagelist import entry_url, from_entry_page
+from kb.parallel import chunked, fork_map, workers_for
+from kb.taxonomy import LANGS, SECTIONS
+
+RENDER_CHUNK = 100  # entries a worker renders at a time
+# Every id a body may link to (a superset of entry_links: reference-style links too); an id is
+# a slug, so any link that can resolve is found whole.
+MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
+_linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(body)))))
+
+
+def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
+    """Render each body once; entry links become paths relative to an entry page.
+
+    A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
+    the glossary's abbreviations: the cache key holds exactly these, so renaming or adding an
+    entry re-renders only the entries that link to it, and a glossary change all of them.
+    """
+    # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
+    # link to, and the media files whose sizes it gives; the entry's folder places media links.
+    media_files = _media_stamp(site.root / "content" / media.FOLDER)
+    contexts = {lang: digest(code_digest(), lang, sorted(site.abbreviations(lang).items()),
+                             [(area.id, area.slugs[lang]) for area in site.catchment_areas],
+                             media_files)
+                for lang in LANGS}
+    missed: list[tuple[tuple[str, str], str]] = []
+    for key, entry in site.entries.items():
+        lang = entry.lang
+        slugs = tuple((target, linked.slug if (linked := site.get(lang, target)) else None)
+                      for target in _linked_ids(entry.body))
+        folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
+        render_key = memo.key(contexts[lang], folder, entry.body, slugs)
+        record = store.get(render_key)
+        if record is None:
+            missed.append((key, render_key))
+        else:
+            _give(site, key, record, fresh)
+    jobs = workers_for(len(missed), jobs)
+    # Four chunks or more per worker, so that the workers finish at about the same time.
+    chunks = chunked(missed, max(1, min(RENDER_CHUNK, len(missed) // (jobs * 4) + 1)))
+    renderers: dict[str, Renderer] = {}
+
+    def render(chunk: list[tuple[tuple[str, str], str]]) -> list[tuple[str, str]]:
+        rendered = []
+        for (lang, id), _ in chunk:
+            if lang not in renderers:  # the last load's, when its context is the same
+                renderers[lang] = memo.take_renderer((site.root, contexts[lang]), site,
+                                                     lambda current: _renderer(current, lang))
+            html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
+            rendered.append((html, plain_text(html)))
+        return rendered
+
+    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
+        for (key, render_key), (html, text) in zip(chunk, results):
+            _give(site, key, (html, text), fresh)
+            store.put(render_key, (html, text))
+    for lang, renderer in renderers.items():
+        memo.keep_renderer((site.root, contexts[lang]), renderer)
+
+
+def _give(site: Site, key: tuple[str, str], page: tuple[str, str], fresh: set[int]) -> None:
+    """The entry at key gets its (html, text); a shared one (the last Site's) is copied first."""
+    entry = site.entries[key]
+    if entry.html is page[0] and entry.text is page[1]:
+        return  # the same strings as last time (they come from the cache)
+    if id(entry) not in fresh:
+        entry = site.entries[key] = site._slugs[entry.lang, entry.slug] = memo.copy(entry)
+    entry.html, entry.text = page
+
+
+def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
+    """Name, size and time of each file of content/media/: an image's size is on the page."""
+    found = []
+    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return found
+
+
+def _renderer(site: Site, lang: str) -> Renderer:
+    def resolve(target: str) -> str | None:
+        linked = site.get(lang, target)
+        return from_entry_page(entry_url(lang, linked.slug), lang) if linked else None
+
+    areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
+
+    def resolve_catchment(target: str) -> str | None:
+        if not target:
+            return areas  # the list of all areas, grouped by phase
+        area = next((a for a in site.catchment_areas if a.id == target), None)
+        return f"{areas}{area.slugs[lang]}/" if area else None
+
+    return Renderer(resolve, site.abbreviations(lang), site.root / "content", resolve_catchment)

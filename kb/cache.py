@@ -71,8 +71,10 @@ class Store:
             data = store.file.read_bytes()
         except OSError:
             return store
-        head, check, payload = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], \
-            data[len(MAGIC) + 32 :]
+        # Views, not slices: a slice would copy the payload (tens of MB on a large site).
+        view = memoryview(data)
+        head, check, payload = view[: len(MAGIC)], view[len(MAGIC) : len(MAGIC) + 32], \
+            view[len(MAGIC) + 32 :]
         if head != MAGIC or hashlib.sha256(payload).digest() != check:
             return store
         try:
@@ -138,7 +140,8 @@ class Store:
                 ignore.write_text("*\n", encoding="utf-8")  # never committed, wherever it is
             handle, name = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
             with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                for part in (MAGIC, hashlib.sha256(payload).digest(), payload):
+                    out.write(part)  # one by one: joined, they would be one more copy
             os.replace(name, self.file)
         except OSError:  # a read-only site folder: the cache is only a saving
             pass

@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from kb.config import SET_IT
 from kb.frontmatter import N_, Phrase
 from kb.loader import load_site
 from kb.hosting import NEEDS_SITE_URL
+from kb.pagecache import PageCache, page_keys
 from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
@@ -50,6 +51,8 @@ class BuildReport:
     files: int
     left_out: str | None = None  # what a site without a URL lacks, and how to give it one
     warnings: list[Problem] = field(default_factory=list)  # the content's warnings
+    rendered: int = 0  # pages frozen by this build (the others were reused: kb.pagecache)
+    reused: int = 0
 
 
 PAGES_PER_TAKE = 25  # pages a worker freezes at a time
@@ -124,9 +127,14 @@ def _build(root: Path, output: Path, base_url: str | None,
         _check_endpoints(app, pages, pageless_endpoints(site))
         if config.absolute is None:  # files made of absolute URLs: nothing to write them with
             pages = [page for page in pages if page[0] not in NEEDS_SITE_URL]
+        cache = PageCache(root)
+        keys = list(page_keys(site, pages, {"site_url": config.site_url,
+                                            "base_url": app.config["FREEZER_BASE_URL"]}))
+        reused, missed = _reuse(cache, pages, keys, staging)
         search = []  # the export's report, from the first process
-        count = _freeze(app, pages, workers_for(len(site.entries), jobs), progress,
-                        before=lambda: search.append(export_site(site, staging)))
+        count = _freeze(app, missed, workers_for(len(missed), jobs), progress,
+                        before=lambda: search.append(export_site(site, staging)),
+                        reused=reused, cache=cache)
         count += search[0].files + 1  # and the marker
         if compress:
             count += compress_tree(staging)
@@ -134,6 +142,7 @@ def _build(root: Path, output: Path, base_url: str | None,
             _swap(staging, output)
         except OSError as error:
             raise BuildError(f"could not put the new build in place: {error}") from None
+        cache.keep({key for key in keys if key is not None})
     except BaseException:  # an error, Ctrl-C or SIGTERM: leave no half-written folder behind
         out.discard(staging)
         raise
@@ -145,7 +154,8 @@ def _build(root: Path, output: Path, base_url: str | None,
         "were left out (they need absolute URLs); pages link with root-relative URLs. "
         "To include them, %(set_it)s."), set_it=Phrase(SET_IT))
     return BuildReport(output=output, published=published, files=count,
-                       left_out=left_out, warnings=site.problems)
+                       left_out=left_out, warnings=site.problems,
+                       rendered=len(missed), reused=len(reused))
 
 
 def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = frozenset()) -> None:
@@ -156,15 +166,37 @@ def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = f
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 
 
+def _reuse(cache: PageCache, pages: list[Page], keys: list[str | None],
+           staging: Path) -> tuple[list[str], list[tuple[Page, str | None]]]:
+    """Write the kept pages whose key matches into staging; return their URLs, and the pages
+    left to freeze with their keys."""
+    reused: list[str] = []
+    missed: list[tuple[Page, str | None]] = []
+    for page, key in zip(pages, keys):
+        record = cache.get(key) if key is not None else None
+        if record is None:
+            missed.append((page, key))
+            continue
+        url, path, data = record
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        reused.append(url)
+    return reused, missed
+
+
 def _freeze(
     app: Flask,
-    pages: list[Page],
+    pages: list[tuple[Page, str | None]],
     jobs: int,
     progress: Callable[[int, str], None] | None,
     before: Callable[[], object],
+    reused: Sequence[str] = (),
+    cache: PageCache | None = None,
 ) -> int:
     """Freeze every page, PAGES_PER_TAKE at a time, in `jobs` processes (kb.parallel); meanwhile
-    this one runs `before` (the search export) and copies the static files."""
+    this one runs `before` (the search export) and copies the static files. Each page frozen
+    with a key is kept in the cache; the `reused` pages (already written) are only counted."""
     chunk: list[Page] = []
     # One freezer per process, given each chunk in turn: a Freezer adds a url_defaults function
     # to the app when it is made, so one per chunk would pile them up.
@@ -173,34 +205,45 @@ def _freeze(
     freezer.register_generator(lambda: chunk)
     statics: list[str] = []
 
-    def freeze_chunk(taken: list[Page]) -> list[str]:
-        chunk[:] = taken
-        return _frozen(freezer)
+    def freeze_chunk(taken: list[tuple[Page, str | None]]) -> list[str]:
+        chunk[:] = [page for page, _ in taken]
+        frozen = _frozen(freezer)
+        if cache is not None and len(frozen) == len(taken):  # one file per page, in order
+            for (url, path), (_, key) in zip(frozen, taken):
+                if key is not None:
+                    cache.put(key, url, path.as_posix(), (freezer.root / path).read_bytes())
+        return [url for url, _ in frozen]
 
     def first() -> None:
         before()
-        statics.extend(_frozen(Freezer(app, with_static_files=True, with_no_argument_rules=False,
-                                       log_url_for=False)))
+        statics.extend(url for url, _ in _frozen(Freezer(
+            app, with_static_files=True, with_no_argument_rules=False, log_url_for=False)))
+        statics.extend(reused)
 
     count = 0
-    for urls in fork_imap(freeze_chunk, chunked(pages, PAGES_PER_TAKE), jobs, meanwhile=first):
-        for url in [*statics, *urls]:
+
+    def report(urls: list[str]) -> None:
+        nonlocal count
+        for url in urls:
             count += 1
             if progress:
                 progress(count, url)
+
+    for urls in fork_imap(freeze_chunk, chunked(pages, PAGES_PER_TAKE), jobs, meanwhile=first):
+        report([*statics, *urls])
         statics.clear()
-    if statics:  # no pages at all
-        count += len(statics)
+    report(statics)  # no page left to freeze: the static files and the reused pages
     return count
 
 
-def _frozen(freezer: Freezer) -> list[str]:
-    """The URLs the freezer writes, failing on a wrong mime type or a page that fails."""
+def _frozen(freezer: Freezer) -> list[tuple[str, Path]]:
+    """The URLs the freezer writes and their files (under its root), failing on a wrong mime
+    type or a page that fails."""
     with warnings.catch_warnings():
         # A wrong mime type or a page that fails is a broken site: fail the build.
         warnings.simplefilter("error", FrozenFlaskWarning)
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # see _check_endpoints
-        return [page.url for page in freezer.freeze_yield()]
+        return [(page.url, page.path) for page in freezer.freeze_yield()]
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, make_site
 import kb.views
+from kb.cache import CACHE_DIR
 from kb.cli import main
 from kb.freeze import BuildError, build
+from kb.pagecache import FOLDER
 from support import Links, crawl, file_for, folders_without_a_page, pair
 
 
@@ -161,8 +164,11 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_building_with_two_processes_writes_the_same_site(synthetic_root, tmp_path):
+    shutil.rmtree(synthetic_root / CACHE_DIR / FOLDER, ignore_errors=True)
     one = build(synthetic_root, tmp_path / "one", jobs=1)
+    shutil.rmtree(synthetic_root / CACHE_DIR / FOLDER)  # rendered again, not reused
     two = build(synthetic_root, tmp_path / "two", jobs=2)
+    assert one.rendered == two.rendered > 300
     assert one.files == two.files > 300
     first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert sorted(first) == sorted(second)
@@ -174,6 +180,7 @@ def _fails_keeping_the_last_site(root, tmp_path, monkeypatch, render, error, mat
     out = tmp_path / "build"
     build(root, out, jobs=2)
     before = _tree(out)
+    shutil.rmtree(root / CACHE_DIR / FOLDER)  # every page rendered again, with the failure
     monkeypatch.setattr(kb.views, "render", render)
     with pytest.raises(error, match=match):
         build(root, out, jobs=2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 import kb.views
 from kb.cli import main
 from kb.freeze import BuildError, build

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kb.loader
-from conftest import ROOT
+from support import ROOT
 from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build

@@ -87,8 +87,9 @@ class Site:
     unread: dict[tuple[str, str], str] = field(default_factory=dict)  # (lang, id) → broken file
     media: dict[str, int] = field(default_factory=dict)  # content/media/ files linked: name → bytes
     config: SiteConfig = field(default_factory=SiteConfig)  # content/site.yml
-    # Results computed from all entries, asked for by every page: computed once per entry count.
-    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # What every page asks for is computed from all entries once, on first use (cached_property):
+    # a Site is complete when kb.loader returns it, which uses none of it while adding entries,
+    # and nothing changes it after. A copy made with dataclasses.replace computes its own.
 
     def get(self, lang: str, id: str) -> Entry | None:
         return self.entries.get((lang, id))
@@ -102,11 +103,16 @@ class Site:
 
     def entries_in(self, lang: str, drafts: bool = False) -> list[Entry]:
         """Entries of one language in reading order (phase, then order, then title)."""
-        key = ("in_order", lang, drafts, len(self.entries))
-        if key not in self._memo:
+        key = (lang, drafts)
+        if key not in self._in_order:
             chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
-            self._memo[key] = sorted(chosen, key=lambda e: e.sort_key)
-        return list(self._memo[key])
+            self._in_order[key] = sorted(chosen, key=lambda e: e.sort_key)
+        return list(self._in_order[key])
+
+    @cached_property
+    def _in_order(self) -> dict[tuple[str, bool], list[Entry]]:
+        """entries_in's lists, by (lang, drafts), each sorted when first asked for."""
+        return {}
 
     def related(self, entry: Entry, drafts: bool = False, limit: int = 5) -> list[Entry]:
         """Entries sharing the most topics with entry, the same phase first, then reading order.
@@ -116,22 +122,31 @@ class Site:
         with the same topics and phase get the same ranking, so it is computed once for them,
         one entry longer, and each drops itself from it.
         """
-        key = ("related", entry.lang, drafts, len(self.entries), frozenset(entry.topics),
-               entry.phase, limit)
-        if key not in self._memo:
-            self._memo[key] = self._ranked(entry, drafts, limit + 1)
-        return [other for other in self._memo[key] if other.id != entry.id][:limit]
+        key = (entry.lang, drafts, frozenset(entry.topics), entry.phase, limit)
+        if key not in self._rankings:
+            self._rankings[key] = self._ranked(entry, drafts, limit + 1)
+        return [other for other in self._rankings[key] if other.id != entry.id][:limit]
+
+    @cached_property
+    def _rankings(self) -> dict[tuple, list[Entry]]:
+        """related()'s rankings, by (lang, drafts, topics, phase, limit), filled as pages ask."""
+        return {}
+
+    @cached_property
+    def _groups(self) -> dict[tuple[str, bool], dict[tuple, list[tuple[int, Entry]]]]:
+        """(lang, drafts) → the entries in reading order, with their place, by (topics, phase)."""
+        return {}
 
     def _ranked(self, entry: Entry, drafts: bool, limit: int) -> list[Entry]:
-        key = ("groups", entry.lang, drafts, len(self.entries))
-        if key not in self._memo:
+        key = (entry.lang, drafts)
+        if key not in self._groups:
             groups: dict[tuple, list[tuple[int, Entry]]] = defaultdict(list)
             for index, other in enumerate(self.entries_in(entry.lang, drafts)):
                 groups[(frozenset(other.topics), other.phase)].append((index, other))
-            self._memo[key] = groups
+            self._groups[key] = groups
         topics = set(entry.topics)
         ranked: dict[tuple, list[list[tuple[int, Entry]]]] = defaultdict(list)
-        for (group_topics, phase), members in self._memo[key].items():
+        for (group_topics, phase), members in self._groups[key].items():
             shared = len(group_topics & topics)
             if shared or phase == entry.phase:
                 ranked[(-shared, phase != entry.phase)].append(members)
@@ -142,6 +157,11 @@ class Site:
                 if len(found) == limit:
                     return found
         return found
+
+    @cached_property
+    def page_lists(self) -> dict[tuple, list[Entry]]:
+        """kb.pagelist.listed's lists of entries, by what the list shows, filled as pages ask."""
+        return {}
 
     def catchment_area(self, lang: str, slug: str) -> registry.CatchmentArea | None:
         """The catchment area whose page is at this slug in this language."""
@@ -164,13 +184,11 @@ class Site:
                     found[abbr + "s"] = term + "s"
         return found
 
-    @property
+    @cached_property
     def last_updated(self) -> dt.date | None:
-        key = ("last_updated", len(self.entries))
-        if key not in self._memo:
-            dates = [e.updated for e in self.entries.values() if not e.draft]
-            self._memo[key] = max(dates) if dates else None
-        return self._memo[key]
+        """The date of the latest published entry."""
+        dates = [e.updated for e in self.entries.values() if not e.draft]
+        return max(dates) if dates else None
 
 
 

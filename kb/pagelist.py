@@ -51,10 +51,10 @@ LISTS: dict[str, Callable[[Entry, str | None], bool]] = {
 def listed(site: Site, lang: str, endpoint: str, term: str | None = None,
            drafts: bool = False) -> list[Entry]:
     """The entries of one list, in reading order; worked out once per list, not once per page."""
-    key = ("listed", lang, drafts, len(site.entries), endpoint, term)
-    if key not in site._memo:  # the Site's own memo, which it drops when entries change
-        site._memo[key] = [e for e in site.entries_in(lang, drafts) if LISTS[endpoint](e, term)]
-    return site._memo[key]
+    key = (lang, drafts, endpoint, term)
+    if key not in site.page_lists:  # kept by the Site, which nothing changes once loaded
+        site.page_lists[key] = [e for e in site.entries_in(lang, drafts) if LISTS[endpoint](e, term)]
+    return site.page_lists[key]
 
 
 def page_count(entries: int) -> int:

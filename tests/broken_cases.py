@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import CASES, make_site
+from support import CASES, make_site
 from support import EN, FR, OTHER, entry, pair, png
 
 BROKEN = CASES / "broken"

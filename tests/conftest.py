@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib.util
 import os
 import shutil
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,10 +12,8 @@ from click.testing import CliRunner
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
-from support import make_site  # noqa: F401 (imported from conftest by older tests)
+from support import ROOT, SITE_URL, bench_corpus, serve
 
-ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).resolve().parent / "cases"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,15 +25,6 @@ CHROMIUM_ARGS = [
 def site():
     """The real content of the repository, loaded once."""
     return load_site(ROOT)
-
-
-def bench_corpus():
-    """bench/corpus.py, the benchmark's generator of synthetic sites."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +42,9 @@ def synthetic_site(synthetic_root):
     return site
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def runner() -> CliRunner:
-    """click's test runner, for the kb command (kb.cli.main)."""
+    """click's test runner, for the kb command (kb.cli.main); it keeps nothing between runs."""
     return CliRunner()
 
 
@@ -74,9 +58,6 @@ def client(app):
     return app.test_client()
 
 
-SITE_URL = "https://kb.example.org/"  # the public URL the test builds are given
-
-
 @pytest.fixture(scope="session")
 def frozen(tmp_path_factory) -> Path:
     """The real site built once with `kb build`'s code path, with a site URL (for the sitemap)."""
@@ -85,21 +66,11 @@ def frozen(tmp_path_factory) -> Path:
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
-        pass
-
-
 @pytest.fixture(scope="session")
 def frozen_server(frozen):
     """The frozen site served over HTTP on loopback, as a static host would."""
-    handler = functools.partial(_QuietHandler, directory=str(frozen))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(frozen) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,21 @@
-"""Helpers the test modules share: entry files, tiny sites, and reading a frozen build."""
+"""Helpers the test modules share: entry files, tiny sites, reading a frozen build, serving one."""
 
 from __future__ import annotations
 
 import socket
 
+import contextlib
 import functools
 import hashlib
+import http.server
+import importlib.util
 import re
 import shutil
 import struct
+import sys
+import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +24,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from kb.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+SITE_URL = "https://kb.example.org/"  # the public URL the test builds are given
 EN = "content/en/phase-2/planning.md"
 FR = "content/fr/phase-2/planification.md"
 
@@ -178,3 +186,32 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def bench_corpus():
+    """bench/corpus.py, the benchmark's generator of synthetic sites."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path | str | None = None, handler: Callable | None = None) -> Iterator[str]:
+    """A folder served over HTTP on loopback, as a static host would (or a request handler
+    answering there): yields its base URL, and stops the server after."""
+    if handler is None:
+        handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

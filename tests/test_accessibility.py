@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 from support import describe
 
 pytestmark = pytest.mark.browser

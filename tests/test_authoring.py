@@ -11,9 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.media import dimensions
@@ -22,8 +21,11 @@ from support import EN, OTHER, free_port, pair, png, snapshot
 IMAGE = "![A chart of the phases](../../media/chart.png)"
 
 
-def kb(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+@pytest.fixture(scope="session")
+def kb(runner):
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args])
+    return invoke
 
 
 def image_site(tmp_path: Path, body: str, fr_body: str | None = None, **media) -> Path:
@@ -34,7 +36,7 @@ def image_site(tmp_path: Path, body: str, fr_body: str | None = None, **media) -
     return make_site(tmp_path, files)
 
 
-def test_an_image_is_copied_into_the_build_with_its_width_and_height(tmp_path):
+def test_an_image_is_copied_into_the_build_with_its_width_and_height(tmp_path, kb):
     root = image_site(tmp_path / "site", IMAGE, "![Un graphique des phases](../../media/chart.png)",
                       **{"chart.png": png(30, 20)})
     out = tmp_path / "build"
@@ -88,7 +90,7 @@ def test_tel_links_are_kept(tmp_path):
     assert 'href="tel:+1-800-555-0100"' in site.get("en", "planning").html
 
 
-def test_build_prints_a_summary_of_warnings_and_strict_fails_leaving_the_build(tmp_path):
+def test_build_prints_a_summary_of_warnings_and_strict_fails_leaving_the_build(tmp_path, kb):
     body = "\n\n".join(f"[link {n}](ftp://example.org/{n})" for n in range(7))
     root = image_site(tmp_path / "site", body)
     out = tmp_path / "build"

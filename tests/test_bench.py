@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, bench_corpus
+from support import ROOT, bench_corpus
 
 
 def test_the_benchmark_builds_kb_and_reports_its_figures(tmp_path):

@@ -20,12 +20,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
@@ -48,8 +47,11 @@ def previous_build(tmp_path_factory) -> Path:
     return out
 
 
-def kb(*args: str):
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+@pytest.fixture(scope="session")
+def kb(runner):
+    def invoke(*args: str):
+        return runner.invoke(main, [str(arg) for arg in args])
+    return invoke
 
 
 def test_every_file_of_the_corpus_is_a_case():
@@ -58,7 +60,7 @@ def test_every_file_of_the_corpus_is_a_case():
 
 
 @pytest.mark.parametrize("case", ERRORS)
-def test_check_prints_exactly_the_problem_and_exits_1(tmp_path, case):
+def test_check_prints_exactly_the_problem_and_exits_1(tmp_path, case, kb):
     root = site_with(tmp_path, case)
     result = kb("check", "--root", root)
     assert result.exit_code == 1
@@ -67,7 +69,7 @@ def test_check_prints_exactly_the_problem_and_exits_1(tmp_path, case):
 
 
 @pytest.mark.parametrize("case", SANITISED)
-def test_check_warns_that_raw_html_is_removed_and_exits_0(tmp_path, case):
+def test_check_warns_that_raw_html_is_removed_and_exits_0(tmp_path, case, kb):
     result = kb("check", "--root", site_with(tmp_path, case))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [SANITISED[case][1],
@@ -75,7 +77,7 @@ def test_check_warns_that_raw_html_is_removed_and_exits_0(tmp_path, case):
 
 
 @pytest.mark.parametrize("case", ERRORS)
-def test_build_stops_and_leaves_the_previous_build_as_it_was(tmp_path, previous_build, case):
+def test_build_stops_and_leaves_the_previous_build_as_it_was(tmp_path, previous_build, case, kb):
     root = site_with(tmp_path / "site", case)
     out = tmp_path / "build"
     shutil.copytree(previous_build, out)
@@ -89,7 +91,7 @@ def test_build_stops_and_leaves_the_previous_build_as_it_was(tmp_path, previous_
 
 
 @pytest.mark.parametrize("case", [*SANITISED, *ACCEPTED])
-def test_accepted_and_sanitised_files_are_published(tmp_path, case):
+def test_accepted_and_sanitised_files_are_published(tmp_path, case, kb):
     out = tmp_path / "build"
     result = kb("build", "--root", site_with(tmp_path / "site", case), "--output", out)
     assert result.exit_code == 0, result.output
@@ -127,7 +129,7 @@ def test_preview_keeps_serving_and_shows_the_problem(tmp_path, case):
     response.close()
 
 
-def test_a_folder_named_like_an_entry_is_reported_not_raised(tmp_path):
+def test_a_folder_named_like_an_entry_is_reported_not_raised(tmp_path, kb):
     root = make_site(tmp_path, {**pair(), **OTHER})
     (root / "content/en/phase-2/notes.md").mkdir()
     result = kb("check", "--root", root)
@@ -201,7 +203,7 @@ WRONG_TYPES = [(key, kind) for key in KEY_LINES for kind in WRONG
 
 
 @pytest.mark.parametrize("key, kind", WRONG_TYPES)
-def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind):
+def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind, kb):
     value = WRONG[kind]
     text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
             else entry(**{key: value}))
@@ -258,7 +260,7 @@ def _replaced(value, path, new):
 DATA_FIELDS = [(name, path) for name, value in DATA.items() for path in _paths(value)]
 
 
-def test_the_data_files_of_the_table_are_valid(typed_site):
+def test_the_data_files_of_the_table_are_valid(typed_site, kb):
     (typed_site / EN).write_text(entry(), encoding="utf-8")
     for name, value in DATA.items():
         (typed_site / "content" / name).write_text("\n".join(_yaml(value)) + "\n", "utf-8")
@@ -272,7 +274,7 @@ def test_the_data_files_of_the_table_are_valid(typed_site):
 @pytest.mark.parametrize("name, path", DATA_FIELDS,
                          ids=[f"{name}:{'.'.join(map(str, path)) or 'top'}"
                               for name, path in DATA_FIELDS])
-def test_every_wrong_type_for_every_data_file_field(typed_site, name, path, kind):
+def test_every_wrong_type_for_every_data_file_field(typed_site, name, path, kind, kb):
     (typed_site / EN).write_text(entry(), encoding="utf-8")
     value = _replaced(DATA[name], path, WRONG[kind])
     text = "\n".join(_yaml(value)) + "\n" if path else WRONG[kind] + "\n"
@@ -307,7 +309,7 @@ def test_quoted_closed_or_commented_raw_text_elements_are_not_errors(tmp_path, b
     assert not [p for p in problems if p.level == "error"], problems
 
 
-def test_control_characters_are_escaped_in_json_too(tmp_path):
+def test_control_characters_are_escaped_in_json_too(tmp_path, kb):
     result = kb("check", "--root", site_with(tmp_path, "escape_codes_in_phase"), "--format", "json")
     assert "\x1b" not in result.output and "\\\\x1b[2J" in result.output
 
@@ -322,7 +324,7 @@ def test_a_link_inside_content_is_still_followed(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["glossary.yml", "timeline.yml", "topics.yml", "synonyms.yml"])
-def test_data_files_that_are_pipes_or_links_out_of_content_are_refused(tmp_path, name):
+def test_data_files_that_are_pipes_or_links_out_of_content_are_refused(tmp_path, name, kb):
     root = make_site(tmp_path / "pipe", {**pair(), **OTHER})
     file = root / "content" / name
     file.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 import kb.views
 from kb.cache import CACHE_DIR
 from kb.cli import main

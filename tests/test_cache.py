@@ -10,7 +10,7 @@ import pytest
 
 import kb.bodies
 import kb.loader
-from conftest import ROOT
+from support import ROOT
 from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build

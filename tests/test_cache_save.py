@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT
+from support import ROOT
 from kb.cache import Store
 from support import free_port
 

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.content import load_site
 from kb.search import engine_for
 from kb.taxonomy import PHASES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import main
 
@@ -21,8 +20,8 @@ def test_every_option_has_help_and_shows_its_default(command, option):
         assert option.show_default or "default" in option.help, f"kb {command} {option.opts[0]}"
 
 
-def test_serve_help_gives_the_defaults():
-    result = CliRunner().invoke(main, ["serve", "--help"])
+def test_serve_help_gives_the_defaults(runner):
+    result = runner.invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "Address to listen on. [default: 127.0.0.1]" in text
@@ -32,5 +31,5 @@ def test_serve_help_gives_the_defaults():
 @pytest.mark.parametrize("command,default", [("check", "[default: text]"),
                                              ("status", "[default: text]"),
                                              ("search", "[default: 10;")])
-def test_other_defaults_are_shown(command, default):
-    assert default in CliRunner().invoke(main, [command, "--help"]).output
+def test_other_defaults_are_shown(command, default, runner):
+    assert default in runner.invoke(main, [command, "--help"]).output

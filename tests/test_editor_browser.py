@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from conftest import ROOT
+from support import ROOT
 from kb.app import create_app
 from kb.preview import preview_config
 from support import describe

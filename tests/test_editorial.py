@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
+import pytest
 
-from conftest import make_site
+from support import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.rawhtml import removed_html
@@ -17,8 +17,11 @@ def found(tmp_path, files: dict) -> list[str]:
     return [str(p) for p in load_site(make_site(tmp_path, files)).problems]
 
 
-def check(root, *args: str):
-    return CliRunner().invoke(main, ["check", "--root", str(root), *args])
+@pytest.fixture(scope="session")
+def check(runner):
+    def invoke(root, *args: str):
+        return runner.invoke(main, ["check", "--root", str(root), *args])
+    return invoke
 
 
 def test_older_translation_is_a_warning_naming_the_newer_file(tmp_path):
@@ -97,7 +100,7 @@ def test_every_published_entry_has_an_audience_page(tmp_path):
     ]
 
 
-def test_check_prints_warnings_and_exits_0(tmp_path):
+def test_check_prints_warnings_and_exits_0(tmp_path, check):
     root = make_site(tmp_path, pair(title="Why " * 40 + "?"))
     result = check(root)
     assert result.exit_code == 0
@@ -108,7 +111,7 @@ def test_check_prints_warnings_and_exits_0(tmp_path):
     ]
 
 
-def test_check_json_lists_errors_and_warnings_sorted(tmp_path):
+def test_check_json_lists_errors_and_warnings_sorted(tmp_path, check):
     root = make_site(tmp_path, pair(en=entry(body="See [this](entry:nowhere)."),
                                     fr=entry(body="<iframe></iframe>Texte.", phase="phase-1")))
     result = check(root, "--format", "json")
@@ -125,12 +128,12 @@ def test_check_json_lists_errors_and_warnings_sorted(tmp_path):
     ]
 
 
-def test_check_json_is_an_empty_list_when_all_is_well(tmp_path):
+def test_check_json_is_an_empty_list_when_all_is_well(tmp_path, check):
     result = check(make_site(tmp_path, pair()), "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
 
 
-def test_check_json_with_only_warnings_exits_0(tmp_path):
+def test_check_json_with_only_warnings_exits_0(tmp_path, check):
     result = check(make_site(tmp_path, pair(status="draft", body="TODO: write")), "--format",
                    "json")
     assert result.exit_code == 0

@@ -5,14 +5,13 @@ The endpoint is a small HTTP receiver the test starts on 127.0.0.1; it records e
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import http.server
-import threading
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import _QuietHandler, make_site
+from support import make_site, serve
 from kb.freeze import build
 from support import pair
 
@@ -50,18 +49,10 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def serve(handler) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def receiver():
-    server, url = serve(Receiver)
-    yield url + "/feedback"
-    server.shutdown()
-    server.server_close()
+    with serve(handler=Receiver) as url:
+        yield url + "/feedback"
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +63,15 @@ def sites(tmp_path_factory, receiver):
         "email": ("info@example.org", ""),
         "none": ("https://example.org/contact", ""),
     }
-    servers, urls = [], {}
-    for name, (contact, feedback) in configs.items():
-        root = make_site(tmp_path_factory.mktemp(name), {
-            **pair(), "content/site.yml": SITE_YML.format(contact=contact, feedback=feedback)})
-        out = root / "build"
-        build(root, out)
-        server, urls[name] = serve(functools.partial(_QuietHandler, directory=str(out)))
-        servers.append(server)
-    yield urls
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    urls = {}
+    with contextlib.ExitStack() as servers:
+        for name, (contact, feedback) in configs.items():
+            root = make_site(tmp_path_factory.mktemp(name), {
+                **pair(), "content/site.yml": SITE_YML.format(contact=contact, feedback=feedback)})
+            out = root / "build"
+            build(root, out)
+            urls[name] = servers.enter_context(serve(out))
+        yield urls
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import make_site
+from support import make_site
 from kb.app import create_app
 from kb.content import load_site
 from support import pair

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import SITE_URL as BASE_URL
+from support import SITE_URL as BASE_URL
 from kb.taxonomy import AUDIENCES, PHASES
 
 SITE_URL = BASE_URL.rstrip("/")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 from kb import memo
 from kb.app import create_app
 from kb.cache import CACHE_DIR, Store

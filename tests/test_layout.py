@@ -115,3 +115,24 @@ def test_no_module_is_much_over_300_lines():
     long = {name: lines for name, path in MODULES.items()
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def test_test_modules_share_helpers_through_support_not_through_each_other():
+    found = []
+    for path in sorted(TESTS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [])
+            found += [f"{path.name}:{node.lineno}: {name}" for name in names
+                      if name == "conftest" or name.startswith("test_")]
+    assert found == []
+
+
+def test_clicks_runner_is_made_once_by_the_runner_fixture():
+    made = [path.name for path in sorted(TESTS.glob("*.py"))
+            if path.name != "test_layout.py" and "CliRunner(" in path.read_text(encoding="utf-8")]
+    assert made == ["conftest.py"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_site
+from support import make_site
 from kb.content import load_site
 from kb.markdown import Renderer, plain_text, sanitise
 

@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from markupsafe import escape
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
@@ -234,36 +233,36 @@ def test_french_pages_of_the_preview_show_the_french_message(tmp_path, case):
     assert "avertissement" not in english and str(escape(expected)) not in english
 
 
-def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path):
+def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
     root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", phase="[phase-2]",
                                                 body="La réponse.\n\n# Un titre")), **OTHER})
-    french = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr"])
+    french = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr"])
     assert french.exit_code == 1
     assert french.stderr.splitlines() == [
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
         "phase-2, phase-3, all"]
-    english = CliRunner().invoke(main, ["check", "--root", str(root)])
+    english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
         f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
         "all"]
-    as_json = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr",
-                                        "--format", "json"])
+    as_json = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr",
+                                   "--format", "json"])
     assert '"message": "phase est une liste' in as_json.stdout
 
 
-def test_kb_check_summary_and_warnings_in_french(tmp_path):
+def test_kb_check_summary_and_warnings_in_french(tmp_path, runner):
     root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
                                 **OTHER})
-    french = CliRunner().invoke(main, ["check", "--root", str(root), "--lang", "fr"])
+    french = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr"])
     assert french.exit_code == 0
     assert french.stdout.splitlines() == [
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
         f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
         f"Entrées vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement."]
-    english = CliRunner().invoke(main, ["check", "--root", str(root)])
+    english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stdout.splitlines()[-1] == "4 entries checked: no errors, 1 warning."
     clean = make_site(tmp_path / "clean", {**pair(), **OTHER})
-    assert CliRunner().invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
+    assert runner.invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
         f"Entrées vérifiées{NBSP}: 4. Aucun problème.\n")
 
 

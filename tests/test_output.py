@@ -12,10 +12,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import kb
-from conftest import make_site
+from support import make_site
 from kb import output as out
 from kb.cli import main
 from kb.freeze import OutputError, build
@@ -44,8 +43,11 @@ def project(tmp_path) -> Path:
     return root
 
 
-def kb_build(*args: str):
-    return CliRunner().invoke(main, ["build", "--quiet", *args])
+@pytest.fixture(scope="session")
+def kb_build(runner):
+    def invoke(*args: str):
+        return runner.invoke(main, ["build", "--quiet", *args])
+    return invoke
 
 
 @pytest.mark.parametrize("output, why", [
@@ -60,7 +62,7 @@ def kb_build(*args: str):
     ("../www", "holds files kb did not write"),
 ])
 def test_an_output_folder_that_is_not_kbs_is_refused_and_nothing_changes(project, monkeypatch,
-                                                                         output, why):
+                                                                         output, why, kb_build):
     monkeypatch.chdir(project)
     before = tree_hash(project.parent)
     result = kb_build("--output", output)
@@ -147,7 +149,7 @@ def test_a_web_server_running_as_another_user_can_read_the_build(project):
         shutil.rmtree(served)
 
 
-def test_compress_writes_a_deterministic_gz_next_to_each_text_file(project, tmp_path):
+def test_compress_writes_a_deterministic_gz_next_to_each_text_file(project, tmp_path, kb_build):
     # With a site URL, so that the sitemap and feeds (.xml) are written too.
     result = kb_build("--root", str(project), "--output", str(tmp_path / "one"), "--compress",
                       "--base-url", "https://kb.example.org/")

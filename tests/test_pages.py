@@ -112,7 +112,7 @@ def test_every_page_has_a_skip_link_and_landmarks(client):
 
 
 def test_drafts_are_hidden_unless_the_development_server_shows_them(tmp_path):
-    from conftest import make_site
+    from support import make_site
     from kb.app import create_app
     from support import pair
 

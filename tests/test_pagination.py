@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kb.pagelist
-from conftest import ROOT, _QuietHandler, bench_corpus, make_site
+from support import ROOT, bench_corpus, make_site, serve
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
@@ -276,12 +273,8 @@ def test_every_folder_of_a_paginated_build_has_a_page(synthetic_build):
 
 @pytest.fixture(scope="module")
 def paged_server(synthetic_build):
-    handler = functools.partial(_QuietHandler, directory=str(synthetic_build))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(synthetic_build) as url:
+        yield url
 
 
 @pytest.mark.browser

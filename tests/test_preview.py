@@ -13,7 +13,7 @@ from markupsafe import escape
 import kb.i18n
 import kb.preview
 import kb.site
-from conftest import make_site
+from support import make_site
 from kb.app import create_app
 from kb.preview import preview_config
 from support import EN, FR, entry, pair

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import kb.cli
-from conftest import make_site
+from support import make_site
 from kb.cli import main
 from kb.terminal import live_output
 from support import pair

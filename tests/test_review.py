@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_site
+from support import make_site
 from kb.app import create_app
 from kb.freeze import build
 from kb.preview import preview_config

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import make_site
+from support import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.scaffold import ID_RULE, slugify
@@ -26,8 +25,11 @@ EN_FILE = "content/en/phase-2/transition-period.md"
 FR_FILE = "content/fr/phase-2/periode-de-transition.md"
 
 
-def kb(root, *args: str, input: str | None = None):
-    return CliRunner().invoke(main, [args[0], "--root", str(root), *args[1:]], input=input)
+@pytest.fixture(scope="session")
+def kb(runner):
+    def invoke(root, *args: str, input: str | None = None):
+        return runner.invoke(main, [args[0], "--root", str(root), *args[1:]], input=input)
+    return invoke
 
 
 @pytest.fixture()
@@ -35,7 +37,7 @@ def root(tmp_path):
     return make_site(tmp_path, pair())
 
 
-def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(root):
+def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(root, kb):
     result = kb(root, "new", *OPTIONS)
     assert result.exit_code == 0, result.output
     assert f"Wrote {EN_FILE} and {FR_FILE} (status: draft)." in result.output
@@ -61,7 +63,7 @@ def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(ro
     ]
 
 
-def test_publishing_the_placeholders_is_an_error(root):
+def test_publishing_the_placeholders_is_an_error(root, kb):
     kb(root, "new", *OPTIONS)
     for rel in (EN_FILE, FR_FILE):
         file = root / rel
@@ -72,7 +74,7 @@ def test_publishing_the_placeholders_is_an_error(root):
             "replace it, or set 'status: draft'") in result.stderr
 
 
-def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root):
+def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root, kb):
     answers = "\n".join([
         "Transition Period", "transition-period",  # a bad id, then a good one
         "phase-9", "phase-2",
@@ -94,7 +96,7 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root)
     assert fr.topics == ("timeline", "contracts")
 
 
-def test_new_refuses_to_overwrite_and_writes_nothing(root):
+def test_new_refuses_to_overwrite_and_writes_nothing(root, kb):
     (root / FR_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / FR_FILE).write_text("keep me")
     result = kb(root, "new", *OPTIONS)
@@ -104,7 +106,7 @@ def test_new_refuses_to_overwrite_and_writes_nothing(root):
     assert (root / FR_FILE).read_text() == "keep me"
 
 
-def test_new_refuses_an_id_already_in_use(root):
+def test_new_refuses_an_id_already_in_use(root, kb):
     result = kb(root, "new", *[v if v != "transition-period" else "planning" for v in OPTIONS])
     assert result.exit_code == 2
     assert "id 'planning' is already used by content/en/phase-2/planning.md" in result.output
@@ -117,7 +119,7 @@ def test_new_refuses_an_id_already_in_use(root):
     ("--slug-fr", "Période", "file name 'Période' may contain only lower-case letters a to z, "
                              "digits and hyphens, such as transition-period: try 'periode'"),
 ])
-def test_new_checks_options_against_the_vocabularies(root, option, value, message):
+def test_new_checks_options_against_the_vocabularies(root, option, value, message, kb):
     args = list(OPTIONS)
     if option in args:
         args[args.index(option) + 1] = value
@@ -144,7 +146,7 @@ def test_long_titles_make_file_names_cut_at_a_word():
     assert slug.startswith("que-se-passe-t-il-pour-les-fournisseurs")
 
 
-def test_every_bad_option_is_reported_at_once_in_plain_words_without_the_usage_text(root):
+def test_every_bad_option_is_reported_at_once_in_plain_words_without_the_usage_text(root, kb):
     args = ["--id", "Transition Period", "--phase", "phase-9", "--audience", "providers",
             "--audience", "ssms", "--topic", "timeline", "--title-en", " ", "--title-fr", "Oui?",
             "--slug-fr", "planification"]
@@ -167,7 +169,7 @@ def test_every_bad_option_is_reported_at_once_in_plain_words_without_the_usage_t
     assert not (root / "content/en/phase-2/transition-period.md").exists()
 
 
-def test_the_english_file_named_after_the_id_must_be_free_too(root):
+def test_the_english_file_named_after_the_id_must_be_free_too(root, kb):
     (root / "content/en/phase-1").mkdir()
     (root / "content/en/phase-1/transition-period.md").write_text("notes\n")
     result = kb(root, "new", *OPTIONS)
@@ -176,7 +178,7 @@ def test_the_english_file_named_after_the_id_must_be_free_too(root):
             "another file name") in result.stderr.splitlines()
 
 
-def test_the_prompt_and_the_refusal_describe_ids_in_the_same_words(root):
+def test_the_prompt_and_the_refusal_describe_ids_in_the_same_words(root, kb):
     result = kb(root, "new", input="Bad Id\n")
     assert f"Id ({ID_RULE}): " in result.output
     assert f"Error: id 'Bad Id' may contain only {ID_RULE}: try 'bad-id'" in result.output
@@ -198,7 +200,7 @@ def test_end_of_input_at_a_prompt_says_that_nothing_was_written(root):
     assert sorted(p.relative_to(root) for p in (root / "content").rglob("*.md")) == before
 
 
-def test_a_long_french_title_says_that_its_file_name_was_cut(root):
+def test_a_long_french_title_says_that_its_file_name_was_cut(root, kb):
     long_title = ("Que se passe-t-il pour les fournisseurs de services de l'emploi pendant la "
                   "période de transition\u00a0?")
     args = [v if v != OPTIONS[OPTIONS.index("--title-fr") + 1] else long_title
@@ -212,7 +214,7 @@ def test_a_long_french_title_says_that_its_file_name_was_cut(root):
     assert (root / f"content/fr/phase-2/{slug}.md").is_file()
 
 
-def test_a_short_french_title_is_not_said_to_be_cut(root):
+def test_a_short_french_title_is_not_said_to_be_cut(root, kb):
     result = kb(root, "new", *OPTIONS[:-2], input="\n")
     assert result.exit_code == 0, result.output
     assert "is long" not in result.output

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kb.cli import main
 from kb.content import load_site
@@ -19,12 +18,12 @@ FIELDS = {"id", "lang", "title", "url", "source", "phase", "audiences", "score",
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, runner):
     """Run `kb search` on the real site, with the index cached in a temporary folder."""
     cache = tmp_path_factory.mktemp("cache")
 
     def invoke(*args: str, stdin: bytes | None = None):
-        result = CliRunner().invoke(
+        result = runner.invoke(
             main,
             ["search", "--root", str(ROOT), *args],
             input=stdin,

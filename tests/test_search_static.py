@@ -3,15 +3,12 @@ the same entries in the same order as the server's search."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ROOT, _QuietHandler
+from support import ROOT, serve
 
 from kb.freeze import build
 from kb.search import engine_for
@@ -231,12 +228,8 @@ def sub_path_server(tmp_path_factory):
     """The site built for https://example.org/kb/ and served under /kb/."""
     served = tmp_path_factory.mktemp("host")
     build(ROOT, served / "kb", base_url="https://example.org/kb/")
-    handler = functools.partial(_QuietHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(served) as url:
+        yield url
 
 
 def test_static_search_works_under_a_sub_path(site, sub_path_server, page):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, bench_corpus
+from support import ROOT, bench_corpus
 
 from kb.search.analysis import STOP_WORDS, TOKEN, fold, stemmer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.config import absolute_url, load_config, site_url

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import make_site
+from support import make_site
 from kb import output as out
 from kb.cache import CACHE_DIR
 from kb.freeze import BuildError, build

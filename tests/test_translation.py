@@ -9,9 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import ROOT, make_site
+from support import ROOT, make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.fingerprint import fingerprint
@@ -26,8 +25,11 @@ EN_PAGE = "en/questions/phase-2-overview/index.html"
 FR_PAGE = "fr/questions/phase-2-apercu/index.html"
 
 
-def kb(root: Path, *args: str):
-    return CliRunner().invoke(main, [args[0], "--root", str(root), *args[1:]])
+@pytest.fixture(scope="session")
+def kb(runner):
+    def invoke(root: Path, *args: str):
+        return runner.invoke(main, [args[0], "--root", str(root), *args[1:]])
+    return invoke
 
 
 @pytest.fixture()
@@ -44,7 +46,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def status_of(root: Path) -> dict[str, str]:
+def status_of(root: Path, kb) -> dict[str, str]:
     result = kb(root, "status", "--format", "json")
     assert result.exit_code == 0, result.output
     return {row["path"]: row["translation"] for row in json.loads(result.stdout)}
@@ -62,7 +64,7 @@ def test_landed_content_is_in_line(site):
     assert all(e.synced for e in site.entries.values())
 
 
-def test_english_change_makes_french_stale_until_sync_in_check_status_and_page(copy, tmp_path):
+def test_english_change_makes_french_stale_until_sync_in_check_status_and_page(copy, tmp_path, kb):
     fr_before = (copy / FR_FILE).read_bytes()
     edit(copy / EN_FILE, "Phase 2 is the next group", "Phase 2, as announced, is the next group")
     en_after = (copy / EN_FILE).read_bytes()
@@ -75,7 +77,7 @@ def test_english_change_makes_french_stale_until_sync_in_check_status_and_page(c
         f"{FR_FILE}:{fr_line}: warning: the English file {EN_FILE} changed since this one was last "
         f"synced with it: update this file, then run 'kb sync {ID}'"]
     assert "Phase 2, as announced, is the next group" in check.stdout  # its text now (no git)
-    assert status_of(copy)[FR_FILE] == "stale" and status_of(copy)[EN_FILE] == "current"
+    assert status_of(copy, kb)[FR_FILE] == "stale" and status_of(copy, kb)[EN_FILE] == "current"
 
     build(copy, tmp_path / "out")
     french = (tmp_path / "out" / FR_PAGE).read_text(encoding="utf-8")
@@ -92,7 +94,7 @@ def test_english_change_makes_french_stale_until_sync_in_check_status_and_page(c
     before, after = fr_before.splitlines(), (copy / FR_FILE).read_bytes().splitlines()
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert len(before) == len(after) and len(changed) == 1 and changed[0][0].startswith(b"synced: ")
-    assert set(status_of(copy).values()) == {"current"}
+    assert set(status_of(copy, kb).values()) == {"current"}
     assert "warning" not in kb(copy, "check").output
     build(copy, tmp_path / "again")
     assert "translation-notice" not in (tmp_path / "again" / FR_PAGE).read_text(encoding="utf-8")
@@ -105,7 +107,7 @@ def test_whitespace_only_change_keeps_the_pair_current(copy):
     assert state(site, site.get("fr", ID)) == state(site, site.get("en", ID)) == "current"
 
 
-def test_french_first_change_makes_english_stale_and_both_changed_makes_both(copy):
+def test_french_first_change_makes_english_stale_and_both_changed_makes_both(copy, kb):
     edit(copy / FR_FILE, "La phase 2 correspond", "La phase 2, telle qu'annoncée, correspond")
     site = load_site(copy)
     assert (state(site, site.get("en", ID)), state(site, site.get("fr", ID))) == ("stale", "current")
@@ -113,10 +115,10 @@ def test_french_first_change_makes_english_stale_and_both_changed_makes_both(cop
     site = load_site(copy)
     assert (state(site, site.get("en", ID)), state(site, site.get("fr", ID))) == ("stale", "stale")
     assert kb(copy, "sync", "--all").exit_code == 0
-    assert set(status_of(copy).values()) == {"current"}
+    assert set(status_of(copy, kb).values()) == {"current"}
 
 
-def test_sync_rewrites_only_the_fingerprint_line_keeping_crlf_bom_comments_and_mode(tmp_path):
+def test_sync_rewrites_only_the_fingerprint_line_keeping_crlf_bom_comments_and_mode(tmp_path, kb):
     english = ("\ufeff---\r\nid: planning  # shared by both files\r\ntitle: What is the planning "
                "period?\r\nphase: phase-2\r\naudiences: [service-providers]\r\ntopics: [timeline]"
                "\r\nupdated: 2023-01-20\r\nstatus: published\r\n# a comment kb must keep\r\n"
@@ -143,19 +145,19 @@ def test_sync_rewrites_only_the_fingerprint_line_keeping_crlf_bom_comments_and_m
     assert path.read_bytes() == data.replace(fr_print.encode(), new_print.encode())
 
 
-def test_a_hand_edited_fingerprint_says_where_and_which_command_to_run(tmp_path):
+def test_a_hand_edited_fingerprint_says_where_and_which_command_to_run(tmp_path, kb):
     root = make_site(tmp_path, pair(fr=entry(title="Qu'est-ce que la planification?",
                                              extra="synced: see the English\n")))
     assert [str(p) for p in load_site(root).problems if p.path == FR] == [
         f"{FR}:10: warning: 'synced: see the English' is not a fingerprint written by kb (never "
         "edit this line): when both languages say the same thing, run 'kb sync planning' to "
         "write it again"]
-    assert status_of(root)[FR] == "stale"
+    assert status_of(root, kb)[FR] == "stale"
     assert kb(root, "sync", "planning").exit_code == 0
     assert load_site(root).problems == []
 
 
-def test_sync_of_an_unknown_id_or_a_lone_file_says_why(tmp_path):
+def test_sync_of_an_unknown_id_or_a_lone_file_says_why(tmp_path, kb):
     root = make_site(tmp_path, {EN: entry()})
     result = kb(root, "sync", "nothing")
     assert result.exit_code == 1 and "no entry has the id 'nothing'" in result.output
@@ -170,7 +172,7 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
-def test_in_a_git_checkout_the_warning_shows_the_changed_lines(tmp_path):
+def test_in_a_git_checkout_the_warning_shows_the_changed_lines(tmp_path, kb):
     root = make_site(tmp_path, pair(body="First line.\n\nThe planning period runs to April."))
     assert kb(root, "sync", "planning").exit_code == 0
     git(root, "init", "-q")
@@ -205,7 +207,7 @@ def test_one_file_synced_and_the_other_not_asks_for_a_sync(tmp_path):
         "translates; when both say the same thing, run 'kb sync planning'"]
 
 
-def test_status_lists_every_file_and_puts_what_needs_work_first(tmp_path):
+def test_status_lists_every_file_and_puts_what_needs_work_first(tmp_path, kb):
     files = {**pair(status="review"),
              "content/en/phase-2/done.md": entry(id="done", title="Done?"),
              "content/fr/phase-2/fait.md": entry(id="done", title="Fait?"),

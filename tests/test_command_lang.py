@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from click.testing import CliRunner
+import pytest
 
 from kb.cli import main
 from support import EN, FR, OTHER, entry, make_site, pair
@@ -14,11 +14,15 @@ NBSP = "\u00a0"
 FRENCH = {"KB_LANG": "fr_CA.UTF-8"}
 
 
-def run(args: list[str], env: dict | None = None, **kwargs):
-    return CliRunner().invoke(main, args, env={"KB_LANG": None, **(env or {})}, **kwargs)
+@pytest.fixture()
+def run(runner):
+    """kb with the given arguments, KB_LANG only as the test sets it."""
+    def invoke(args: list[str], env: dict | None = None, **kwargs):
+        return runner.invoke(main, args, env={"KB_LANG": None, **(env or {})}, **kwargs)
+    return invoke
 
 
-def test_kb_check_takes_its_language_from_kb_lang(tmp_path):
+def test_kb_check_takes_its_language_from_kb_lang(tmp_path, run):
     root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", phase="[phase-2]")), **OTHER})
     french = run(["check", "--root", str(root)], {"KB_LANG": "fr"})
     assert french.stderr.startswith(f"{FR}:4: phase est une liste{NBSP}:")
@@ -27,7 +31,7 @@ def test_kb_check_takes_its_language_from_kb_lang(tmp_path):
     assert "phase is a list" in run(["check", "--root", str(root), "--lang", "en"], FRENCH).stderr
 
 
-def test_kb_build_in_french(tmp_path):
+def test_kb_build_in_french(tmp_path, run):
     root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
                                 **OTHER})
     out = tmp_path / "out"
@@ -53,7 +57,7 @@ def test_kb_build_in_french(tmp_path):
                                                  str(out)]).stderr
 
 
-def test_kb_new_in_french(tmp_path):
+def test_kb_new_in_french(tmp_path, run):
     root = make_site(tmp_path, {**pair(), **OTHER})
     refused = run(["new", "--root", str(root), "--id", "Bad Id", "--phase", "phase-9"], FRENCH)
     assert refused.exit_code == 2
@@ -70,7 +74,7 @@ def test_kb_new_in_french(tmp_path):
     assert "Id (lower-case letters a to z" in run(["new", "--root", str(root)], input="").output
 
 
-def test_kb_status_and_sync_in_french(tmp_path):
+def test_kb_status_and_sync_in_french(tmp_path, run):
     root = make_site(tmp_path, {**pair(), **OTHER})
     status = run(["status", "--root", str(root)], FRENCH)
     assert status.stdout.splitlines()[0].startswith("À retravailler (")
@@ -85,7 +89,7 @@ def test_kb_status_and_sync_in_french(tmp_path):
     assert "indiquez les id des entrées" in run(["sync", "--root", str(root)], FRENCH).stderr
 
 
-def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path):
+def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path, run):
     root = make_site(tmp_path, {**pair(), **OTHER})
     result = run(["check", "--root", str(root)], {"KB_LANG": "de"})
     assert result.exit_code == 2

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from support import ROOT
+
 import kb.i18n
-from conftest import ROOT
 from kb.cache import CACHE_DIR
 from kb.freeze import BuildReport, build
 from kb.pagecache import FOLDER

@@ -14,8 +14,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("en", "fr")
-DATA_FILES = ("topics.yml", "glossary.yml", "synonyms.yml", "timeline.yml", "sources.yml",
-              "catchment-areas.yml")
+DATA_FILES = (
+    "topics.yml",
+    "glossary.yml",
+    "synonyms.yml",
+    "timeline.yml",
+    "sources.yml",
+    "catchment-areas.yml",
+)
 ENTRY_LINK = re.compile(r"\]\(entry:([a-z0-9-]+)\)")
 
 try:  # the real vocabularies, when kb is importable (it is in kb's own environment)
@@ -36,17 +42,29 @@ ACTORS = [
     ("an Ontario Works office", "un bureau d'Ontario au travail"),
     ("an ODSP caseworker", "un chargé de cas du POSPH"),
     ("a francophone organization", "un organisme francophone"),
-    ("a literacy and basic skills provider", "un fournisseur d'alphabétisation et de formation de base"),
+    (
+        "a literacy and basic skills provider",
+        "un fournisseur d'alphabétisation et de formation de base",
+    ),
     ("a municipal partner", "un partenaire municipal"),
     ("an Indigenous service provider", "un fournisseur de services autochtone"),
     ("a community college", "un collège communautaire"),
 ]
 AREAS = [
-    ("York", "York"), ("Halton", "Halton"), ("Peel", "Peel"), ("Hamilton-Niagara", "Hamilton-Niagara"),
-    ("Muskoka-Kawarthas", "Muskoka-Kawarthas"), ("Durham", "Durham"), ("Ottawa", "Ottawa"),
-    ("Kingston-Pembroke", "Kingston-Pembroke"), ("Stratford-Bruce Peninsula", "Stratford–péninsule de Bruce"),
-    ("Windsor-Sarnia", "Windsor-Sarnia"), ("London", "London"), ("Toronto", "Toronto"),
-    ("the Northeast", "le Nord-Est"), ("the Northwest", "le Nord-Ouest"),
+    ("York", "York"),
+    ("Halton", "Halton"),
+    ("Peel", "Peel"),
+    ("Hamilton-Niagara", "Hamilton-Niagara"),
+    ("Muskoka-Kawarthas", "Muskoka-Kawarthas"),
+    ("Durham", "Durham"),
+    ("Ottawa", "Ottawa"),
+    ("Kingston-Pembroke", "Kingston-Pembroke"),
+    ("Stratford-Bruce Peninsula", "Stratford–péninsule de Bruce"),
+    ("Windsor-Sarnia", "Windsor-Sarnia"),
+    ("London", "London"),
+    ("Toronto", "Toronto"),
+    ("the Northeast", "le Nord-Est"),
+    ("the Northwest", "le Nord-Ouest"),
 ]
 THINGS = [
     ("the transition period", "la période de transition"),
@@ -72,68 +90,125 @@ PROGRAMS = [
     ("ODSP Employment Supports", "Soutien de l'emploi du POSPH"),
     ("Ontario Works Employment Assistance", "l'aide à l'emploi d'Ontario au travail"),
 ]
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 # Questions, with the same slots in both languages.
 TITLES = [
-    ("Who holds the contract when {actor} has sites in {area}?",
-     "Qui détient le contrat lorsque {actor} a des sites à {area}?"),
-    ("What changes for {actor} during {thing}?",
-     "Qu'est-ce qui change pour {actor} pendant {thing_fr}?"),
+    (
+        "Who holds the contract when {actor} has sites in {area}?",
+        "Qui détient le contrat lorsque {actor} a des sites à {area}?",
+    ),
+    (
+        "What changes for {actor} during {thing}?",
+        "Qu'est-ce qui change pour {actor} pendant {thing_fr}?",
+    ),
     ("When does {thing} begin in {area}?", "Quand {thing} commence-t-elle à {area}?"),
-    ("Is {program} part of the transformation in {area}?",
-     "Le programme {program} fait-il partie de la transformation à {area}?"),
-    ("How does {actor} refer a client to {program}?",
-     "Comment {actor} dirige-t-il un client vers {program}?"),
-    ("Which reports does {actor} send to the ministry about {thing}?",
-     "Quels rapports {actor} envoie-t-il au ministère au sujet de {thing_fr}?"),
-    ("Can {actor} keep its staff after {thing}?",
-     "{Actor} peut-il garder son personnel après {thing_fr}?"),
-    ("What does {thing} mean for clients in {area}?",
-     "Que signifie {thing} pour la clientèle de {area}?"),
+    (
+        "Is {program} part of the transformation in {area}?",
+        "Le programme {program} fait-il partie de la transformation à {area}?",
+    ),
+    (
+        "How does {actor} refer a client to {program}?",
+        "Comment {actor} dirige-t-il un client vers {program}?",
+    ),
+    (
+        "Which reports does {actor} send to the ministry about {thing}?",
+        "Quels rapports {actor} envoie-t-il au ministère au sujet de {thing_fr}?",
+    ),
+    (
+        "Can {actor} keep its staff after {thing}?",
+        "{Actor} peut-il garder son personnel après {thing_fr}?",
+    ),
+    (
+        "What does {thing} mean for clients in {area}?",
+        "Que signifie {thing} pour la clientèle de {area}?",
+    ),
 ]
 # Sentences of the answers; {n} is a number, {date} a date, both written per language.
 SENTENCES = [
-    ("As planned in January 2023, {actor} in {area} follows {thing}.",
-     "Comme prévu en janvier 2023, {actor} de {area} suit {thing}."),
-    ("The SSM sets up its own agreements with the service providers in its catchment area.",
-     "Le GSS conclut ses propres ententes avec les fournisseurs de services de sa zone desservie."),
-    ("More than {n} clients had started an employment action plan by {date}.",
-     "Plus de {n} clients avaient entamé un plan d'action pour l'emploi au {date}."),
-    ("{Program} stays with the ministry: existing providers keep delivering it under MLITSD oversight.",
-     "{Program} reste au ministère : les fournisseurs actuels continuent de l'offrir "
-     "sous la surveillance du MTIFDC."),
-    ("Caseworkers at OW and ODSP offices refer clients to EO for help finding a job.",
-     "Les chargés de cas d'OT et du POSPH dirigent les clients vers EO pour les aider à trouver un emploi."),
-    ("{Thing} lasts about {months} months and ends on {date}.",
-     "{Thing_fr} dure environ {months} mois et se termine le {date}."),
-    ("The ministry will keep monitoring results and will publish figures after {date}.",
-     "Le ministère continuera de suivre les résultats et publiera des chiffres après le {date}."),
-    ("Francophone clients receive services in French wherever the French Language Services Act applies.",
-     "La clientèle francophone reçoit des services en français partout où la Loi sur les services "
-     "en français s'applique."),
-    ("{Actor} should contact its ministry representative if {thing} raises questions.",
-     "{Actor} devrait communiquer avec sa personne-ressource au ministère si {thing_fr} soulève des "
-     "questions."),
-    ("Funding is based on outcomes: {n} clients employed after twelve months count towards the targets.",
-     "Le financement dépend des résultats : {n} clients en emploi après douze mois comptent pour les "
-     "cibles."),
-    ("IES brings together employment services for people on social assistance and everyone else.",
-     "Les SEI réunissent les services d'emploi des prestataires d'aide sociale et de toute la "
-     "population."),
-    ("Nothing changes for clients already in a program until {date}: their plan continues.",
-     "Rien ne change pour les clients déjà inscrits avant le {date} : leur plan se poursuit."),
-    ("Service providers in {area} took part in {n} engagement sessions with the SSM.",
-     "Les fournisseurs de services de {area} ont participé à {n} séances de mobilisation avec le GSS."),
-    ("Disputes that the SSM cannot settle go to the ministry, which answers within {months} weeks.",
-     "Les différends que le GSS ne peut régler sont soumis au ministère, qui répond en {months} "
-     "semaines."),
+    (
+        "As planned in January 2023, {actor} in {area} follows {thing}.",
+        "Comme prévu en janvier 2023, {actor} de {area} suit {thing}.",
+    ),
+    (
+        "The SSM sets up its own agreements with the service providers in its catchment area.",
+        "Le GSS conclut ses propres ententes avec les fournisseurs de services de sa zone desservie.",
+    ),
+    (
+        "More than {n} clients had started an employment action plan by {date}.",
+        "Plus de {n} clients avaient entamé un plan d'action pour l'emploi au {date}.",
+    ),
+    (
+        "{Program} stays with the ministry: existing providers keep delivering it under MLITSD oversight.",
+        "{Program} reste au ministère : les fournisseurs actuels continuent de l'offrir "
+        "sous la surveillance du MTIFDC.",
+    ),
+    (
+        "Caseworkers at OW and ODSP offices refer clients to EO for help finding a job.",
+        "Les chargés de cas d'OT et du POSPH dirigent les clients vers EO pour les aider à trouver un emploi.",
+    ),
+    (
+        "{Thing} lasts about {months} months and ends on {date}.",
+        "{Thing_fr} dure environ {months} mois et se termine le {date}.",
+    ),
+    (
+        "The ministry will keep monitoring results and will publish figures after {date}.",
+        "Le ministère continuera de suivre les résultats et publiera des chiffres après le {date}.",
+    ),
+    (
+        "Francophone clients receive services in French wherever the French Language Services Act applies.",
+        "La clientèle francophone reçoit des services en français partout où la Loi sur les services "
+        "en français s'applique.",
+    ),
+    (
+        "{Actor} should contact its ministry representative if {thing} raises questions.",
+        "{Actor} devrait communiquer avec sa personne-ressource au ministère si {thing_fr} soulève des "
+        "questions.",
+    ),
+    (
+        "Funding is based on outcomes: {n} clients employed after twelve months count towards the targets.",
+        "Le financement dépend des résultats : {n} clients en emploi après douze mois comptent pour les "
+        "cibles.",
+    ),
+    (
+        "IES brings together employment services for people on social assistance and everyone else.",
+        "Les SEI réunissent les services d'emploi des prestataires d'aide sociale et de toute la "
+        "population.",
+    ),
+    (
+        "Nothing changes for clients already in a program until {date}: their plan continues.",
+        "Rien ne change pour les clients déjà inscrits avant le {date} : leur plan se poursuit.",
+    ),
+    (
+        "Service providers in {area} took part in {n} engagement sessions with the SSM.",
+        "Les fournisseurs de services de {area} ont participé à {n} séances de mobilisation avec le GSS.",
+    ),
+    (
+        "Disputes that the SSM cannot settle go to the ministry, which answers within {months} weeks.",
+        "Les différends que le GSS ne peut régler sont soumis au ministère, qui répond en {months} "
+        "semaines.",
+    ),
 ]
 HEADINGS = [
-    ("What changes", "Ce qui change"), ("Who is affected", "Qui est touché"),
-    ("Key dates", "Dates clés"), ("What stays the same", "Ce qui ne change pas"),
-    ("Where the figures come from", "D'où viennent les chiffres"), ("What comes next", "La suite"),
+    ("What changes", "Ce qui change"),
+    ("Who is affected", "Qui est touché"),
+    ("Key dates", "Dates clés"),
+    ("What stays the same", "Ce qui ne change pas"),
+    ("Where the figures come from", "D'où viennent les chiffres"),
+    ("What comes next", "La suite"),
     ("How referrals work", "Le fonctionnement de l'aiguillage"),
     ("Agreements and funding", "Ententes et financement"),
 ]
@@ -150,12 +225,50 @@ ITEMS = [
 SEE_ALSO = ("See also", "Voir aussi")
 # Words for two-word queries, per language: searchers' words, some with accents in French.
 QUERY_WORDS = {
-    "en": ["contract", "funding", "targets", "caseworker", "referral", "transition", "agreement",
-           "dispute", "francophone", "clients", "planning", "apprenticeship", "youth", "Toronto",
-           "Northeast", "employment", "assessment", "data", "staff", "SSM"],
-    "fr": ["contrat", "financement", "cibles", "chargé", "aiguillage", "transition", "entente",
-           "différends", "francophone", "clientèle", "planification", "apprentissage", "jeunes",
-           "Toronto", "Nord-Est", "emploi", "évaluation", "données", "personnel", "GSS"],
+    "en": [
+        "contract",
+        "funding",
+        "targets",
+        "caseworker",
+        "referral",
+        "transition",
+        "agreement",
+        "dispute",
+        "francophone",
+        "clients",
+        "planning",
+        "apprenticeship",
+        "youth",
+        "Toronto",
+        "Northeast",
+        "employment",
+        "assessment",
+        "data",
+        "staff",
+        "SSM",
+    ],
+    "fr": [
+        "contrat",
+        "financement",
+        "cibles",
+        "chargé",
+        "aiguillage",
+        "transition",
+        "entente",
+        "différends",
+        "francophone",
+        "clientèle",
+        "planification",
+        "apprentissage",
+        "jeunes",
+        "Toronto",
+        "Nord-Est",
+        "emploi",
+        "évaluation",
+        "données",
+        "personnel",
+        "GSS",
+    ],
 }
 
 
@@ -212,9 +325,13 @@ class _Writer:
         n = rng.choice([12, 40, 150, 980, 2_400, 23_400, 63_200])
         months = str(rng.randrange(2, 13))
         return {
-            "actor": actor, "area": area, "thing": thing, "program": program,
+            "actor": actor,
+            "area": area,
+            "thing": thing,
+            "program": program,
             "date": (_date_text(date, "en"), _date_text(date, "fr")),
-            "n": (_number(n, "en"), _number(n, "fr")), "months": (months, months),
+            "n": (_number(n, "en"), _number(n, "fr")),
+            "months": (months, months),
         }
 
     def fill(self, pattern: tuple[str, str], slots: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -234,8 +351,12 @@ class _Writer:
 
 def _contract(text: str) -> str:
     """French contractions that slot filling breaks: « de le » is « du », « à le » is « au »."""
-    for loose, tight in ((" de le ", " du "), (" à le ", " au "), (" de les ", " des "),
-                         (" à les ", " aux ")):
+    for loose, tight in (
+        (" de le ", " du "),
+        (" à le ", " au "),
+        (" de les ", " des "),
+        (" à les ", " aux "),
+    ):
         text = text.replace(loose, tight)
     return text
 
@@ -258,8 +379,10 @@ def _body(writer: _Writer, pair: Pair, ids: list[str], titles: dict[str, dict[st
         if rng.random() < 0.4 and len(ids) > 1:
             target = rng.choice(ids)
             if target != pair.id:
-                text = (text[0] + f" Read [{titles[target]['en']}](entry:{target}).",
-                        text[1] + f" Lisez [{titles[target]['fr']}](entry:{target}).")
+                text = (
+                    text[0] + f" Read [{titles[target]['en']}](entry:{target}).",
+                    text[1] + f" Lisez [{titles[target]['fr']}](entry:{target}).",
+                )
         en.append(text[0])
         fr.append(text[1])
         if rng.random() < 0.5:
@@ -268,17 +391,23 @@ def _body(writer: _Writer, pair: Pair, ids: list[str], titles: dict[str, dict[st
             fr.append("\n".join(f"- {item[1]};" for item in items))
         elif rng.random() < 0.2:
             rows = rng.sample(AREAS, 3)
-            en.append("| Catchment area | Start |\n| --- | --- |\n" + "\n".join(
-                f"| {area[0]} | {2023 + i} |" for i, area in enumerate(rows)))
-            fr.append("| Zone desservie | Début |\n| --- | --- |\n" + "\n".join(
-                f"| {area[1]} | {2023 + i} |" for i, area in enumerate(rows)))
+            en.append(
+                "| Catchment area | Start |\n| --- | --- |\n"
+                + "\n".join(f"| {area[0]} | {2023 + i} |" for i, area in enumerate(rows))
+            )
+            fr.append(
+                "| Zone desservie | Début |\n| --- | --- |\n"
+                + "\n".join(f"| {area[1]} | {2023 + i} |" for i, area in enumerate(rows))
+            )
     if len(ids) > 1 and rng.random() < 0.6:
         targets = [t for t in rng.sample(ids, min(2, len(ids))) if t != pair.id]
         if targets:
-            en.append(f"{SEE_ALSO[0]}: " + ", ".join(
-                f"[{titles[t]['en']}](entry:{t})" for t in targets))
-            fr.append(f"{SEE_ALSO[1]} : " + ", ".join(
-                f"[{titles[t]['fr']}](entry:{t})" for t in targets))
+            en.append(
+                f"{SEE_ALSO[0]}: " + ", ".join(f"[{titles[t]['en']}](entry:{t})" for t in targets)
+            )
+            fr.append(
+                f"{SEE_ALSO[1]} : " + ", ".join(f"[{titles[t]['fr']}](entry:{t})" for t in targets)
+            )
     return "\n\n".join(en) + "\n", "\n\n".join(fr) + "\n"
 
 
@@ -313,25 +442,39 @@ def entries(n: int, seed: int = 0) -> list[Pair]:
         slots = writer.slots()
         title = writer.fill(rng.choice(TITLES), slots)
         base = {lang: slugify(text) for lang, text in zip(LANGS, title)}
-        id = referenced[index] if index < len(referenced) else f"{base['en'][:40].rstrip('-')}-{index}"
+        id = (
+            referenced[index]
+            if index < len(referenced)
+            else f"{base['en'][:40].rstrip('-')}-{index}"
+        )
         phase = rng.choice(PHASES)
         updated = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(1100))
         start = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(1000))
         end = start + dt.timedelta(days=rng.randrange(60, 400))
         summary = writer.paragraph(1) if rng.random() < 0.5 else (None, None)
-        pairs.append(Pair(
-            id=id, phase=phase,
-            # In the vocabulary's order, as editors write them (and as the real content does).
-            audiences=sorted(rng.sample(AUDIENCES, rng.randrange(1, len(AUDIENCES) + 1)),
-                             key=AUDIENCES.index),
-            topics=rng.sample(topics, rng.randrange(1, 3)),
-            updated=updated, order=rng.randrange(1, 20) * 10,
-            title={"en": title[0], "fr": title[1]},
-            slug={lang: f"{base[lang]}-{index}" for lang in LANGS},
-            period={"en": f"{_date_text(start, 'en')} to {_date_text(end, 'en')}",
-                    "fr": f"du {_date_text(start, 'fr')} au {_date_text(end, 'fr')}"},
-            summary={"en": summary[0] and summary[0][:190], "fr": summary[1] and summary[1][:190]},
-        ))
+        pairs.append(
+            Pair(
+                id=id,
+                phase=phase,
+                # In the vocabulary's order, as editors write them (and as the real content does).
+                audiences=sorted(
+                    rng.sample(AUDIENCES, rng.randrange(1, len(AUDIENCES) + 1)), key=AUDIENCES.index
+                ),
+                topics=rng.sample(topics, rng.randrange(1, 3)),
+                updated=updated,
+                order=rng.randrange(1, 20) * 10,
+                title={"en": title[0], "fr": title[1]},
+                slug={lang: f"{base[lang]}-{index}" for lang in LANGS},
+                period={
+                    "en": f"{_date_text(start, 'en')} to {_date_text(end, 'en')}",
+                    "fr": f"du {_date_text(start, 'fr')} au {_date_text(end, 'fr')}",
+                },
+                summary={
+                    "en": summary[0] and summary[0][:190],
+                    "fr": summary[1] and summary[1][:190],
+                },
+            )
+        )
     ids = [p.id for p in pairs]
     titles = {p.id: p.title for p in pairs}
     for pair in pairs:
@@ -390,7 +533,10 @@ def write_kb(root: Path, pairs: list[Pair]) -> Path:
     _data_files(root, [p.id for p in pairs])
     for pair in pairs:
         for lang in LANGS:
-            _write(root / "content" / pair.path(lang), _front_matter(pair, lang) + "\n" + pair.body[lang])
+            _write(
+                root / "content" / pair.path(lang),
+                _front_matter(pair, lang) + "\n" + pair.body[lang],
+            )
     return root
 
 
@@ -415,12 +561,20 @@ def write_mkdocs(root: Path, pairs: list[Pair], theme: str = "mkdocs") -> Path:
         for pair in pairs:
             path = pair.path(lang)
             body = ENTRY_LINK.sub(
-                lambda m, path=path, lang=lang: f"]({_relative(path, by_id[m.group(1)].path(lang))})",
-                pair.body[lang])
-            _write(docs / path, f"---\ntitle: {_quote(pair.title[lang])}\n---\n\n# {pair.title[lang]}\n\n"
-                                f"{body}")
-    _write(docs / "index.md", "# Employment Services Transformation\n\n[English](en/index.md) · "
-                              "[Français](fr/index.md)\n")
+                lambda m, path=path, lang=lang: (
+                    f"]({_relative(path, by_id[m.group(1)].path(lang))})"
+                ),
+                pair.body[lang],
+            )
+            _write(
+                docs / path,
+                f"---\ntitle: {_quote(pair.title[lang])}\n---\n\n# {pair.title[lang]}\n\n{body}",
+            )
+    _write(
+        docs / "index.md",
+        "# Employment Services Transformation\n\n[English](en/index.md) · "
+        "[Français](fr/index.md)\n",
+    )
     for lang, title in zip(LANGS, ("Questions and answers", "Questions et réponses")):
         _write(docs / lang / "index.md", f"# {title}\n")
     glossary = _abbreviations()
@@ -432,7 +586,9 @@ def write_mkdocs(root: Path, pairs: list[Pair], theme: str = "mkdocs") -> Path:
         "nav": [{"Home": "index.md"}],
         "plugins": [{"search": {"lang": ["en", "fr"]}}],
         "markdown_extensions": [
-            "extra", "sane_lists", {"toc": {"permalink": False, "toc_depth": "2-4"}},
+            "extra",
+            "sane_lists",
+            {"toc": {"permalink": False, "toc_depth": "2-4"}},
             {"abbr": {"glossary": glossary}},
         ],
         "validation": {"nav": {"omitted_files": "ignore"}},
@@ -454,7 +610,7 @@ def _abbreviations() -> dict[str, str]:
     return found
 
 
-PELICAN_CONF = '''\
+PELICAN_CONF = """\
 AUTHOR = "Ministry"
 SITENAME = "Employment Services Transformation"
 SITEURL = ""
@@ -483,7 +639,7 @@ MARKDOWN = {
 }
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
-'''
+"""
 
 
 def write_pelican(root: Path, pairs: list[Pair]) -> Path:
@@ -492,11 +648,17 @@ def write_pelican(root: Path, pairs: list[Pair]) -> Path:
     for lang in LANGS:
         for pair in pairs:
             body = ENTRY_LINK.sub(
-                lambda m, lang=lang: f"]({{filename}}/{by_id[m.group(1)].path(lang)})", pair.body[lang])
+                lambda m, lang=lang: f"]({{filename}}/{by_id[m.group(1)].path(lang)})",
+                pair.body[lang],
+            )
             meta = [
-                f"Title: {pair.title[lang]}", f"Date: {pair.updated.isoformat()}",
-                f"Category: {pair.phase}", f"Tags: {', '.join(pair.topics + pair.audiences)}",
-                f"Slug: {pair.slug[lang]}", f"Lang: {lang}", f"Kbid: {pair.id}",
+                f"Title: {pair.title[lang]}",
+                f"Date: {pair.updated.isoformat()}",
+                f"Category: {pair.phase}",
+                f"Tags: {', '.join(pair.topics + pair.audiences)}",
+                f"Slug: {pair.slug[lang]}",
+                f"Lang: {lang}",
+                f"Kbid: {pair.id}",
             ]
             if pair.summary[lang]:
                 meta.append(f"Summary: {pair.summary[lang]}")
@@ -510,16 +672,19 @@ HUGO_LAYOUTS = {
         '<!doctype html><html lang="{{ .Lang }}"><head><meta charset="utf-8">'
         "<title>{{ .Title }} – {{ .Site.Title }}</title>"
         '{{ range .Translations }}<link rel="alternate" hreflang="{{ .Lang }}" href="{{ .Permalink }}">'
-        "{{ end }}</head><body><header><a href=\"{{ .Site.Home.RelPermalink }}\">{{ .Site.Title }}</a>"
+        '{{ end }}</head><body><header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>'
         '{{ range .Translations }} <a href="{{ .RelPermalink }}">{{ .Language.LanguageName }}</a>{{ end }}'
-        "</header><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n"),
+        '</header><main>{{ block "main" . }}{{ end }}</main></body></html>\n'
+    ),
     "_default/single.html": (
         '{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}'
-        "<p>{{ range .Params.topics }}<span>{{ . }}</span> {{ end }}</p></article>{{ end }}\n"),
+        "<p>{{ range .Params.topics }}<span>{{ . }}</span> {{ end }}</p></article>{{ end }}\n"
+    ),
     "_default/list.html": (
         '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}'
         '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a><p>{{ .Summary }}</p></li>{{ end }}</ul>'
-        "{{ end }}\n"),
+        "{{ end }}\n"
+    ),
 }
 
 
@@ -530,18 +695,24 @@ def write_hugo(root: Path, pairs: list[Pair]) -> Path:
         for pair in pairs:
             body = ENTRY_LINK.sub(
                 lambda m, lang=lang: f']({{{{< relref "/{paths[lang, m.group(1)]}" >}}}})',
-                pair.body[lang])
+                pair.body[lang],
+            )
             front = [
-                f"title: {_quote(pair.title[lang])}", f"date: {pair.updated.isoformat()}",
-                f"slug: {pair.slug[lang]}", f"translationKey: {pair.id}",
-                f"phases: [{pair.phase}]", f"topics: [{', '.join(pair.topics)}]",
+                f"title: {_quote(pair.title[lang])}",
+                f"date: {pair.updated.isoformat()}",
+                f"slug: {pair.slug[lang]}",
+                f"translationKey: {pair.id}",
+                f"phases: [{pair.phase}]",
+                f"topics: [{', '.join(pair.topics)}]",
                 f"audiences: [{', '.join(pair.audiences)}]",
             ]
             if pair.summary[lang]:
                 front.append(f"summary: {_quote(pair.summary[lang])}")
-            _write(root / "content" / lang / pair.phase / f"{pair.slug[lang]}.md",
-                   "---\n" + "\n".join(front) + "\n---\n\n" + body)
-    config = f'''baseURL = "http://localhost:8000/"
+            _write(
+                root / "content" / lang / pair.phase / f"{pair.slug[lang]}.md",
+                "---\n" + "\n".join(front) + "\n---\n\n" + body,
+            )
+    config = """baseURL = "http://localhost:8000/"
 title = "Employment Services Transformation"
 defaultContentLanguage = "en"
 defaultContentLanguageInSubdir = true
@@ -564,15 +735,20 @@ paginate = 20
 [markup.tableOfContents]
   startLevel = 2
   endLevel = 4
-'''
+"""
     _write(root / "config.toml", config)
     for name, text in HUGO_LAYOUTS.items():
         _write(root / "layouts" / name, text)
     return root
 
 
-def write_corpora(base: Path, n: int, seed: int = 0, tools: tuple[str, ...] = ("kb", "mkdocs", "pelican", "hugo"),
-                  mkdocs_theme: str = "mkdocs") -> dict[str, Path]:
+def write_corpora(
+    base: Path,
+    n: int,
+    seed: int = 0,
+    tools: tuple[str, ...] = ("kb", "mkdocs", "pelican", "hugo"),
+    mkdocs_theme: str = "mkdocs",
+) -> dict[str, Path]:
     """The same n entries per language written for each tool under base/<tool>/."""
     pairs = entries(n, seed)
     roots = {}

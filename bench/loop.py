@@ -89,8 +89,11 @@ def kb_loop(root: Path, rep: int) -> dict[str, float]:
     base = f"http://127.0.0.1:{port}"
     page = f"{base}/en/questions/{file.stem}/"
     started = time.perf_counter()
-    process = subprocess.Popen([*kb_command(), "serve", "--root", str(root), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*kb_command(), "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         start = _until(page, since=started)
         word = f"kbloopword{rep}x"
@@ -98,8 +101,9 @@ def kb_loop(root: Path, rep: int) -> dict[str, float]:
         _edit(file, word)
         visible = _until(page, word, since=edited)
         searched = time.perf_counter()
-        search = _until(f"{base}/en/search/?q={word}", f"/en/questions/{file.stem}/",
-                        since=searched)
+        search = _until(
+            f"{base}/en/search/?q={word}", f"/en/questions/{file.stem}/", since=searched
+        )
         peak = _peak_mb(process.pid)
     finally:
         _stop(process)
@@ -114,9 +118,22 @@ def hugo_loop(root: Path, rep: int) -> dict[str, float]:
     page = f"{base}/en/{phase}/{slug}/"
     started = time.perf_counter()
     process = subprocess.Popen(
-        ["hugo", "server", "--disableLiveReload", "-s", str(root), "--bind", "127.0.0.1",
-         "--port", str(port), "--baseURL", base + "/"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "hugo",
+            "server",
+            "--disableLiveReload",
+            "-s",
+            str(root),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--baseURL",
+            base + "/",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         start = _until(page, since=started)
         word = f"hugoloopword{rep}x"
@@ -155,15 +172,19 @@ def measure(n: int, reps: int, work: Path, hugo: bool | None = None) -> dict:
     order = ["kb", "hugo"] if hugo else ["kb"]
     kb_loop(roots["kb"], -1)  # a first start fills the cache, as the editor's first day does
     for rep in range(reps):
-        for name in order[rep % len(order):] + order[: rep % len(order)]:
-            runs[name].append(kb_loop(roots["kb"], rep) if name == "kb"
-                              else hugo_loop(roots["hugo"], rep))
+        for name in order[rep % len(order) :] + order[: rep % len(order)]:
+            runs[name].append(
+                kb_loop(roots["kb"], rep) if name == "kb" else hugo_loop(roots["hugo"], rep)
+            )
             print(f"  loop N={n} rep {rep + 1}/{reps} {name}: {runs[name][-1]}", flush=True)
     for rep in range(reps):
         runs["kb_rebuild"].append(kb_rebuild(roots["kb"], base / "out", rep))
         print(f"  loop N={n} rep {rep + 1}/{reps} kb build: {runs['kb_rebuild'][-1]}", flush=True)
-    medians = {name: {key: statistics.median(run[key] for run in found) for key in found[0]}
-               for name, found in runs.items() if found}
+    medians = {
+        name: {key: statistics.median(run[key] for run in found) for key in found[0]}
+        for name, found in runs.items()
+        if found
+    }
     shutil.rmtree(base, ignore_errors=True)
     return {"n": n, "reps": reps, "load": os.getloadavg()[0], "runs": runs, "median": medians}
 
@@ -178,21 +199,34 @@ def lines(result: dict) -> list[str]:
     def secs(row: dict, key: str) -> str:
         return f"{row[key]:.2f} s" if key in row else "—"
 
-    rows = [f"| {result['n']:,} entries per language (median of {result['reps']}) | kb serve | "
-            "hugo server | kb / Hugo |", "| --- | --- | --- | --- |"]
-    rows.append(f"| start until the entry page answers (kb: cache warm) | {secs(kb, 'start_s')} | "
-                f"{secs(hugo, 'start_s')} | {ratio('start_s')} |")
-    rows.append(f"| edit one entry until its page shows it | {secs(kb, 'edit_s')} | "
-                f"{secs(hugo, 'edit_s')} | {ratio('edit_s')} |")
-    rows.append(f"| search right after the edit finds it | {secs(kb, 'search_after_edit_s')} | — | — |")
+    rows = [
+        f"| {result['n']:,} entries per language (median of {result['reps']}) | kb serve | "
+        "hugo server | kb / Hugo |",
+        "| --- | --- | --- | --- |",
+    ]
+    rows.append(
+        f"| start until the entry page answers (kb: cache warm) | {secs(kb, 'start_s')} | "
+        f"{secs(hugo, 'start_s')} | {ratio('start_s')} |"
+    )
+    rows.append(
+        f"| edit one entry until its page shows it | {secs(kb, 'edit_s')} | "
+        f"{secs(hugo, 'edit_s')} | {ratio('edit_s')} |"
+    )
+    rows.append(
+        f"| search right after the edit finds it | {secs(kb, 'search_after_edit_s')} | — | — |"
+    )
     if "peak_mb" in kb:
         hugo_peak = f"{hugo['peak_mb']:.0f} MB" if hugo.get("peak_mb") else "—"
-        rows.append(f"| memory peak of the server (VmHWM) | {kb['peak_mb']:.0f} MB | "
-                    f"{hugo_peak} | {ratio('peak_mb')} |")
+        rows.append(
+            f"| memory peak of the server (VmHWM) | {kb['peak_mb']:.0f} MB | "
+            f"{hugo_peak} | {ratio('peak_mb')} |"
+        )
     if build:
-        rows.append(f"| `kb build` CPU: cold / after one edit | {build['cold_cpu_s']:.1f} s / "
-                    f"{build['warm_cpu_s']:.1f} s | — | warm / cold "
-                    f"{build['warm_cpu_s'] / build['cold_cpu_s']:.2f} |")
+        rows.append(
+            f"| `kb build` CPU: cold / after one edit | {build['cold_cpu_s']:.1f} s / "
+            f"{build['warm_cpu_s']:.1f} s | — | warm / cold "
+            f"{build['warm_cpu_s'] / build['cold_cpu_s']:.2f} |"
+        )
     return rows
 
 
@@ -205,8 +239,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kb-loop-"))
     try:
-        results = [measure(int(n), args.reps, work, hugo=False if args.no_hugo else None)
-                   for n in args.sizes.split(",")]
+        results = [
+            measure(int(n), args.reps, work, hugo=False if args.no_hugo else None)
+            for n in args.sizes.split(",")
+        ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for result in results:

@@ -52,10 +52,24 @@ class _Counter(http.server.SimpleHTTPRequestHandler):
 def _load(url: str) -> str:
     with tempfile.TemporaryDirectory() as profile:  # a fresh profile: nothing cached
         out = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--virtual-time-budget=30000", "--dump-dom", url],
-            capture_output=True, text=True, timeout=120)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=30000",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     return out.stdout
 
 
@@ -66,7 +80,8 @@ def per_query_bytes(site: Path, queries: dict[str, list[str]]) -> dict | None:
     served: list[int] = []
     handler = type("Handler", (_Counter,), {"served": served})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     totals, fixed, hits, misses = [], [], [], 0

@@ -24,16 +24,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-import corpus
 import search_timing
 import yaml
 
 from kb.content import load_site
 from kb.search.analysis import word_analyzer
-from kb.search.persist import persisted_engine
 from kb.search.engine import SearchEngine
 from kb.search.export import export_index, export_site, fnv1a
+from kb.search.persist import persisted_engine
 from kb.search.query import make_plan
+
+import corpus
 
 README = REPO / "bench" / "README.md"
 START, END = "<!-- search:start -->", "<!-- search:end -->"
@@ -95,7 +96,9 @@ def query_bytes(engine: SearchEngine, lang: str, query: str, folder: Path) -> in
     files |= {f"docs/{hit.number // meta['docsPerShard']}.json" for hit in results.hits}
     if results.suggestion:
         files |= {
-            f"spell/{n}.json" for w in plan.words for n in meta["spell"]
+            f"spell/{n}.json"
+            for w in plan.words
+            for n in meta["spell"]
             if abs(n - len(w.text)) <= (2 if len(w.text) > 4 else 1)
         }
     return sum((folder / name).stat().st_size for name in files if (folder / name).exists())

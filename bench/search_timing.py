@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import http.server
+import re
 import shutil
 import statistics
 import subprocess
@@ -23,12 +23,21 @@ import tools
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/conftest.py launches it
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # 150 ms latency, 1.6 Mbps both ways: a slow mobile connection.
-SLOW = {"offline": False, "latency": 150, "downloadThroughput": 200_000,
-        "uploadThroughput": 200_000}
+SLOW = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 200_000,
+    "uploadThroughput": 200_000,
+}
 INDEX_FILE = re.compile(r"/search/(en|fr)/(?!meta\.json$)")
 KB_PAGES = {"en": "/en/search/", "fr": "/fr/recherche/"}
 PAGEFIND_PAGE = "pagefind-search/"  # written into Hugo's output, one per language
@@ -36,13 +45,15 @@ PAGEFIND_PAGE = "pagefind-search/"  # written into Hugo's output, one per langua
 # results; "shown", the first result with its title, or the line saying there is none. kb renders
 # them at once; Pagefind's UI shows its count, then each result when its fragment has arrived.
 CHECKS = {
-    "kb": {"count": "!!document.querySelector('#search-results[data-done] .search-summary')",
-           "shown": "!!document.querySelector('#search-results[data-done] .search-summary')"},
+    "kb": {
+        "count": "!!document.querySelector('#search-results[data-done] .search-summary')",
+        "shown": "!!document.querySelector('#search-results[data-done] .search-summary')",
+    },
     "pagefind": {
         "count": "/\\d/.test(message())",
         # No result: a message without a count that is not "Searching for …".
         "shown": "!!document.querySelector('.pagefind-ui__result-link') || "
-                 "(message() !== '' && !/\\d|\\.\\.\\.|…/.test(message()))",
+        "(message() !== '' && !/\\d|\\.\\.\\.|…/.test(message()))",
     },
 }
 # Pagefind's UI reads no ?q= itself: the page hands the query over, without the typing debounce.
@@ -89,7 +100,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path):
     """folder served on 127.0.0.1 at a free port; yields its base URL."""
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -101,8 +113,10 @@ def serve(folder: Path):
 def build_kb(root: Path, out: Path) -> None:
     """The kb site at root, frozen to out with `kb build`."""
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run(tools.kb_command() + ["build", "--root", str(root), "--output", str(out),
-                                         "--quiet"], check=True)
+    subprocess.run(
+        tools.kb_command() + ["build", "--root", str(root), "--output", str(out), "--quiet"],
+        check=True,
+    )
 
 
 def pagefind_python() -> Path | None:
@@ -124,8 +138,9 @@ def build_pagefind(hugo_root: Path, out: Path) -> str:
             return f"{name} {found[name].note}"
     shutil.rmtree(out, ignore_errors=True)
     for name in ("hugo", "pagefind"):
-        done = subprocess.run(found[name].command(hugo_root, out), cwd=hugo_root,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            found[name].command(hugo_root, out), cwd=hugo_root, capture_output=True, text=True
+        )
         if done.returncode:
             return f"{name} failed: {(done.stderr or done.stdout).strip()[-300:]}"
     for lang in KB_PAGES:
@@ -162,8 +177,9 @@ def load(browser, tool: str, url: str, emulate: bool, timeout_ms: float) -> dict
         page.on("requestfinished", lambda request: finished.append(request))
         page.on("requestfailed", lambda request: finished.append(request))
         page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function("window.__kbTimes && window.__kbTimes.shown !== undefined",
-                               timeout=timeout_ms)
+        page.wait_for_function(
+            "window.__kbTimes && window.__kbTimes.shown !== undefined", timeout=timeout_ms
+        )
         found = page.evaluate("""() => {
           const box = document.getElementById("search-results");
           return { times: window.__kbTimes, origin: performance.timeOrigin,
@@ -179,18 +195,31 @@ def load(browser, tool: str, url: str, emulate: bool, timeout_ms: float) -> dict
     finally:
         context.close()
     shown = found["times"]["shown"]
-    return {"shown_ms": shown, "count_ms": found["times"].get("count"), "failed": found["failed"],
-            "hits": found["hits"], **rounds(entries, shown), "entries": entries}
+    return {
+        "shown_ms": shown,
+        "count_ms": found["times"].get("count"),
+        "failed": found["failed"],
+        "hits": found["hits"],
+        **rounds(entries, shown),
+        "entries": entries,
+    }
 
 
 def _spread(values: list[float]) -> dict:
     ordered = sorted(values)
-    return {"median": statistics.median(ordered),
-            "p90": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]}
+    return {
+        "median": statistics.median(ordered),
+        "p90": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
+    }
 
 
-def time_to_results(sites: dict[str, Path], queries: dict[str, list[str]], emulate: bool = True,
-                    timeout_ms: float = 60_000, browser=None) -> dict:
+def time_to_results(
+    sites: dict[str, Path],
+    queries: dict[str, list[str]],
+    emulate: bool = True,
+    timeout_ms: float = 60_000,
+    browser=None,
+) -> dict:
     """Median and p90 ms to results per tool and language; tools interleaved query by query.
 
     sites: {"kb": kb's build, "pagefind": Hugo's build with Pagefind} (either may be left out).
@@ -198,15 +227,18 @@ def time_to_results(sites: dict[str, Path], queries: dict[str, list[str]], emula
     """
     from playwright.sync_api import sync_playwright
 
-    urls = {"kb": lambda base, lang, q: f"{base}{KB_PAGES[lang]}?q={quote(q)}",
-            "pagefind": lambda base, lang, q: f"{base}/{lang}/{PAGEFIND_PAGE}?q={quote(q)}"}
+    urls = {
+        "kb": lambda base, lang, q: f"{base}{KB_PAGES[lang]}?q={quote(q)}",
+        "pagefind": lambda base, lang, q: f"{base}/{lang}/{PAGEFIND_PAGE}?q={quote(q)}",
+    }
     loads: dict[str, dict[str, list[dict]]] = {t: {lang: [] for lang in queries} for t in sites}
     with contextlib.ExitStack() as stack:
         bases = {tool: stack.enter_context(serve(folder)) for tool, folder in sites.items()}
         if browser is None:
             playwright = stack.enter_context(sync_playwright())
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             stack.callback(browser.close)
         order = list(sites)
         for lang, words in queries.items():
@@ -214,10 +246,11 @@ def time_to_results(sites: dict[str, Path], queries: dict[str, list[str]], emula
                 load(browser, tool, urls[tool](bases[tool], lang, words[0]), emulate, timeout_ms)
             for i, query in enumerate(words):
                 # Interleaved, the first tool alternating, so a slow moment hits both alike.
-                for tool in order[i % len(order):] + order[:i % len(order)]:
+                for tool in order[i % len(order) :] + order[: i % len(order)]:
                     url = urls[tool](bases[tool], lang, query)
                     loads[tool][lang].append(
-                        {"query": query, **load(browser, tool, url, emulate, timeout_ms)})
+                        {"query": query, **load(browser, tool, url, emulate, timeout_ms)}
+                    )
     result: dict = {"emulated": SLOW if emulate else None}
     for tool, per_lang in loads.items():
         result[tool] = {}
@@ -236,8 +269,14 @@ def time_to_results(sites: dict[str, Path], queries: dict[str, list[str]], emula
     return result
 
 
-def timing_figures(n: int, work: Path, queries_per_lang: int = 20, pagefind: bool = True,
-                   emulate: bool = True, browser=None) -> dict:
+def timing_figures(
+    n: int,
+    work: Path,
+    queries_per_lang: int = 20,
+    pagefind: bool = True,
+    emulate: bool = True,
+    browser=None,
+) -> dict:
     """Write the corpus of n entries per language, build it with kb (and Hugo + Pagefind), time
     sample_queries on both builds."""
     import corpus
@@ -256,9 +295,11 @@ def timing_figures(n: int, work: Path, queries_per_lang: int = 20, pagefind: boo
 
 def timing_table(rows: list[dict]) -> str:
     """Markdown: per size and language, ms to the first result for kb and Pagefind, and kb/Pagefind."""
-    lines = ["| entries/lang | lang | kb: median / p90 | Pagefind: median / p90 (count shown) "
-             "| kb / Pagefind: median / p90 | request chain kb / Pagefind | kb query rounds |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| entries/lang | lang | kb: median / p90 | Pagefind: median / p90 (count shown) "
+        "| kb / Pagefind: median / p90 | request chain kb / Pagefind | kb query rounds |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for row in rows:
         for lang in KB_PAGES:
             kb, pf = row["kb"][lang], row.get("pagefind", {}).get(lang)
@@ -266,14 +307,21 @@ def timing_table(rows: list[dict]) -> str:
             cells = [f"{row['n']:,}", lang, f"{ms['median']:.0f} / {ms['p90']:.0f} ms"]
             if pf:
                 pms, pcount = pf["shown_ms"], pf["count_ms"]
-                cells += [f"{pms['median']:.0f} / {pms['p90']:.0f} ms "
-                          f"({pcount['median']:.0f} / {pcount['p90']:.0f} ms)",
-                          f"{ms['median'] / pms['median']:.2f} / {ms['p90'] / pms['p90']:.2f}",
-                          f"{kb['chain']['median']:.0f} / {pf['chain']['median']:.0f}"]
+                cells += [
+                    f"{pms['median']:.0f} / {pms['p90']:.0f} ms "
+                    f"({pcount['median']:.0f} / {pcount['p90']:.0f} ms)",
+                    f"{ms['median'] / pms['median']:.2f} / {ms['p90'] / pms['p90']:.2f}",
+                    f"{kb['chain']['median']:.0f} / {pf['chain']['median']:.0f}",
+                ]
             else:
-                cells += [f"— ({row.get('pagefind_note', '')})", "—",
-                          f"{kb['chain']['median']:.0f} / —"]
-            cells.append(f"{kb['query_rounds']['median']:.0f} (at most "
-                         f"{max(r['query_rounds'] for r in kb['loads'])})")
+                cells += [
+                    f"— ({row.get('pagefind_note', '')})",
+                    "—",
+                    f"{kb['chain']['median']:.0f} / —",
+                ]
+            cells.append(
+                f"{kb['query_rounds']['median']:.0f} (at most "
+                f"{max(r['query_rounds'] for r in kb['loads'])})"
+            )
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

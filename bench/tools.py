@@ -23,7 +23,9 @@ class Run:
     peak_bytes: int
     ok: bool
     error: str = ""
-    cpu_seconds: float = 0.0  # user + system, children included: steadier than wall time when shared
+    cpu_seconds: float = (
+        0.0  # user + system, children included: steadier than wall time when shared
+    )
 
 
 @dataclass
@@ -54,15 +56,20 @@ def ensure_venv(log=print) -> Path | None:
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     if subprocess.run(pip + ["-r", str(REQUIREMENTS)]).returncode != 0:
         for line in wanted.splitlines():
-            if line.strip() and not line.startswith("#"):
-                if subprocess.run(pip + [line.strip()]).returncode != 0:
-                    log(f"note: {line.strip()} did not install; its tool is skipped")
+            if (
+                line.strip()
+                and not line.startswith("#")
+                and subprocess.run(pip + [line.strip()]).returncode != 0
+            ):
+                log(f"note: {line.strip()} did not install; its tool is skipped")
     stamp.write_text(wanted)
     return python
 
 
 def _has_module(python: Path, module: str) -> bool:
-    return subprocess.run([str(python), "-c", f"import {module}"], capture_output=True).returncode == 0
+    return (
+        subprocess.run([str(python), "-c", f"import {module}"], capture_output=True).returncode == 0
+    )
 
 
 def _version(argv: list[str]) -> str:
@@ -83,44 +90,74 @@ def kb_command() -> list[str]:
 
 def discover(python: Path | None) -> dict[str, Tool]:
     """Every tool of the comparison, with a note saying why one that is missing is skipped."""
-    tools = {"kb": Tool("kb", "kb", kb_command() + ["build", "--root", "{root}", "--output", "{out}",
-                                                    "--quiet"])}
+    tools = {
+        "kb": Tool(
+            "kb", "kb", kb_command() + ["build", "--root", "{root}", "--output", "{out}", "--quiet"]
+        )
+    }
     tools["kb"].version = _kb_version()
     bin_dir = python.parent if python else None
     if bin_dir and (bin_dir / "mkdocs").exists():
         theme = "material" if _has_module(python, "material") else "mkdocs"
-        tools["mkdocs"] = Tool("mkdocs", "mkdocs", [str(bin_dir / "mkdocs"), "build", "--quiet",
-                                                    "-f", "{root}/mkdocs.yml", "-d", "{out}"],
-                               note=f"theme {theme}, home-only nav, search plugin (en, fr)",
-                               version=_version([str(bin_dir / "mkdocs"), "--version"]).split(" from")[0]
-                               .replace(", version", "") + f" ({theme})",
-                               theme=theme)
+        tools["mkdocs"] = Tool(
+            "mkdocs",
+            "mkdocs",
+            [str(bin_dir / "mkdocs"), "build", "--quiet", "-f", "{root}/mkdocs.yml", "-d", "{out}"],
+            note=f"theme {theme}, home-only nav, search plugin (en, fr)",
+            version=_version([str(bin_dir / "mkdocs"), "--version"])
+            .split(" from")[0]
+            .replace(", version", "")
+            + f" ({theme})",
+            theme=theme,
+        )
     else:
         tools["mkdocs"] = Tool("mkdocs", "mkdocs", None, "not installed in bench/.venv")
     if bin_dir and (bin_dir / "pelican").exists():
-        tools["pelican"] = Tool("pelican", "pelican", [str(bin_dir / "pelican"), "{root}/content", "-s",
-                                                       "{root}/pelicanconf.py", "-o", "{out}", "-q"],
-                                note="categories, tags, archives, feeds; no search",
-                                version="pelican " + _version([str(bin_dir / "pelican"), "--version"]))
+        tools["pelican"] = Tool(
+            "pelican",
+            "pelican",
+            [
+                str(bin_dir / "pelican"),
+                "{root}/content",
+                "-s",
+                "{root}/pelicanconf.py",
+                "-o",
+                "{out}",
+                "-q",
+            ],
+            note="categories, tags, archives, feeds; no search",
+            version="pelican " + _version([str(bin_dir / "pelican"), "--version"]),
+        )
     else:
         tools["pelican"] = Tool("pelican", "pelican", None, "not installed in bench/.venv")
     hugo = shutil.which("hugo")
-    tools["hugo"] = Tool("hugo", "hugo", [hugo, "--quiet", "-s", "{root}", "-d", "{out}"] if hugo else None,
-                         "taxonomies, no search" if hugo else "missing: apt-get install hugo",
-                         _version([hugo, "version"]).split("+")[0] if hugo else "")
+    tools["hugo"] = Tool(
+        "hugo",
+        "hugo",
+        [hugo, "--quiet", "-s", "{root}", "-d", "{out}"] if hugo else None,
+        "taxonomies, no search" if hugo else "missing: apt-get install hugo",
+        _version([hugo, "version"]).split("+")[0] if hugo else "",
+    )
     pagefind = python and _has_module(python, "pagefind")
     tools["pagefind"] = Tool(
-        "pagefind", "hugo",
+        "pagefind",
+        "hugo",
         [str(python), "-m", "pagefind", "--site", "{out}", "--quiet"] if pagefind else None,
-        "indexes Hugo's output" if pagefind else "missing: pip install 'pagefind[bin]' into bench/.venv",
-        _version([str(python), "-m", "pagefind", "--version"]) if pagefind else "")
+        "indexes Hugo's output"
+        if pagefind
+        else "missing: pip install 'pagefind[bin]' into bench/.venv",
+        _version([str(python), "-m", "pagefind", "--version"]) if pagefind else "",
+    )
     return tools
 
 
 def _kb_version() -> str:
     try:
-        rev = subprocess.run(["git", "-C", str(BENCH.parent), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(BENCH.parent), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except OSError:
         rev = ""
     return f"kb {rev}" if rev else "kb"
@@ -130,8 +167,9 @@ def measure(argv: list[str], cwd: Path, log: Path) -> Run:
     """Run argv to completion; wall time and the peak RSS of the process and what it waited for."""
     with log.open("ab") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
-                                   env={**os.environ, "CI": "true"})
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "CI": "true"}
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import quote
 
 from flask import Flask, current_app
@@ -13,7 +12,8 @@ from werkzeug.routing import Map
 
 from kb import i18n
 from kb.config import SiteConfig
-from kb.site import SiteHolder, current_site, init_app as init_site  # noqa: F401 (kb.app's names)
+from kb.site import SiteHolder, current_site  # noqa: F401 (kb.app's names)
+from kb.site import init_app as init_site
 
 
 class _Map(Map):

@@ -30,15 +30,23 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
     # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
     # link to, and the media files whose sizes it gives; the entry's folder places media links.
     media_files = _media_stamp(site.root / "content" / media.FOLDER)
-    contexts = {lang: digest(code_digest(), lang, sorted(site.abbreviations(lang).items()),
-                             [(area.id, area.slugs[lang]) for area in site.catchment_areas],
-                             media_files)
-                for lang in LANGS}
+    contexts = {
+        lang: digest(
+            code_digest(),
+            lang,
+            sorted(site.abbreviations(lang).items()),
+            [(area.id, area.slugs[lang]) for area in site.catchment_areas],
+            media_files,
+        )
+        for lang in LANGS
+    }
     missed: list[tuple[tuple[str, str], str]] = []
     for key, entry in site.entries.items():
         lang = entry.lang
-        slugs = tuple((target, linked.slug if (linked := site.get(lang, target)) else None)
-                      for target in _linked_ids(entry.body))
+        slugs = tuple(
+            (target, linked.slug if (linked := site.get(lang, target)) else None)
+            for target in _linked_ids(entry.body)
+        )
         folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
         render_key = memo.key(contexts[lang], folder, entry.body, slugs)
         record = store.get(render_key)
@@ -55,8 +63,11 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
         rendered = []
         for (lang, id), _ in chunk:
             if lang not in renderers:  # the last load's, when its context is the same
-                renderers[lang] = memo.take_renderer((site.root, contexts[lang]), site,
-                                                     lambda current: _renderer(current, lang))
+                renderers[lang] = memo.take_renderer(
+                    (site.root, contexts[lang]),
+                    site,
+                    lambda current, lang=lang: _renderer(current, lang),
+                )
             html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
             rendered.append((html, plain_text(html)))
         return rendered
@@ -96,7 +107,9 @@ def _renderer(site: Site, lang: str) -> Renderer:
         linked = site.get(lang, target)
         return from_entry_page(entry_url(lang, linked.slug), lang) if linked else None
 
-    areas = f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
+    areas = (
+        f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/
+    )
 
     def resolve_catchment(target: str) -> str | None:
         if not target:

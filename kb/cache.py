@@ -73,8 +73,11 @@ class Store:
             return store
         # Views, not slices: a slice would copy the payload (tens of MB on a large site).
         view = memoryview(data)
-        head, check, payload = view[: len(MAGIC)], view[len(MAGIC) : len(MAGIC) + 32], \
-            view[len(MAGIC) + 32 :]
+        head, check, payload = (
+            view[: len(MAGIC)],
+            view[len(MAGIC) : len(MAGIC) + 32],
+            view[len(MAGIC) + 32 :],
+        )
         if head != MAGIC or hashlib.sha256(payload).digest() != check:
             return store
         try:

@@ -43,8 +43,18 @@ def extract() -> Catalog:
 
 def _extract(folder: Path) -> Path:
     template = folder / "messages.pot"
-    pybabel("extract", "-F", str(MAPPING), "-k", "lazy_gettext", "--project", "kb",
-            "-o", str(template), *SOURCES)
+    pybabel(
+        "extract",
+        "-F",
+        str(MAPPING),
+        "-k",
+        "lazy_gettext",
+        "--project",
+        "kb",
+        "-o",
+        str(template),
+        *SOURCES,
+    )
     return template
 
 
@@ -58,8 +68,19 @@ def update() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         template = _extract(Path(folder))
         if CATALOG.exists():
-            pybabel("update", "-i", str(template), "-o", str(CATALOG), "-l", LOCALE,
-                    "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100")
+            pybabel(
+                "update",
+                "-i",
+                str(template),
+                "-o",
+                str(CATALOG),
+                "-l",
+                LOCALE,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+                "-w",
+                "100",
+            )
         else:
             CATALOG.parent.mkdir(parents=True, exist_ok=True)
             pybabel("init", "-i", str(template), "-o", str(CATALOG), "-l", LOCALE, "-w", "100")
@@ -68,6 +89,7 @@ def update() -> list[str]:
 
 def untranslated(catalog: Catalog) -> list:
     """Message ids with an empty translation (any plural form empty counts)."""
+
     def done(string) -> bool:
         return bool(string) and (isinstance(string, str) or all(string))
 

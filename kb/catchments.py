@@ -14,8 +14,10 @@ from kb.taxonomy import AUDIENCES, PHASES, SECTIONS
 
 CATCHMENT_SOURCE = "content/catchment-areas.yml"
 LABELS = {
-    "planning_transition": {"en": "Planning and transition periods",
-                            "fr": "Périodes de planification et de transition"},
+    "planning_transition": {
+        "en": "Planning and transition periods",
+        "fr": "Périodes de planification et de transition",
+    },
     "planning": {"en": "Planning Period", "fr": "Période de planification"},
     "transition": {"en": "Transition Period", "fr": "Période de transition"},
     "announced": {"en": "SSM announced", "fr": "Annonce du GSS"},
@@ -25,7 +27,10 @@ ORDER = ("announced", "planning_transition", "planning", "transition", "ies_star
 TO_BE_ANNOUNCED = {"en": "to be announced", "fr": "à communiquer"}
 WORDS = {
     "area": {"en": "catchment area", "fr": "région désignée"},
-    "ssm": {"en": "Service System Manager (SSM)", "fr": "gestionnaire de système de services (GSS)"},
+    "ssm": {
+        "en": "Service System Manager (SSM)",
+        "fr": "gestionnaire de système de services (GSS)",
+    },
     "ies": {"en": "Integrated Employment Services (IES)", "fr": "services d'emploi intégrés (SEI)"},
 }
 
@@ -66,8 +71,11 @@ def rows(periods: Periods, lang: str) -> list[tuple[str, str]]:
         value = getattr(periods, name)
         if value is None:
             continue
-        text = span_text(value, lang) if name in ("planning_transition", "planning", "transition") \
+        text = (
+            span_text(value, lang)
+            if name in ("planning_transition", "planning", "transition")
             else date_text(value, lang)
+        )
         found.append((LABELS[name][lang], text))
     return found
 
@@ -81,8 +89,9 @@ def catchment_url(lang: str, slug: str | None = None) -> str:
 def summary(area: CatchmentArea, lang: str) -> str:
     """One line for lists and search results: phase, SSM, start of IES delivery."""
     phase = PHASES[area.phase].label(lang)
-    start = date_text(area.finer.ies_start if area.finer and area.finer.ies_start
-                      else area.table.ies_start, lang)
+    start = date_text(
+        area.finer.ies_start if area.finer and area.finer.ies_start else area.table.ies_start, lang
+    )
     if lang == "en":
         return f"{phase} · SSM: {ssm(area, lang)} · IES delivery from: {start}"
     return f"{phase} · GSS\u00a0: {ssm(area, lang)} · prestation des SEI à partir de\u00a0: {start}"
@@ -94,11 +103,14 @@ def sentences(area: CatchmentArea, lang: str) -> str:
     periods = rows(area.table, lang) + (rows(area.finer, lang) if area.finer else [])
     dates = " ".join(f"{label}: {text}." for label, text in periods)
     if lang == "en":
-        return (f"{name} is a {WORDS['area']['en']} of {WORDS['ies']['en']}. Phase: {phase}. "
-                f"Its {WORDS['ssm']['en']}: {ssm(area, lang)}. {dates}")
-    return (f"{name} est une {WORDS['area']['fr']} des {WORDS['ies']['fr']}. Phase\u00a0: {phase}. "
-            f"Son {WORDS['ssm']['fr']}\u00a0: {ssm(area, lang)}. "
-            + dates.replace(": ", "\u00a0: "))
+        return (
+            f"{name} is a {WORDS['area']['en']} of {WORDS['ies']['en']}. Phase: {phase}. "
+            f"Its {WORDS['ssm']['en']}: {ssm(area, lang)}. {dates}"
+        )
+    return (
+        f"{name} est une {WORDS['area']['fr']} des {WORDS['ies']['fr']}. Phase\u00a0: {phase}. "
+        f"Son {WORDS['ssm']['fr']}\u00a0: {ssm(area, lang)}. " + dates.replace(": ", "\u00a0: ")
+    )
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,26 @@ def add(site: Site, entry: Entry) -> None:
         if order.index(same_slug) < order.index(same_id):
             same_id = None
     if same_id:
-        site.problems.append(problem(entry.path, 2, N_("duplicate id '%(id)s': %(other)s has it "
-                                                       "too"), id=entry.id, other=same_id.path))
+        site.problems.append(
+            problem(
+                entry.path,
+                2,
+                N_("duplicate id '%(id)s': %(other)s has it too"),
+                id=entry.id,
+                other=same_id.path,
+            )
+        )
         return
     if same_slug:
-        site.problems.append(problem(entry.path, 1, N_("duplicate file name '%(slug)s.md': "
-                                                       "%(other)s has the same URL"),
-                                     slug=entry.slug, other=same_slug.path))
+        site.problems.append(
+            problem(
+                entry.path,
+                1,
+                N_("duplicate file name '%(slug)s.md': %(other)s has the same URL"),
+                slug=entry.slug,
+                other=same_slug.path,
+            )
+        )
         return
     site.entries[(entry.lang, entry.id)] = entry
     site._slugs[(entry.lang, entry.slug)] = entry
@@ -42,24 +55,49 @@ def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
     paired = _mismatched_ids(site, unread)
     for entry in list(site.entries.values()):
         other = site.translation(entry)
-        if other is None and (OTHER_LANG[entry.lang], entry.id) in unread or entry.path in paired:
+        if (other is None and (OTHER_LANG[entry.lang], entry.id) in unread) or entry.path in paired:
             continue
         if other is None:
-            msgid = (N_("entry '%(id)s' has no French translation: add a file under "
-                        "content/%(other)s/ with '%(line)s'") if entry.lang == "en" else
-                     N_("entry '%(id)s' has no English translation: add a file under "
-                        "content/%(other)s/ with '%(line)s'"))
-            site.problems.append(problem(entry.path, 2, msgid, id=entry.id,
-                                         other=OTHER_LANG[entry.lang], line=f"id: {entry.id}"))
+            msgid = (
+                N_(
+                    "entry '%(id)s' has no French translation: add a file under "
+                    "content/%(other)s/ with '%(line)s'"
+                )
+                if entry.lang == "en"
+                else N_(
+                    "entry '%(id)s' has no English translation: add a file under "
+                    "content/%(other)s/ with '%(line)s'"
+                )
+            )
+            site.problems.append(
+                problem(
+                    entry.path,
+                    2,
+                    msgid,
+                    id=entry.id,
+                    other=OTHER_LANG[entry.lang],
+                    line=f"id: {entry.id}",
+                )
+            )
             continue
         if entry.lang != "en":
             continue
         for name in ("phase", "audiences", "topics", "status"):
             if set(_as_tuple(getattr(entry, name))) != set(_as_tuple(getattr(other, name))):
-                site.problems.append(problem(
-                    other.path, 2, N_("%(name)s differs from the English entry %(path)s: "
-                                      "%(here)s vs %(there)s"), name=name, path=entry.path,
-                    here=str(getattr(other, name)), there=str(getattr(entry, name))))
+                site.problems.append(
+                    problem(
+                        other.path,
+                        2,
+                        N_(
+                            "%(name)s differs from the English entry %(path)s: "
+                            "%(here)s vs %(there)s"
+                        ),
+                        name=name,
+                        path=entry.path,
+                        here=str(getattr(other, name)),
+                        there=str(getattr(entry, name)),
+                    )
+                )
 
 
 def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
@@ -68,9 +106,16 @@ def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
     An English and a French file without a counterpart are a pair when their ids are close, or
     when they are the only ones without a counterpart in their phase.
     """
-    alone = {lang: [e for e in site.entries.values() if e.lang == lang
-                    and site.translation(e) is None and (OTHER_LANG[lang], e.id) not in unread]
-             for lang in LANGS}
+    alone = {
+        lang: [
+            e
+            for e in site.entries.values()
+            if e.lang == lang
+            and site.translation(e) is None
+            and (OTHER_LANG[lang], e.id) not in unread
+        ]
+        for lang in LANGS
+    }
     reported: set[str] = set()
     for en in alone["en"]:
         candidates = [fr for fr in alone["fr"] if fr.path not in reported]
@@ -78,17 +123,28 @@ def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
         same_phase = [fr for fr in candidates if fr.phase == en.phase]
         lonely = [e for e in alone["en"] if e.phase == en.phase]
         fr = next((f for f in candidates if close and f.id == close[0]), None) or (
-            same_phase[0] if len(same_phase) == 1 and len(lonely) == 1 else None)
+            same_phase[0] if len(same_phase) == 1 and len(lonely) == 1 else None
+        )
         if fr is None:
             continue
         reported |= {en.path, fr.path}
-        msgid = (N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
-                    "%(en_path)s (did you mean '%(en_id)s'?): both files of a pair need the same "
-                    "id") if close else
-                 N_("id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
-                    "%(en_path)s: both files of a pair need the same id"))
-        site.problems.append(problem(fr.path, fr.lines.get("id", 2), msgid, fr_id=fr.id,
-                                     en_id=en.id, en_path=en.path))
+        msgid = (
+            N_(
+                "id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
+                "%(en_path)s (did you mean '%(en_id)s'?): both files of a pair need the same "
+                "id"
+            )
+            if close
+            else N_(
+                "id '%(fr_id)s' differs from the id '%(en_id)s' of the English file "
+                "%(en_path)s: both files of a pair need the same id"
+            )
+        )
+        site.problems.append(
+            problem(
+                fr.path, fr.lines.get("id", 2), msgid, fr_id=fr.id, en_id=en.id, en_path=en.path
+            )
+        )
     return reported
 
 
@@ -106,32 +162,65 @@ def check_references(site: Site, unread: set[tuple[str, str]]) -> None:
             if linked is None and not target:
                 continue  # 'entry: id', with a space: kb.links says so
             if linked is None:
-                close = difflib.get_close_matches(target, [i for lang, i in site.entries
-                                                           if lang == entry.lang], n=1)
-                site.problems.append(problem(
-                    entry.path, line,
-                    N_("link to a missing entry 'entry:%(target)s': no entry has this id (did "
-                       "you mean 'entry:%(close)s'?)") if close else
-                    N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
-                    target=target, close=close[0] if close else ""))
+                close = difflib.get_close_matches(
+                    target, [i for lang, i in site.entries if lang == entry.lang], n=1
+                )
+                site.problems.append(
+                    problem(
+                        entry.path,
+                        line,
+                        N_(
+                            "link to a missing entry 'entry:%(target)s': no entry has this id (did "
+                            "you mean 'entry:%(close)s'?)"
+                        )
+                        if close
+                        else N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
+                        target=target,
+                        close=close[0] if close else "",
+                    )
+                )
             elif linked.draft and not entry.draft:
-                site.problems.append(problem(entry.path, line, N_(
-                    "link to draft entry '%(target)s', which is not published"), target=target))
+                site.problems.append(
+                    problem(
+                        entry.path,
+                        line,
+                        N_("link to draft entry '%(target)s', which is not published"),
+                        target=target,
+                    )
+                )
     ids = {id for _, id in site.entries} | {id for _, id in unread}
     for item in site.glossary:
         if item.entry and item.entry not in ids:
-            site.problems.append(problem("content/glossary.yml", item.line, N_(
-                "glossary item '%(item)s' points to a missing entry '%(entry)s'"),
-                item=item.id, entry=item.entry))
+            site.problems.append(
+                problem(
+                    "content/glossary.yml",
+                    item.line,
+                    N_("glossary item '%(item)s' points to a missing entry '%(entry)s'"),
+                    item=item.id,
+                    entry=item.entry,
+                )
+            )
     areas = {area.id for area in site.catchment_areas}
     for event in site.timeline:
         if event.catchment is not None:
             if event.catchment not in areas:
-                site.problems.append(problem("content/timeline.yml", event.line, N_(
-                    "timeline event points to a missing catchment area '%(area)s': use an id from "
-                    "content/catchment-areas.yml"), area=event.catchment))
+                site.problems.append(
+                    problem(
+                        "content/timeline.yml",
+                        event.line,
+                        N_(
+                            "timeline event points to a missing catchment area '%(area)s': use an id from "
+                            "content/catchment-areas.yml"
+                        ),
+                        area=event.catchment,
+                    )
+                )
         elif event.entry not in ids:
-            site.problems.append(problem("content/timeline.yml", event.line, N_(
-                "timeline event points to a missing entry '%(entry)s'"), entry=event.entry))
-
-
+            site.problems.append(
+                problem(
+                    "content/timeline.yml",
+                    event.line,
+                    N_("timeline event points to a missing entry '%(entry)s'"),
+                    entry=event.entry,
+                )
+            )

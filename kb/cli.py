@@ -19,11 +19,11 @@ from kb.terminal import (
     ask_new_entry,
     check_options,
     command_lang,
-    number,
     gettext,
     live_output,
     localized,
     ngettext,
+    number,
     problem_text,
     warnings_summary,
 )
@@ -33,9 +33,12 @@ from kb.validate import errors
 def _root(root: str | None) -> Path:
     path = Path(root or os.environ.get("KB_ROOT") or Path.cwd()).resolve()
     if not (path / "content").is_dir():
-        raise click.ClickException(gettext(
-            "no content/ folder in %(path)s: run kb from the site's folder or pass --root",
-            path=path))
+        raise click.ClickException(
+            gettext(
+                "no content/ folder in %(path)s: run kb from the site's folder or pass --root",
+                path=path,
+            )
+        )
     return path
 
 
@@ -49,7 +52,9 @@ def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(localized(error)) from None
 
 
-root_option = click.option("--root", type=click.Path(file_okay=False), help="Site folder (default: .)")
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False), help="Site folder (default: .)"
+)
 
 
 @click.group()
@@ -59,11 +64,21 @@ def main() -> None:
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: one line per problem; json: an array, for tools.")
-@click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="Language of the messages (fr: as on the French preview pages; "
-                   "default: KB_LANG, else en).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: an array, for tools.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of the messages (fr: as on the French preview pages; "
+    "default: KB_LANG, else en).",
+)
 def check(root: str | None, fmt: str, lang: str | None = None) -> None:
     """Validate all content; print every problem as path:line: message."""
     from kb.i18n import translations
@@ -78,30 +93,59 @@ def check(root: str | None, fmt: str, lang: str | None = None) -> None:
             click.echo(problem.shown(catalog.gettext), err=problem.level == "error")
         warnings = len(site.problems) - len(errors(site.problems))
         if not errors(site.problems):
-            summary = catalog.ngettext(
-                "%(num)d entries checked: no errors, %(warnings)d warning.",
-                "%(num)d entries checked: no errors, %(warnings)d warnings.", warnings,
-            ) if warnings else catalog.gettext("%(num)d entries checked: no problems.")
+            summary = (
+                catalog.ngettext(
+                    "%(num)d entries checked: no errors, %(warnings)d warning.",
+                    "%(num)d entries checked: no errors, %(warnings)d warnings.",
+                    warnings,
+                )
+                if warnings
+                else catalog.gettext("%(num)d entries checked: no problems.")
+            )
             click.echo(summary % {"num": len(site.entries), "warnings": warnings})
     sys.exit(1 if errors(site.problems) else 0)
 
 
 @main.command()
 @root_option
-@click.option("--output", "-o", default="build", type=click.Path(file_okay=False),
-              help="Output folder (default: build/).")
-@click.option("--base-url", default=None, callback=_site_url,
-              help="URL the site is served from, e.g. https://example.org/kb/ "
-                   "(default: site_url in content/site.yml).")
+@click.option(
+    "--output",
+    "-o",
+    default="build",
+    type=click.Path(file_okay=False),
+    help="Output folder (default: build/).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    callback=_site_url,
+    help="URL the site is served from, e.g. https://example.org/kb/ "
+    "(default: site_url in content/site.yml).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--strict", is_flag=True, help="Fail on any warning too (for CI).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes to build with (default: every core, for sites of "
-                   f"{PARALLEL_FROM} entry files or more).")
-@click.option("--compress", is_flag=True,
-              help="Also write a .gz copy of each text file, for servers that serve them.")
-def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs: int | None,
-          compress: bool, strict: bool = False) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to build with (default: every core, for sites of "
+    f"{PARALLEL_FROM} entry files or more).",
+)
+@click.option(
+    "--compress",
+    is_flag=True,
+    help="Also write a .gz copy of each text file, for servers that serve them.",
+)
+def build(
+    root: str | None,
+    output: str,
+    base_url: str | None,
+    quiet: bool,
+    jobs: int | None,
+    compress: bool,
+    strict: bool = False,
+) -> None:
     """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError, OutputError, Terminated
     from kb.freeze import build as freeze_build
@@ -115,34 +159,57 @@ def build(root: str | None, output: str, base_url: str | None, quiet: bool, jobs
         nonlocal shown
         # Only for builds that take more than a moment: a quick build prints just its summary.
         if show and count % 10 == 0 and time.perf_counter() - started > PROGRESS_AFTER:
-            click.echo("\r  " + gettext("%(count)d pages written…", count=count), nl=False,
-                       err=True)
+            click.echo(
+                "\r  " + gettext("%(count)d pages written…", count=count), nl=False, err=True
+            )
             shown = True
 
     try:
-        report = freeze_build(site_root, Path(output), base_url=base_url, progress=progress,
-                              jobs=jobs, compress=compress, strict=strict)
+        report = freeze_build(
+            site_root,
+            Path(output),
+            base_url=base_url,
+            progress=progress,
+            jobs=jobs,
+            compress=compress,
+            strict=strict,
+        )
     except OutputError as error:
         raise click.ClickException(localized(error)) from None
     except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM: the staging folder is gone already
-        click.echo("\n" + gettext("build interrupted; %(output)s/ was left as it was",
-                                  output=output), err=True)
+        click.echo(
+            "\n" + gettext("build interrupted; %(output)s/ was left as it was", output=output),
+            err=True,
+        )
         sys.exit(143 if isinstance(error, Terminated) else 130)
     except BuildError as error:
         for problem in error.problems:
             click.echo(problem_text(problem), err=True)
-        reason = (gettext("%(count)d problem(s)", count=len(error.problems)) if error.problems
-                  else localized(error))
-        raise click.ClickException(gettext("build stopped: %(reason)s; %(output)s/ was left as it "
-                                           "was", reason=reason, output=output)) from None
+        reason = (
+            gettext("%(count)d problem(s)", count=len(error.problems))
+            if error.problems
+            else localized(error)
+        )
+        raise click.ClickException(
+            gettext(
+                "build stopped: %(reason)s; %(output)s/ was left as it was",
+                reason=reason,
+                output=output,
+            )
+        ) from None
     if shown:
         click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
     if not quiet:
         counts = ", ".join(f"{number(n)} {lang}" for lang, n in report.published.items())
-        click.echo(gettext("Published %(counts)s entries; %(files)s files in %(output)s "
-                           "(%(seconds)s s).", counts=counts, files=number(report.files),
-                           output=report.output,
-                           seconds=number(round(time.perf_counter() - started, 1), "0.0")))
+        click.echo(
+            gettext(
+                "Published %(counts)s entries; %(files)s files in %(output)s (%(seconds)s s).",
+                counts=counts,
+                files=number(report.files),
+                output=report.output,
+                seconds=number(round(time.perf_counter() - started, 1), "0.0"),
+            )
+        )
         if report.left_out:
             click.echo(gettext("Note: %(note)s", note=report.left_out), err=True)
     warnings_summary(report.warnings)
@@ -170,15 +237,26 @@ def serve(root: str | None, host: str, port: int) -> None:
 @click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
 @click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
 @click.option("--audience", "audiences", multiple=True, help="Repeat for each audience.")
-@click.option("--topic", "topics", multiple=True, help="Repeat for each topic of content/topics.yml.")
+@click.option(
+    "--topic", "topics", multiple=True, help="Repeat for each topic of content/topics.yml."
+)
 @click.option("--title-en", help="The question, in English.")
 @click.option("--title-fr", help="The question, in French.")
 @click.option("--slug-en", help="English file name (default: the id).")
 @click.option("--slug-fr", help="French file name (default: from the French title).")
 @click.pass_context
-def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None,
-        audiences: tuple[str, ...], topics: tuple[str, ...], title_en: str | None,
-        title_fr: str | None, slug_en: str | None, slug_fr: str | None) -> None:
+def new(
+    ctx: click.Context,
+    root: str | None,
+    id_: str | None,
+    phase: str | None,
+    audiences: tuple[str, ...],
+    topics: tuple[str, ...],
+    title_en: str | None,
+    title_fr: str | None,
+    slug_en: str | None,
+    slug_fr: str | None,
+) -> None:
     """Start an entry: English and French drafts with valid front matter."""
     import datetime as dt
 
@@ -197,27 +275,52 @@ def new(ctx: click.Context, root: str | None, id_: str | None, phase: str | None
         "--slug-en": lambda v: scaffold.new_slug(v, site_root, "en"),
         "--slug-fr": lambda v: scaffold.new_slug(v, site_root, "fr"),
     }
-    given = check_options(ctx, {option: (value, checks[option]) for option, value in [
-        ("--id", id_), ("--phase", phase), ("--audience", ",".join(audiences) or None),
-        ("--topic", ",".join(topics) or None), ("--title-en", title_en),
-        ("--title-fr", title_fr),
-        # Without --slug-en the English file is named after the id: that name must be free too.
-        ("--slug-en", slug_en if slug_en is not None else lambda values: values.get("--id")),
-        ("--slug-fr", slug_fr)]})
+    given = check_options(
+        ctx,
+        {
+            option: (value, checks[option])
+            for option, value in [
+                ("--id", id_),
+                ("--phase", phase),
+                ("--audience", ",".join(audiences) or None),
+                ("--topic", ",".join(topics) or None),
+                ("--title-en", title_en),
+                ("--title-fr", title_fr),
+                # Without --slug-en the English file is named after the id: that name must be free too.
+                (
+                    "--slug-en",
+                    slug_en if slug_en is not None else lambda values: values.get("--id"),
+                ),
+                ("--slug-fr", slug_fr),
+            ]
+        },
+    )
     entry = ask_new_entry(given, checks, choices, suggest_slug_fr=slug_fr is None)
     try:
         scaffold.write(site_root, entry, dt.date.today())
     except OSError as error:
         raise click.ClickException(localized(error)) from None
-    click.echo(gettext("Wrote %(en)s and %(fr)s (status: draft).\nReplace the TODO: and À FAIRE : "
-                       "text, preview with `kb serve`, run `kb check`, then set 'status: "
-                       "published' in both files.", en=entry.path("en"), fr=entry.path("fr")))
+    click.echo(
+        gettext(
+            "Wrote %(en)s and %(fr)s (status: draft).\nReplace the TODO: and À FAIRE : "
+            "text, preview with `kb serve`, run `kb check`, then set 'status: "
+            "published' in both files.",
+            en=entry.path("en"),
+            fr=entry.path("fr"),
+        )
+    )
 
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: a table; json: an array of rows, for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: an array of rows, for tools.",
+)
 def status(root: str | None, fmt: str) -> None:
     """Every entry file: status, translation state, errors and warnings. Always exit 0."""
     from kb import status as report
@@ -248,21 +351,35 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
         raise click.ClickException(localized(error)) from None
     for path in changed:
         click.echo(gettext("synced %(path)s", path=path))
-    click.echo(ngettext("%(num)d entry in line; ", "%(num)d entries in line; ", len(chosen))
-               + ngettext("%(num)d file changed.", "%(num)d files changed.", len(changed)))
+    click.echo(
+        ngettext("%(num)d entry in line; ", "%(num)d entries in line; ", len(chosen))
+        + ngettext("%(num)d file changed.", "%(num)d files changed.", len(changed))
+    )
 
 
 @main.command()
 @root_option
 @click.argument("query", required=False)
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
-@click.option("--limit", default=10, type=click.IntRange(1, 1000), show_default=True,
-              help="Most results shown.")
+@click.option(
+    "--limit",
+    default=10,
+    type=click.IntRange(1, 1000),
+    show_default=True,
+    help="Most results shown.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), help="Only entries for them.")
 @click.option("--phase", type=click.Choice(list(PHASES)), help="Only entries of this phase.")
-def search(root: str | None, query: str | None, lang: str, limit: int, as_json: bool,
-           audience: str | None, phase: str | None) -> None:
+def search(
+    root: str | None,
+    query: str | None,
+    lang: str,
+    limit: int,
+    as_json: bool,
+    audience: str | None,
+    phase: str | None,
+) -> None:
     """Search the entries; with no QUERY, one query per line of stdin, one JSON line each."""
     from kb.cache import CACHE_DIR
     from kb.search.listing import listing
@@ -276,7 +393,8 @@ def search(root: str | None, query: str | None, lang: str, limit: int, as_json: 
             text = line.decode("utf-8", errors="replace").rstrip("\r\n")
             click.echo(json.dumps(engine.search_json(lang, text, **options), ensure_ascii=False))
     elif as_json:
-        click.echo(json.dumps(engine.search_json(lang, query, **options), ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps(engine.search_json(lang, query, **options), ensure_ascii=False, indent=2)
+        )
     else:
         click.echo(listing(engine.search(lang, query, **options)))

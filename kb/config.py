@@ -22,8 +22,10 @@ EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Characters a URL path keeps as they are (RFC 3986 pchar and '/'); '%' keeps escapes already made.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
-SET_IT = N_("set site_url in content/site.yml (site_url: https://example.org/kb/) "
-            "or pass --base-url https://example.org/kb/")
+SET_IT = N_(
+    "set site_url in content/site.yml (site_url: https://example.org/kb/) "
+    "or pass --base-url https://example.org/kb/"
+)
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,22 @@ def _host(hostname: str, port: int | None, raw: str) -> str:
     try:
         ascii_host = hostname.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise ValueError(Phrase(N_("'%(url)s' has a host name that cannot be written in a URL: "
-                                   "check its spelling"), url=raw)) from None
+        raise ValueError(
+            Phrase(
+                N_("'%(url)s' has a host name that cannot be written in a URL: check its spelling"),
+                url=raw,
+            )
+        ) from None
     if not all(HOST_LABEL.match(label) for label in ascii_host.split(".")):
-        raise ValueError(Phrase(N_("'%(url)s' has a host name with characters a host cannot "
-                                   "have (spaces, '_' or punctuation): check its spelling"),
-                                url=raw))
+        raise ValueError(
+            Phrase(
+                N_(
+                    "'%(url)s' has a host name with characters a host cannot "
+                    "have (spaces, '_' or punctuation): check its spelling"
+                ),
+                url=raw,
+            )
+        )
     return ascii_host + (f":{port}" if port else "")
 
 
@@ -83,38 +95,79 @@ def absolute_url(value: Any, what: str = N_("the URL"), query: bool = True) -> s
     write instead; `what` names the URL ('the site URL', N_ for the catalog)."""
     what = what if isinstance(what, Phrase) else Phrase(what)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(Phrase(N_("%(what)s must be a URL such as https://example.org/"),
-                                what=what))
+        raise ValueError(
+            Phrase(N_("%(what)s must be a URL such as https://example.org/"), what=what)
+        )
     raw = value.strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https") or not raw.lower().startswith(
-            f"{parts.scheme.lower()}://"):
+        f"{parts.scheme.lower()}://"
+    ):
         example = raw.split("://", 1)[-1].lstrip("/") or "example.org/"
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' must start with https:// or http://, "
-                                   "e.g. https://%(example)s"), what=what, url=raw,
-                                example=example))
+        raise ValueError(
+            Phrase(
+                N_(
+                    "%(what)s '%(url)s' must start with https:// or http://, "
+                    "e.g. https://%(example)s"
+                ),
+                what=what,
+                url=raw,
+                example=example,
+            )
+        )
     if parts.username is not None or parts.password is not None:
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' holds a user name or password: remove "
-                                   "the part before '@' (a public URL needs none)"), what=what,
-                                url=raw))
+        raise ValueError(
+            Phrase(
+                N_(
+                    "%(what)s '%(url)s' holds a user name or password: remove "
+                    "the part before '@' (a public URL needs none)"
+                ),
+                what=what,
+                url=raw,
+            )
+        )
     if not query and ("?" in raw or parts.query):
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a query ('?…'): a site URL cannot "
-                                   "have one, remove it"), what=what, url=raw))
+        raise ValueError(
+            Phrase(
+                N_("%(what)s '%(url)s' has a query ('?…'): a site URL cannot have one, remove it"),
+                what=what,
+                url=raw,
+            )
+        )
     if not query and ("#" in raw or parts.fragment):
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a fragment ('#…'): a site URL "
-                                   "cannot have one, remove it"), what=what, url=raw))
+        raise ValueError(
+            Phrase(
+                N_(
+                    "%(what)s '%(url)s' has a fragment ('#…'): a site URL "
+                    "cannot have one, remove it"
+                ),
+                what=what,
+                url=raw,
+            )
+        )
     try:
         port = parts.port
     except ValueError:
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' has a port that is not a number from 1 "
-                                   "to 65535"), what=what, url=raw)) from None
+        raise ValueError(
+            Phrase(
+                N_("%(what)s '%(url)s' has a port that is not a number from 1 to 65535"),
+                what=what,
+                url=raw,
+            )
+        ) from None
     if not parts.hostname:
-        raise ValueError(Phrase(N_("%(what)s '%(url)s' has no host: write it as "
-                                   "https://example.org/"), what=what, url=raw))
+        raise ValueError(
+            Phrase(
+                N_("%(what)s '%(url)s' has no host: write it as https://example.org/"),
+                what=what,
+                url=raw,
+            )
+        )
     host = _host(parts.hostname, port, raw)
     path = quote(parts.path, safe=PATH_SAFE)
     rest = (f"?{quote(parts.query, safe=PATH_SAFE + '?')}" if parts.query else "") + (
-        f"#{quote(parts.fragment, safe=PATH_SAFE + '?#')}" if parts.fragment else "")
+        f"#{quote(parts.fragment, safe=PATH_SAFE + '?#')}" if parts.fragment else ""
+    )
     return f"{parts.scheme.lower()}://{host}{path or '/'}{rest}"
 
 
@@ -124,12 +177,16 @@ def site_url(value: Any) -> str:
     A path alone ('/kb/') is accepted too: the site is served from that sub-path on a host not
     named, so pages get root-relative links and nothing absolute.
     """
-    if isinstance(value, str) and value.strip().startswith("/") and not value.strip().startswith(
-            "//"):
+    if (
+        isinstance(value, str)
+        and value.strip().startswith("/")
+        and not value.strip().startswith("//")
+    ):
         path = value.strip()
         if "?" in path or "#" in path:
-            raise ValueError(Phrase(N_("the site URL '%(url)s' has a query or fragment: remove "
-                                       "it"), url=path))
+            raise ValueError(
+                Phrase(N_("the site URL '%(url)s' has a query or fragment: remove it"), url=path)
+            )
         path = quote(path, safe=PATH_SAFE)
     else:
         path = absolute_url(value, N_("the site URL"), query=False)
@@ -181,15 +238,19 @@ class _Reader:
 
     def bilingual_text(self, value: Any, where: tuple, label: str) -> dict[str, str] | None:
         if not isinstance(value, dict):
-            self.report(where, Phrase(N_("%(label)s must give 'en:' and 'fr:', each a line of "
-                                         "text"), label=label))
+            self.report(
+                where,
+                Phrase(N_("%(label)s must give 'en:' and 'fr:', each a line of text"), label=label),
+            )
             return None
         texts = {}
         for lang in LANGS:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.report(where + (lang,), Phrase(N_("%(label)s needs its text in '%(lang)s:'"),
-                                                    label=label, lang=lang))
+                self.report(
+                    where + (lang,),
+                    Phrase(N_("%(label)s needs its text in '%(lang)s:'"), label=label, lang=lang),
+                )
                 return None
             texts[lang] = text.strip()
         return texts
@@ -215,29 +276,49 @@ class _Reader:
                 if href[lang] is None:
                     return None
             else:
-                self.report(where, Phrase(N_(
-                    "contact must be an email address (info@example.org) or a URL "
-                    "(https://example.org/contact/), or one of each in 'en:' and 'fr:'")))
+                self.report(
+                    where,
+                    Phrase(
+                        N_(
+                            "contact must be an email address (info@example.org) or a URL "
+                            "(https://example.org/contact/), or one of each in 'en:' and 'fr:'"
+                        )
+                    ),
+                )
                 return None
         return Link(href, text)
 
     def source(self, value: Any, index: int) -> Link | None:
         where, label = ("sources", index), Phrase(N_("source %(number)d"), number=index + 1)
-        if not isinstance(value, dict) or not all(isinstance(value.get(lang), dict) for lang in LANGS):
-            self.report(where, Phrase(N_("%(label)s must give 'en:' and 'fr:', each with a title "
-                                         "and a url"), label=label))
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(lang), dict) for lang in LANGS
+        ):
+            self.report(
+                where,
+                Phrase(
+                    N_("%(label)s must give 'en:' and 'fr:', each with a title and a url"),
+                    label=label,
+                ),
+            )
             return None
-        titles = self.bilingual_text({lang: value[lang].get("title") for lang in LANGS}, where,
-                                     Phrase(N_("%(label)s: the title"), label=label))
+        titles = self.bilingual_text(
+            {lang: value[lang].get("title") for lang in LANGS},
+            where,
+            Phrase(N_("%(label)s: the title"), label=label),
+        )
         if titles is None:
             return None
         hrefs = {}
         for lang in LANGS:
             url = value[lang].get("url")
             # A source that is not online (a document sent to partners) is named without a link.
-            hrefs[lang] = None if url is None else self.url(url, where + (lang, "url"),
-                                                            Phrase(N_("the URL of %(label)s"),
-                                                                   label=label))
+            hrefs[lang] = (
+                None
+                if url is None
+                else self.url(
+                    url, where + (lang, "url"), Phrase(N_("the URL of %(label)s"), label=label)
+                )
+            )
             if url is not None and hrefs[lang] is None:
                 return None
         return Link(hrefs, titles)
@@ -251,11 +332,19 @@ def load_config(root: Path, problems: list[Problem]) -> SiteConfig:
     if not isinstance(data.value, dict):
         data.say(1, N_("must be a mapping of keys (site_url:, publisher:, …) at the top level"))
         return SiteConfig()
-    reader = _Reader(data, _lines(root / "content" / NAME) or {(k,): v for k, v in data.lines.items()})
+    reader = _Reader(
+        data, _lines(root / "content" / NAME) or {(k,): v for k, v in data.lines.items()}
+    )
     for key in data.value:
         if key not in KEYS:
-            reader.report((str(key),), Phrase(N_("unknown key '%(key)s': site.yml has %(keys)s"),
-                                              key=key, keys=", ".join(KEYS)))
+            reader.report(
+                (str(key),),
+                Phrase(
+                    N_("unknown key '%(key)s': site.yml has %(keys)s"),
+                    key=key,
+                    keys=", ".join(KEYS),
+                ),
+            )
     values = data.value
     url = None
     if values.get("site_url") is not None:
@@ -275,8 +364,15 @@ def load_config(root: Path, problems: list[Problem]) -> SiteConfig:
         contact = reader.contact(values["contact"])
     sources: list[Link] = []
     if not isinstance(values.get("sources"), list) or not values["sources"]:
-        reader.report(("sources",), Phrase(N_("'sources:' must list the official sources, each "
-                                              "with 'en:' and 'fr:' giving its title and url")))
+        reader.report(
+            ("sources",),
+            Phrase(
+                N_(
+                    "'sources:' must list the official sources, each "
+                    "with 'en:' and 'fr:' giving its title and url"
+                )
+            ),
+        )
     else:
         sources = [s for i, v in enumerate(values["sources"]) if (s := reader.source(v, i))]
     feedback = None

@@ -105,7 +105,9 @@ class Site:
         """Entries of one language in reading order (phase, then order, then title)."""
         key = (lang, drafts)
         if key not in self._in_order:
-            chosen = [e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)]
+            chosen = [
+                e for e in self.entries.values() if e.lang == lang and (drafts or not e.draft)
+            ]
             self._in_order[key] = sorted(chosen, key=lambda e: e.sort_key)
         return list(self._in_order[key])
 
@@ -189,7 +191,6 @@ class Site:
         """The date of the latest published entry."""
         dates = [e.updated for e in self.entries.values() if not e.draft]
         return max(dates) if dates else None
-
 
 
 def __getattr__(name: str):

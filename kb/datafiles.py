@@ -54,13 +54,17 @@ class DataFile:
         if not file.exists() and not file.is_symlink():
             return
         try:
-            raw = read_source(file, MAX_DATA_BYTES, root / "content",
-                              Phrase(N_("data files must stay under %(mb)d MB"),
-                                     mb=MAX_DATA_BYTES // 1_000_000))
+            raw = read_source(
+                file,
+                MAX_DATA_BYTES,
+                root / "content",
+                Phrase(N_("data files must stay under %(mb)d MB"), mb=MAX_DATA_BYTES // 1_000_000),
+            )
             self.value, self.lines = parse_yaml(decode(raw))
         except SourceError as error:
-            self.report(error.line, Phrase(error.msgid, **error.params) if error.msgid
-                        else error.message)
+            self.report(
+                error.line, Phrase(error.msgid, **error.params) if error.msgid else error.message
+            )
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -74,12 +78,17 @@ class DataFile:
         if self.value is None:
             return []
         if not isinstance(self.value, kind):
-            self.say(1, N_("must be a mapping at the top level") if kind is dict else
-                     N_("must be a list at the top level"))
+            self.say(
+                1,
+                N_("must be a mapping at the top level")
+                if kind is dict
+                else N_("must be a list at the top level"),
+            )
             return []
         pairs = self.value.items() if kind is dict else enumerate(self.value)
-        return [(key, item, self.lines.get(key if kind is list else str(key), 1))
-                for key, item in pairs]
+        return [
+            (key, item, self.lines.get(key if kind is list else str(key), 1)) for key, item in pairs
+        ]
 
     def text(self, item: dict, field: str, line: int, label: str, slug: bool = False) -> bool:
         """Whether an optional field is absent or text (a slug when asked); reports it if not."""
@@ -87,12 +96,24 @@ class DataFile:
         if value is None or value == "":
             return True
         if not isinstance(value, str):
-            self.say(line, N_("%(label)s: %(field)s must be text; put it in quotes"), label=label,
-                     field=field)
+            self.say(
+                line,
+                N_("%(label)s: %(field)s must be text; put it in quotes"),
+                label=label,
+                field=field,
+            )
             return False
         if slug and not SLUG.match(value):
-            self.say(line, N_("%(label)s: %(field)s '%(value)s' must be lower-case letters, "
-                              "digits and hyphens"), label=label, field=field, value=shorten(value))
+            self.say(
+                line,
+                N_(
+                    "%(label)s: %(field)s '%(value)s' must be lower-case letters, "
+                    "digits and hyphens"
+                ),
+                label=label,
+                field=field,
+                value=shorten(value),
+            )
             return False
         return True
 
@@ -103,17 +124,27 @@ def _bilingual(data: DataFile, item: Any, line: int, fields: tuple[str, ...], la
     for lang in LANGS:
         part = item.get(lang) if isinstance(item, dict) else None
         if not isinstance(part, dict):
-            data.say(line, N_("%(label)s: missing '%(lang)s:' with %(fields)s"), label=label,
-                     lang=lang, fields=", ".join(fields))
+            data.say(
+                line,
+                N_("%(label)s: missing '%(lang)s:' with %(fields)s"),
+                label=label,
+                lang=lang,
+                fields=", ".join(fields),
+            )
             return None
         for field in fields:
             if part.get(field) is not None and not isinstance(part[field], str):
-                data.say(line, N_("%(label)s: %(field)s must be text; put it in quotes"),
-                         label=label, field=f"{lang}.{field}")
+                data.say(
+                    line,
+                    N_("%(label)s: %(field)s must be text; put it in quotes"),
+                    label=label,
+                    field=f"{lang}.{field}",
+                )
                 return None
             if not isinstance(part.get(field), str) or not part[field].strip():
-                data.say(line, N_("%(label)s: missing %(field)s"), label=label,
-                         field=f"{lang}.{field}")
+                data.say(
+                    line, N_("%(label)s: missing %(field)s"), label=label, field=f"{lang}.{field}"
+                )
                 return None
         result[lang] = part
     return result
@@ -131,24 +162,38 @@ def load_topics(root: Path, problems: list[Problem]) -> dict[str, Term]:
     for key, item, line in data.items(dict):
         label = Phrase(N_("topic '%(id)s'"), id=shorten(key))
         if not SLUG.match(str(key)):
-            data.say(line, N_("%(label)s: the id must be lower-case letters, digits and hyphens"),
-                     label=label)
+            data.say(
+                line,
+                N_("%(label)s: the id must be lower-case letters, digits and hyphens"),
+                label=label,
+            )
             continue
         parts = _bilingual(data, item, line, ("label", "slug"), label)
         if parts is None:
             continue
-        if not all(data.text(parts[lang], "description", line, _in(label, lang))
-                   for lang in LANGS):
+        if not all(data.text(parts[lang], "description", line, _in(label, lang)) for lang in LANGS):
             continue
         for lang in LANGS:
             slug = parts[lang]["slug"]
             if not SLUG.match(slug):
-                data.say(line, N_("topic '%(id)s': %(field)s must be lower-case with hyphens"),
-                         id=key, field=f"{lang}.slug")
+                data.say(
+                    line,
+                    N_("topic '%(id)s': %(field)s must be lower-case with hyphens"),
+                    id=key,
+                    field=f"{lang}.slug",
+                )
             elif (lang, slug) in slugs_seen:
-                data.say(line, N_("topic '%(id)s': %(field)s '%(slug)s' is also the slug of topic "
-                                  "'%(other)s': give each topic its own slug"), id=key,
-                         field=f"{lang}.slug", slug=slug, other=slugs_seen[lang, slug])
+                data.say(
+                    line,
+                    N_(
+                        "topic '%(id)s': %(field)s '%(slug)s' is also the slug of topic "
+                        "'%(other)s': give each topic its own slug"
+                    ),
+                    id=key,
+                    field=f"{lang}.slug",
+                    slug=slug,
+                    other=slugs_seen[lang, slug],
+                )
             else:
                 slugs_seen[lang, slug] = str(key)
         labels = {lang: parts[lang]["label"] for lang in LANGS}
@@ -163,8 +208,7 @@ def load_glossary(root: Path, problems: list[Problem]) -> list[GlossaryItem]:
     items = []
     for _, item, line in data.items(list):
         if not isinstance(item, dict):
-            data.say(line, N_("glossary item must have id, en and fr (and the entry it "
-                              "explains)"))
+            data.say(line, N_("glossary item must have id, en and fr (and the entry it explains)"))
             continue
         name = item.get("id")
         if name is not None and not (isinstance(name, str) and SLUG.match(name)):
@@ -176,9 +220,10 @@ def load_glossary(root: Path, problems: list[Problem]) -> list[GlossaryItem]:
             if parts is not None:
                 data.say(line, N_("glossary item: missing 'id'"))
             continue
-        if not (data.text(item, "entry", line, label, slug=True)
-                and all(data.text(parts[lang], "abbr", line, _in(label, lang))
-                        for lang in LANGS)):
+        if not (
+            data.text(item, "entry", line, label, slug=True)
+            and all(data.text(parts[lang], "abbr", line, _in(label, lang)) for lang in LANGS)
+        ):
             continue
         items.append(
             GlossaryItem(
@@ -209,25 +254,31 @@ def parse_partial_date(value: Any) -> tuple[dt.date, str] | None:
 def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
     data = DataFile(root, "timeline.yml", problems)
     events = []
-    for index, item, line in data.items(list):
+    for _index, item, line in data.items(list):
         if not isinstance(item, dict):
             data.say(line, N_("timeline event must have date, entry, en and fr"))
             continue
         date = item.get("date")
         if not isinstance(date, str | int) or isinstance(date, bool):
-            data.say(line, N_("timeline event: date must be one date: YYYY-MM-DD, YYYY-MM or "
-                              "YYYY"))
+            data.say(line, N_("timeline event: date must be one date: YYYY-MM-DD, YYYY-MM or YYYY"))
             continue
         parsed = parse_partial_date(date)
         if parsed is None:
-            data.say(line, N_("date '%(date)s' must be YYYY-MM-DD, YYYY-MM or YYYY"),
-                     date=shorten(date))
+            data.say(
+                line, N_("date '%(date)s' must be YYYY-MM-DD, YYYY-MM or YYYY"), date=shorten(date)
+            )
             continue
         target = "catchment" if "catchment" in item and "entry" not in item else "entry"
         if not isinstance(item.get(target), str):
-            data.say(line, N_("timeline event: catchment must be the id of the catchment area "
-                              "that explains it") if target == "catchment" else
-                     N_("timeline event: entry must be the id of the entry that explains it"))
+            data.say(
+                line,
+                N_(
+                    "timeline event: catchment must be the id of the catchment area "
+                    "that explains it"
+                )
+                if target == "catchment"
+                else N_("timeline event: entry must be the id of the entry that explains it"),
+            )
             continue
         texts = {lang: item.get(lang) for lang in LANGS}
         if not all(isinstance(text, str) and text.strip() for text in texts.values()):
@@ -235,13 +286,27 @@ def load_timeline(root: Path, problems: list[Problem]) -> list[TimelineEvent]:
             continue
         catchment = item.get("catchment")
         if ("entry" in item) == (catchment is not None):
-            data.say(line, N_("timeline event points to one page: give '%(entry)s' or "
-                              "'%(catchment)s', not both"), entry="entry: <id>",
-                     catchment="catchment: <id of content/catchment-areas.yml>")
+            data.say(
+                line,
+                N_(
+                    "timeline event points to one page: give '%(entry)s' or "
+                    "'%(catchment)s', not both"
+                ),
+                entry="entry: <id>",
+                catchment="catchment: <id of content/catchment-areas.yml>",
+            )
             continue
         entry = None if catchment is not None else str(item.get("entry"))
-        events.append(TimelineEvent(parsed[0], parsed[1], entry, texts, line,
-                                    None if catchment is None else str(catchment)))
+        events.append(
+            TimelineEvent(
+                parsed[0],
+                parsed[1],
+                entry,
+                texts,
+                line,
+                None if catchment is None else str(catchment),
+            )
+        )
     return sorted(events, key=lambda event: event.date)
 
 

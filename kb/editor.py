@@ -26,18 +26,38 @@ FILTERS = {
     "drafts": lambda rows: any(r["status"] == "draft" for r in rows),
     "problems": lambda rows: any(r["errors"] or r["warnings"] for r in rows),
 }
-FRONT_MATTER = ("id", "title", "phase", "audiences", "topics", "updated", "status", "period",
-                "summary", "order", "synced")
+FRONT_MATTER = (
+    "id",
+    "title",
+    "phase",
+    "audiences",
+    "topics",
+    "updated",
+    "status",
+    "period",
+    "summary",
+    "order",
+    "synced",
+)
 
 
 def labels() -> dict[str, dict[str, str]]:
     """The states, filters and languages the workspace shows, in the interface language."""
     return {
-        "state_labels": {"published": _("published"), "review": _("awaiting review"),
-                         "draft": _("draft"), "current": _("current"),
-                         "stale": _("needs updating"), "missing": _("missing")},
-        "filter_labels": {"translation": _("Needs translation"), "review": _("In review"),
-                          "drafts": _("Drafts"), "problems": _("With problems")},
+        "state_labels": {
+            "published": _("published"),
+            "review": _("awaiting review"),
+            "draft": _("draft"),
+            "current": _("current"),
+            "stale": _("needs updating"),
+            "missing": _("missing"),
+        },
+        "filter_labels": {
+            "translation": _("Needs translation"),
+            "review": _("In review"),
+            "drafts": _("Drafts"),
+            "problems": _("With problems"),
+        },
         "language_labels": {"en": _("English"), "fr": _("French")},
     }
 
@@ -61,11 +81,22 @@ def pairs() -> dict[str, dict[str, dict[str, Any]]]:
 def dashboard() -> str:
     chosen = request.args.get("filter") if request.args.get("filter") in FILTERS else None
     every = pairs()
-    shown = {id: rows for id, rows in every.items()
-             if chosen is None or FILTERS[chosen](list(rows.values()))}
+    shown = {
+        id: rows
+        for id, rows in every.items()
+        if chosen is None or FILTERS[chosen](list(rows.values()))
+    }
     alternates = {lang: url_for("editor.dashboard", lang=lang, filter=chosen) for lang in LANGS}
-    return render("editor.html", pairs=shown, total=len(every), chosen=chosen,
-                  filters=list(FILTERS), alternates=alternates, langs=LANGS, **labels())
+    return render(
+        "editor.html",
+        pairs=shown,
+        total=len(every),
+        chosen=chosen,
+        filters=list(FILTERS),
+        alternates=alternates,
+        langs=LANGS,
+        **labels(),
+    )
 
 
 @bp.route("/<id>/")
@@ -79,18 +110,38 @@ def pair(id: str) -> str:
         entry, other = site.get(lang, id), site.get(OTHER_LANG[lang], id)
         row = rows.get(lang)
         changes = None
-        if entry is not None and other is not None and row["translation"] == "stale" and (
-                entry.synced not in (None, "invalid")):
+        if (
+            entry is not None
+            and other is not None
+            and row["translation"] == "stale"
+            and (entry.synced not in (None, "invalid"))
+        ):
             changes = translation.changes(site.root, entry, other).localized(_)
-        values = [(key, getattr(entry, key)) for key in FRONT_MATTER if entry is not None
-                  and getattr(entry, key) not in (None, (), "")]
+        values = [
+            (key, getattr(entry, key))
+            for key in FRONT_MATTER
+            if entry is not None and getattr(entry, key) not in (None, (), "")
+        ]
         # Entry links are relative to an entry page (../slug/): point them at the real pages.
         prefix = url_for("pages.entry", lang=lang, slug="_")[:-2]
         html = entry.html.replace('href="../', f'href="{prefix}') if entry else ""
-        sides.append({"lang": lang, "row": row, "entry": entry, "values": values,
-                      "changes": changes, "html": html})
+        sides.append(
+            {
+                "lang": lang,
+                "row": row,
+                "entry": entry,
+                "values": values,
+                "changes": changes,
+                "html": html,
+            }
+        )
     paths = {row["path"] for row in rows.values()}
     problems = [p for p in site.problems if p.path in paths]
-    return render("editor_entry.html", id=id, sides=sides, problems=problems,
-                  alternates={lang: url_for("editor.pair", id=id, lang=lang) for lang in LANGS},
-                  **labels())
+    return render(
+        "editor_entry.html",
+        id=id,
+        sides=sides,
+        problems=problems,
+        alternates={lang: url_for("editor.pair", id=id, lang=lang) for lang in LANGS},
+        **labels(),
+    )

@@ -31,39 +31,82 @@ def check(site: Site) -> list[Problem]:
 def check_entry(entry: Entry) -> list[Problem]:
     """The editorial problems of one entry on its own."""
     found = _placeholders(entry)
-    found.extend(Problem(entry.path, line, message, "warning")
-                 for line, message in removed_html(entry.body, entry.body_line))
-    found.extend(Problem(entry.path, line, message)  # an error: the reader would lose text
-                 for line, message in unclosed_html(entry.body, entry.body_line))
+    found.extend(
+        Problem(entry.path, line, message, "warning")
+        for line, message in removed_html(entry.body, entry.body_line)
+    )
+    found.extend(
+        Problem(entry.path, line, message)  # an error: the reader would lose text
+        for line, message in unclosed_html(entry.body, entry.body_line)
+    )
     found.extend(_top_headings(entry))
     return found
 
 
 def _top_headings(entry: Entry) -> list[Problem]:
     """The title is a page's only top-level heading: a '# ' heading in the body loses its form."""
-    return [Problem(entry.path, entry.body_line + n, Phrase(N_(
-                "a '# ' heading is shown as plain text (the title is the page's only top heading): "
-                "start it with '## '")), "warning")
-            for n, line in enumerate(without_code(entry.body).split("\n"))
-            if TOP_HEADING.match(line)]
+    return [
+        Problem(
+            entry.path,
+            entry.body_line + n,
+            Phrase(
+                N_(
+                    "a '# ' heading is shown as plain text (the title is the page's only top heading): "
+                    "start it with '## '"
+                )
+            ),
+            "warning",
+        )
+        for n, line in enumerate(without_code(entry.body).split("\n"))
+        if TOP_HEADING.match(line)
+    ]
 
 
 def _placeholders(entry: Entry) -> list[Problem]:
     """One problem per file listing the lines that still hold placeholder text."""
-    texts = [(entry.lines.get(key, 2), getattr(entry, key) or "")
-             for key in ("title", "period", "summary")]
+    texts = [
+        (entry.lines.get(key, 2), getattr(entry, key) or "")
+        for key in ("title", "period", "summary")
+    ]
     texts += [(entry.body_line + n, line) for n, line in enumerate(entry.body.split("\n"))]
     lines = sorted({line for line, text in texts if PLACEHOLDER.search(text)})
     if not lines:
         return []
     # 'line 4' or 'lines 4, 9': a phrase of its own, so French says « ligne » or « lignes ».
-    where = (Phrase(N_("lines %(lines)s"), lines=", ".join(map(str, lines))) if len(lines) > 1
-             else Phrase(N_("line %(line)d"), line=lines[0]))
+    where = (
+        Phrase(N_("lines %(lines)s"), lines=", ".join(map(str, lines)))
+        if len(lines) > 1
+        else Phrase(N_("line %(line)d"), line=lines[0])
+    )
     marker = PLACEHOLDERS[entry.lang]
     if entry.draft:
-        return [Problem(entry.path, lines[0], Phrase(N_(
-            "draft still holds placeholder text '%(marker)s' (%(where)s): replace it before "
-            "publishing"), marker=marker, where=where), "warning")]
-    return [Problem(entry.path, lines[0], Phrase(N_(
-        "placeholder text '%(marker)s' in a published entry (%(where)s): replace it, or set "
-        "'%(fix)s'"), marker=marker, where=where, fix="status: draft"))]
+        return [
+            Problem(
+                entry.path,
+                lines[0],
+                Phrase(
+                    N_(
+                        "draft still holds placeholder text '%(marker)s' (%(where)s): replace it before "
+                        "publishing"
+                    ),
+                    marker=marker,
+                    where=where,
+                ),
+                "warning",
+            )
+        ]
+    return [
+        Problem(
+            entry.path,
+            lines[0],
+            Phrase(
+                N_(
+                    "placeholder text '%(marker)s' in a published entry (%(where)s): replace it, or set "
+                    "'%(fix)s'"
+                ),
+                marker=marker,
+                where=where,
+                fix="status: draft",
+            ),
+        )
+    ]

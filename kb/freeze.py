@@ -19,15 +19,14 @@ from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
 from kb.frontmatter import N_, Phrase
-from kb.loader import load_site
 from kb.hosting import NEEDS_SITE_URL
+from kb.loader import load_site
 from kb.pagecache import PageCache, page_keys
+from kb.pagelist import all_pages, pageless_endpoints
 from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
 from kb.taxonomy import LANGS
-from kb.pagelist import all_pages, pageless_endpoints
 from kb.validate import Problem, errors
-
 
 OutputError = out.OutputError
 
@@ -99,9 +98,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build(root: Path, output: Path, base_url: str | None,
-           progress: Callable[[int, str], None] | None, jobs: int | None,
-           compress: bool, strict: bool = False) -> BuildReport:
+def _build(
+    root: Path,
+    output: Path,
+    base_url: str | None,
+    progress: Callable[[int, str], None] | None,
+    jobs: int | None,
+    compress: bool,
+    strict: bool = False,
+) -> BuildReport:
     output = out.claim(root, output)
     site = load_site(root, jobs)
     if errors(site.problems):
@@ -114,27 +119,40 @@ def _build(root: Path, output: Path, base_url: str | None,
         raise BuildError(error.args[0]) from None  # a Phrase, said in the command's language
     staging, lock = out.stage(output)
     try:
-        app = create_app({
-            "KB_ROOT": root,
-            "SITE": site,
-            "KB_SITE_URL": config.site_url,
-            "FREEZER_DESTINATION": str(staging),
-            "FREEZER_BASE_URL": config.site_url or "/",
-            "FREEZER_REMOVE_EXTRA_FILES": False,
-            "FREEZER_STATIC_IGNORE": ["*.tmp"],
-        })
+        app = create_app(
+            {
+                "KB_ROOT": root,
+                "SITE": site,
+                "KB_SITE_URL": config.site_url,
+                "FREEZER_DESTINATION": str(staging),
+                "FREEZER_BASE_URL": config.site_url or "/",
+                "FREEZER_REMOVE_EXTRA_FILES": False,
+                "FREEZER_STATIC_IGNORE": ["*.tmp"],
+            }
+        )
         pages = list(all_pages(site))
         _check_endpoints(app, pages, pageless_endpoints(site))
         if config.absolute is None:  # files made of absolute URLs: nothing to write them with
             pages = [page for page in pages if page[0] not in NEEDS_SITE_URL]
         cache = PageCache(root)
-        keys = list(page_keys(site, pages, {"site_url": config.site_url,
-                                            "base_url": app.config["FREEZER_BASE_URL"]}))
+        keys = list(
+            page_keys(
+                site,
+                pages,
+                {"site_url": config.site_url, "base_url": app.config["FREEZER_BASE_URL"]},
+            )
+        )
         reused, missed = _reuse(cache, pages, keys, staging)
         search = []  # the export's report, from the first process
-        count = _freeze(app, missed, workers_for(len(missed), jobs), progress,
-                        before=lambda: search.append(export_site(site, staging)),
-                        reused=reused, cache=cache)
+        count = _freeze(
+            app,
+            missed,
+            workers_for(len(missed), jobs),
+            progress,
+            before=lambda: search.append(export_site(site, staging)),
+            reused=reused,
+            cache=cache,
+        )
         count += search[0].files + 1  # and the marker
         if compress:
             count += compress_tree(staging)
@@ -149,13 +167,27 @@ def _build(root: Path, output: Path, base_url: str | None,
     finally:
         os.close(lock)
     published = {lang: len(site.entries_in(lang)) for lang in LANGS}
-    left_out = None if config.absolute else Phrase(N_(
-        "no site URL, so the sitemap, the feeds and the canonical, hreflang and og:url links "
-        "were left out (they need absolute URLs); pages link with root-relative URLs. "
-        "To include them, %(set_it)s."), set_it=Phrase(SET_IT))
-    return BuildReport(output=output, published=published, files=count,
-                       left_out=left_out, warnings=site.problems,
-                       rendered=len(missed), reused=len(reused))
+    left_out = (
+        None
+        if config.absolute
+        else Phrase(
+            N_(
+                "no site URL, so the sitemap, the feeds and the canonical, hreflang and og:url links "
+                "were left out (they need absolute URLs); pages link with root-relative URLs. "
+                "To include them, %(set_it)s."
+            ),
+            set_it=Phrase(SET_IT),
+        )
+    )
+    return BuildReport(
+        output=output,
+        published=published,
+        files=count,
+        left_out=left_out,
+        warnings=site.problems,
+        rendered=len(missed),
+        reused=len(reused),
+    )
 
 
 def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = frozenset()) -> None:
@@ -166,8 +198,9 @@ def _check_endpoints(app: Flask, pages: list[Page], pageless: frozenset[str] = f
         raise BuildError(f"no page is generated for {', '.join(sorted(missing))}")
 
 
-def _reuse(cache: PageCache, pages: list[Page], keys: list[str | None],
-           staging: Path) -> tuple[list[str], list[tuple[Page, str | None]]]:
+def _reuse(
+    cache: PageCache, pages: list[Page], keys: list[str | None], staging: Path
+) -> tuple[list[str], list[tuple[Page, str | None]]]:
     """Write the kept pages whose key matches into staging; return their URLs, and the pages
     left to freeze with their keys."""
     reused: list[str] = []
@@ -200,8 +233,7 @@ def _freeze(
     chunk: list[Page] = []
     # One freezer per process, given each chunk in turn: a Freezer adds a url_defaults function
     # to the app when it is made, so one per chunk would pile them up.
-    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False,
-                      log_url_for=False)
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: chunk)
     statics: list[str] = []
 
@@ -216,8 +248,14 @@ def _freeze(
 
     def first() -> None:
         before()
-        statics.extend(url for url, _ in _frozen(Freezer(
-            app, with_static_files=True, with_no_argument_rules=False, log_url_for=False)))
+        statics.extend(
+            url
+            for url, _ in _frozen(
+                Freezer(
+                    app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
+                )
+            )
+        )
         statics.extend(reused)
 
     count = 0

@@ -55,30 +55,43 @@ def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
     try:
         target = file.resolve()
         if not target.is_relative_to(inside.resolve()):
-            raise SourceError(1, Phrase(N_("is a symbolic link to %(target)s, outside "
-                                           "%(folder)s/: copy the file into %(folder)s/ instead"),
-                                        target=str(target), folder=inside.name))
+            raise SourceError(
+                1,
+                Phrase(
+                    N_(
+                        "is a symbolic link to %(target)s, outside "
+                        "%(folder)s/: copy the file into %(folder)s/ instead"
+                    ),
+                    target=str(target),
+                    folder=inside.name,
+                ),
+            )
         info = file.stat()
         if stat.S_ISDIR(info.st_mode):
             raise SourceError(1, Phrase(N_("cannot read the file: Is a directory")))
         if stat.S_ISFIFO(info.st_mode):
-            raise SourceError(1, Phrase(N_("is a named pipe, not a file: remove it or replace it "
-                                           "with a file")))
+            raise SourceError(
+                1, Phrase(N_("is a named pipe, not a file: remove it or replace it with a file"))
+            )
         if not stat.S_ISREG(info.st_mode):
             raise SourceError(1, Phrase(N_("is a device or a socket, not a file: remove it")))
         if info.st_size > limit:
-            raise SourceError(1, Phrase(N_("file is %(mb).1f MB: %(advice)s"),
-                                        mb=info.st_size / 1e6, advice=advice))
+            raise SourceError(
+                1,
+                Phrase(N_("file is %(mb).1f MB: %(advice)s"), mb=info.st_size / 1e6, advice=advice),
+            )
         # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
         descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(descriptor, "rb") as source:
             data = source.read(limit + 1)
     except OSError as error:  # a loop of links, or a file removed while an editor saves it
-        raise SourceError(1, Phrase(N_("cannot read the file: %(reason)s"),
-                                    reason=str(error.strerror or error))) from None
+        raise SourceError(
+            1, Phrase(N_("cannot read the file: %(reason)s"), reason=str(error.strerror or error))
+        ) from None
     if len(data) > limit:
-        raise SourceError(1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6,
-                                    advice=advice))
+        raise SourceError(
+            1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6, advice=advice)
+        )
     return data
 
 
@@ -90,29 +103,44 @@ def decode(data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError(
             line,
-            Phrase(N_("byte 0x%(byte)s is not valid UTF-8: save the file as UTF-8"),
-                   byte=f"{data[error.start]:02x}"),
+            Phrase(
+                N_("byte 0x%(byte)s is not valid UTF-8: save the file as UTF-8"),
+                byte=f"{data[error.start]:02x}",
+            ),
         ) from None
     if "\x00" in text:
-        raise SourceError(text[: text.index("\x00")].count("\n") + 1,
-                          Phrase(N_("contains a NUL byte (the file is not plain text): save it "
-                                    "again as UTF-8 text, or remove the character")))
+        raise SourceError(
+            text[: text.index("\x00")].count("\n") + 1,
+            Phrase(
+                N_(
+                    "contains a NUL byte (the file is not plain text): save it "
+                    "again as UTF-8 text, or remove the character"
+                )
+            ),
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> SplitSource:
     """Cut `---`-fenced YAML front matter from the body."""
     if not text.strip():
-        raise SourceError(1, Phrase(N_("the file is empty: start it with '---', the front "
-                                       "matter, then '---'")))
+        raise SourceError(
+            1, Phrase(N_("the file is empty: start it with '---', the front matter, then '---'"))
+        )
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
         if re.match(r"^[\w-]+ *:", lines[0]):  # the keys are there, the fence above them is not
-            raise SourceError.of(1, N_("missing '---' above '%(line)s': the front matter must "
-                                       "start with a line '---'; add it as the first line"),
-                                 line=shorten(lines[0].strip()))
-        raise SourceError(1, Phrase(N_("missing front matter: the file must start with a line "
-                                       "'---'")))
+            raise SourceError.of(
+                1,
+                N_(
+                    "missing '---' above '%(line)s': the front matter must "
+                    "start with a line '---'; add it as the first line"
+                ),
+                line=shorten(lines[0].strip()),
+            )
+        raise SourceError(
+            1, Phrase(N_("missing front matter: the file must start with a line '---'"))
+        )
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FENCE:
             return SplitSource(
@@ -121,15 +149,21 @@ def split_front_matter(text: str) -> SplitSource:
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    raise SourceError(1, Phrase(N_("front matter is not closed: add a line '---' after the last "
-                                   "key")))
+    raise SourceError(
+        1, Phrase(N_("front matter is not closed: add a line '---' after the last key"))
+    )
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     if len(node.value) > MAX_NUMBER_DIGITS:
-        raise ConstructorError(None, None, Phrase(N_("a number of %(digits)d digits: write a "
-                                                     "shorter number"), digits=len(node.value)),
-                               node.start_mark)
+        raise ConstructorError(
+            None,
+            None,
+            Phrase(
+                N_("a number of %(digits)d digits: write a shorter number"), digits=len(node.value)
+            ),
+            node.start_mark,
+        )
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
@@ -161,12 +195,21 @@ def _refuse_anchors(text: str, first_line: int) -> None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
                 # Two sentences, not one with 'alias' or 'anchor' in it: French gives them genders.
-                msgid = (N_("YAML alias '%(name)s' is not allowed: write the value out, or put it "
-                            "in quotes if it starts with '%(sign)s'") if sign == "*" else
-                         N_("YAML anchor '%(name)s' is not allowed: write the value out, or put it "
-                            "in quotes if it starts with '%(sign)s'"))
-                raise SourceError(event.start_mark.line + first_line,
-                                  Phrase(msgid, name=f"{sign}{event.anchor}", sign=sign))
+                msgid = (
+                    N_(
+                        "YAML alias '%(name)s' is not allowed: write the value out, or put it "
+                        "in quotes if it starts with '%(sign)s'"
+                    )
+                    if sign == "*"
+                    else N_(
+                        "YAML anchor '%(name)s' is not allowed: write the value out, or put it "
+                        "in quotes if it starts with '%(sign)s'"
+                    )
+                )
+                raise SourceError(
+                    event.start_mark.line + first_line,
+                    Phrase(msgid, name=f"{sign}{event.anchor}", sign=sign),
+                )
     except yaml.YAMLError:
         pass  # invalid YAML: loading it reports the problem in editors' words
     finally:
@@ -182,8 +225,11 @@ def _check_depth(node: yaml.Node, first_line: int) -> None:
             continue
         if depth > MAX_DEPTH:
             raise SourceError(node.start_mark.line + first_line, _too_deep())
-        children = node.value if isinstance(node, yaml.SequenceNode) else [
-            child for pair in node.value for child in pair]
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [child for pair in node.value for child in pair]
+        )
         stack.extend((child, depth + 1) for child in children)
 
 
@@ -232,8 +278,10 @@ def _phrase(msgid: str, params: tuple) -> Phrase:
 
 def localized_values(params, gettext: Callable[[str], str]) -> dict[str, Any]:
     """A message's values, those that are phrases in the language of gettext."""
-    return {name: value.localized(gettext) if isinstance(value, Phrase) else value
-            for name, value in params}
+    return {
+        name: value.localized(gettext) if isinstance(value, Phrase) else value
+        for name, value in params
+    }
 
 
 def one_line(value: str) -> str:
@@ -258,8 +306,10 @@ def _hint(problem: str) -> str:
 
 
 def _too_deep() -> Phrase:
-    return Phrase(N_("lists and mappings are nested more than %(depth)d deep: flatten the value"),
-                  depth=MAX_DEPTH)
+    return Phrase(
+        N_("lists and mappings are nested more than %(depth)d deep: flatten the value"),
+        depth=MAX_DEPTH,
+    )
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
@@ -290,11 +340,17 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
                 raise SourceError.of(hint[0], hint[1], **hint[2]) from None
             problem = error.problem or error.context or "invalid YAML"
             # The parser's own words are English: only kb's part of the message is translated.
-            raise SourceError(line, Phrase(N_("invalid YAML: %(problem)s%(hint)s"),
-                                           problem=problem, hint=_hint(problem))) from None
+            raise SourceError(
+                line,
+                Phrase(
+                    N_("invalid YAML: %(problem)s%(hint)s"), problem=problem, hint=_hint(problem)
+                ),
+            ) from None
         except yaml.YAMLError as error:
-            raise SourceError(first_line, Phrase(N_("invalid YAML: %(problem)s%(hint)s"),
-                                                 problem=str(error), hint="")) from None
+            raise SourceError(
+                first_line,
+                Phrase(N_("invalid YAML: %(problem)s%(hint)s"), problem=str(error), hint=""),
+            ) from None
     key_lines: dict[Any, int] = {}
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -303,8 +359,14 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         for key_node, _ in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + first_line
             if key in key_lines:
-                raise SourceError.of(line, N_("'%(key)s' is given twice (also on line %(other)d): "
-                                              "keep one of the two lines"),
-                                     key=shorten(key), other=key_lines[key])
+                raise SourceError.of(
+                    line,
+                    N_(
+                        "'%(key)s' is given twice (also on line %(other)d): "
+                        "keep one of the two lines"
+                    ),
+                    key=shorten(key),
+                    other=key_lines[key],
+                )
             key_lines[key] = line
     return value, key_lines

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, has_request_context, render_template
-from flask import request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 
 from kb import pagelist
 from kb.app import current_config, current_site
@@ -29,7 +37,7 @@ def absolute(path: str) -> str | None:
     # url_for's path starts with the prefix the app is served from (the build's sub-path, or
     # none in a test client): the site URL replaces it.
     prefix = quote(request.script_root) + "/" if has_request_context() else "/"
-    relative = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+    relative = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
     return config.site_url + relative
 
 
@@ -49,12 +57,15 @@ def sitemap(number: int | None = None) -> Response:
         abort(404)
     if number is None and parts > 1:
         index = [absolute(url_for("hosting.sitemap", number=n)) for n in range(1, parts + 1)]
-        return Response(render_template("sitemap_index.xml", parts=index),
-                        mimetype="application/xml")
+        return Response(
+            render_template("sitemap_index.xml", parts=index), mimetype="application/xml"
+        )
     pages = []
     for group in pagelist.page_groups(site):
-        alternates = {lang: absolute(url_for(endpoint, **values)) for lang, (endpoint, values) in
-                      group.items()}
+        alternates = {
+            lang: absolute(url_for(endpoint, **values))
+            for lang, (endpoint, values) in group.items()
+        }
         pages.extend((url, alternates) for url in alternates.values())
     if number is not None:  # each <url> names its alternates, so a pair may straddle two parts
         pages = pages[(number - 1) * pagelist.SITEMAP_URLS : number * pagelist.SITEMAP_URLS]
@@ -77,8 +88,9 @@ def feed(lang: str) -> Response:
     entries = sorted(site.entries_in(lang), key=lambda e: (e.updated, e.title), reverse=True)
     # Readers' feed programs look for what changed: the latest entries, not the whole site.
     entries = entries[:FEED_ENTRIES]
-    xml = render_template("feed.xml", lang=lang, entries=entries, absolute=absolute,
-                          updated=site.last_updated)
+    xml = render_template(
+        "feed.xml", lang=lang, entries=entries, absolute=absolute, updated=site.last_updated
+    )
     # Static hosts serve .xml as application/xml, so the development server does the same.
     return Response(xml, mimetype="application/xml")
 

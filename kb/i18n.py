@@ -51,8 +51,9 @@ class _CompiledDomain(Domain):
         locale = str(get_locale())
         if locale not in self.cache:
             po_path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
-            self.cache[locale] = (compile_catalog(po_path) if po_path.exists()
-                                  else support.Translations())
+            self.cache[locale] = (
+                compile_catalog(po_path) if po_path.exists() else support.Translations()
+            )
         return self.cache[locale]
 
 
@@ -108,8 +109,9 @@ def template_pgettext(context: Context, msgctxt: str, string: str, /, **variable
 
 
 @pass_context
-def template_ngettext(context: Context, singular: str, plural: str, count: int, /,
-                      **variables) -> str:
+def template_ngettext(
+    context: Context, singular: str, plural: str, count: int, /, **variables
+) -> str:
     variables.setdefault("num", count)
     text = _catalog(context).ungettext(singular, plural, count)
     if context.eval_ctx.autoescape:
@@ -128,8 +130,12 @@ def init_app(app: Flask) -> None:
     # Flask-Babel's template gettext finds the domain, the locale and the catalog again for each
     # string, 20 µs a call and a page has about 25: templates get the catalog once per page.
     app.context_processor(lambda: {"interface_catalog": page_translations()})
-    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext,
-                                 ngettext=template_ngettext, pgettext=template_pgettext)
+    app.jinja_env.globals.update(
+        gettext=template_gettext,
+        _=template_gettext,
+        ngettext=template_ngettext,
+        pgettext=template_pgettext,
+    )
     app.jinja_env.filters["long_date"] = lambda date: long_date(date, current_lang())
     app.jinja_env.filters["partial_date"] = lambda date, precision: partial_date(
         date, precision, current_lang()

@@ -11,22 +11,39 @@ from kb import bodies, checks, datafiles, editorial, links, memo, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import load_config
 from kb.content import Entry, Site
-from kb.frontmatter import (N_, Phrase, SourceError, decode, parse_yaml, read_source,
-                            split_front_matter)
+from kb.frontmatter import (
+    N_,
+    Phrase,
+    SourceError,
+    decode,
+    parse_yaml,
+    read_source,
+    split_front_matter,
+)
+from kb.pagelist import PAGE_SLUG
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, Term
-from kb.pagelist import PAGE_SLUG
-from kb.validate import (MAX_FILE_BYTES, OPTIONAL_KEYS, REQUIRED_KEYS, SLUG, FrontMatterChecker,
-                         Problem, problem)
+from kb.validate import (
+    MAX_FILE_BYTES,
+    OPTIONAL_KEYS,
+    REQUIRED_KEYS,
+    SLUG,
+    FrontMatterChecker,
+    Problem,
+    problem,
+)
 from kb.yamlhints import silent_slips
 
 READ_CHUNK = 500  # files a worker reads at a time
 # 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
-ID_LINE = re.compile(rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE)
+ID_LINE = re.compile(
+    rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE
+)
 
 
-def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
-              changed: set[str] | None = None) -> Site:
+def load_site(
+    root: Path, jobs: int | None = None, cache: Store | None = None, changed: set[str] | None = None
+) -> Site:
     """Read, check, pair and render all content under root/content.
 
     jobs: processes that read and render the entries (default: every core for a large site).
@@ -47,8 +64,13 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
     site.timeline = memo.data_file(datafiles.load_timeline, root, problems, ("timeline.yml",))
     site.synonyms = memo.data_file(datafiles.load_synonyms, root, problems, ("synonyms.yml",))
     site.sources = memo.data_file(registry.load_sources, root, problems, ("sources.yml",))
-    site.catchment_areas = memo.data_file(registry.load_catchment_areas, root, problems,
-                                          ("catchment-areas.yml", "sources.yml"), site.sources)
+    site.catchment_areas = memo.data_file(
+        registry.load_catchment_areas,
+        root,
+        problems,
+        ("catchment-areas.yml", "sources.yml"),
+        site.sources,
+    )
     # Without a registry file there is nothing to cite: sources are then neither checked nor required.
     source_ids = site.sources if (content / "sources.yml").exists() else None
     # Ids of files that have errors: their own problems are reported, so the entries that
@@ -58,8 +80,11 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
     store = cache if cache is not None else Store.open(root)
     store.begin()
     # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
-    context = digest(code_digest(), sorted(site.topics.items()),
-                     None if source_ids is None else sorted(source_ids))
+    context = digest(
+        code_digest(),
+        sorted(site.topics.items()),
+        None if source_ids is None else sorted(source_ids),
+    )
     records: list[tuple | None] = []
     missed: list[tuple[int, str, Path, bytes, str]] = []
     for number, (lang, file) in enumerate(files):
@@ -81,7 +106,7 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
 
     chunks = chunked(missed, READ_CHUNK)
     for chunk, results in zip(chunks, fork_map(read, chunks, read_jobs)):
-        for (number, _, file, _, key), record in zip(chunk, results):
+        for (number, _, _, _, key), record in zip(chunk, results):
             store.put(key, record)
             records[number] = record
     cached: dict[tuple[str, str], Entry] = {}  # key → the cached entry its copy copies
@@ -114,7 +139,11 @@ def load_site(root: Path, jobs: int | None = None, cache: Store | None = None,
 
 
 def read_entry(
-    root: Path, file: Path, lang: str, topics: dict[str, Term], problems: list[Problem],
+    root: Path,
+    file: Path,
+    lang: str,
+    topics: dict[str, Term],
+    problems: list[Problem],
     sources: dict | None = None,
 ) -> Entry | None:
     """Read one Markdown file into an Entry, or report why it cannot be one."""
@@ -128,13 +157,20 @@ def read_entry(
 
 
 def _read_bytes(root: Path, file: Path) -> bytes:
-    return read_source(file, MAX_FILE_BYTES, root / "content",
-                       Phrase(N_("entries must stay under %(mb).0f MB, split it into several"),
-                              mb=MAX_FILE_BYTES / 1e6))
+    return read_source(
+        file,
+        MAX_FILE_BYTES,
+        root / "content",
+        Phrase(
+            N_("entries must stay under %(mb).0f MB, split it into several"),
+            mb=MAX_FILE_BYTES / 1e6,
+        ),
+    )
 
 
-def _cached_read(root: Path, file: Path, lang: str, store: Store, context: str,
-                 changed: set[str] | None = None) -> tuple[tuple | None, bytes | None, str]:
+def _cached_read(
+    root: Path, file: Path, lang: str, store: Store, context: str, changed: set[str] | None = None
+) -> tuple[tuple | None, bytes | None, str]:
     """(the cached record, or None and the bytes to parse, and the record's key).
 
     The preview's store remembers each file's lstat: an unchanged one is not even opened, and
@@ -143,8 +179,12 @@ def _cached_read(root: Path, file: Path, lang: str, store: Store, context: str,
     """
     path = memo.relative(file, root)
     known = store.stats.get(path)
-    if changed is not None and known is not None and path not in changed \
-            and known[0][-1] == context:
+    if (
+        changed is not None
+        and known is not None
+        and path not in changed
+        and known[0][-1] == context
+    ):
         record = store.get(known[1])
         if record is not None:
             return record, None, known[1]
@@ -168,8 +208,13 @@ def _cached_read(root: Path, file: Path, lang: str, store: Store, context: str,
 
 
 def parse_entry(
-    root: Path, file: Path, lang: str, raw: bytes, topics: dict[str, Term],
-    problems: list[Problem], sources: dict | None = None,
+    root: Path,
+    file: Path,
+    lang: str,
+    raw: bytes,
+    topics: dict[str, Term],
+    problems: list[Problem],
+    sources: dict | None = None,
 ) -> Entry | None:
     """An Entry from a file's bytes, or the problems that keep it from being one."""
     path = file.relative_to(root).as_posix()
@@ -179,8 +224,9 @@ def parse_entry(
     except SourceError as error:
         problems.append(_source_problem(path, error))
         return None
-    slips = silent_slips(source.front_matter, source.front_matter_line,
-                         REQUIRED_KEYS + OPTIONAL_KEYS)
+    slips = silent_slips(
+        source.front_matter, source.front_matter_line, REQUIRED_KEYS + OPTIONAL_KEYS
+    )
     if slips:
         problems.extend(problem(path, line, msgid, **params) for line, msgid, params in slips)
         return None
@@ -188,24 +234,51 @@ def parse_entry(
     fields = checker.check(values)
     slug = file.stem
     if not SLUG.match(slug):
-        checker.problems.append(problem(path, 1, N_("file name '%(name)s' is not a valid slug: "
-                                                    "use lower-case letters, digits and hyphens"),
-                                        name=file.name))
+        checker.problems.append(
+            problem(
+                path,
+                1,
+                N_(
+                    "file name '%(name)s' is not a valid slug: "
+                    "use lower-case letters, digits and hyphens"
+                ),
+                name=file.name,
+            )
+        )
         fields = None
     elif PAGE_SLUG.fullmatch(slug):
-        checker.problems.append(problem(path, 1, N_("file name '%(name)s' is taken by the pages "
-                                                    "of the list of questions (page-2/, "
-                                                    "page-3/…): add a word to it"), name=file.name))
+        checker.problems.append(
+            problem(
+                path,
+                1,
+                N_(
+                    "file name '%(name)s' is taken by the pages "
+                    "of the list of questions (page-2/, "
+                    "page-3/…): add a word to it"
+                ),
+                name=file.name,
+            )
+        )
         fields = None
     if not _has_text(source.body):
-        checker.problems.append(problem(path, source.body_line, N_(
-            "the entry has no answer text below the front matter")))
+        checker.problems.append(
+            problem(
+                path, source.body_line, N_("the entry has no answer text below the front matter")
+            )
+        )
         fields = None
     problems.extend(checker.problems)
     if fields is None:
         return None
-    return Entry(lang=lang, slug=slug, path=path, body=source.body, body_line=source.body_line,
-                 lines={str(key): line for key, line in key_lines.items()}, **fields)
+    return Entry(
+        lang=lang,
+        slug=slug,
+        path=path,
+        body=source.body,
+        body_line=source.body_line,
+        lines={str(key): line for key, line in key_lines.items()},
+        **fields,
+    )
 
 
 def _source_problem(path: str, error: SourceError) -> Problem:

@@ -25,9 +25,39 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel")  # tel: a phone number readers
 ENTRY_LINK = re.compile(r"\]\(\s*entry:([^)\s#]*)(#[^)\s]*)?")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
-    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang"},
@@ -77,8 +107,10 @@ class _Media(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         if self.content is None:
             return
-        for element, key in [*((e, "src") for e in root.iter("img")),
-                             *((e, "href") for e in root.iter("a"))]:
+        for element, key in [
+            *((e, "src") for e in root.iter("img")),
+            *((e, "href") for e in root.iter("a")),
+        ]:
             name = media.media_name(self.content, self.path, element.get(key, ""))
             if name is None:
                 continue
@@ -112,9 +144,13 @@ class EntryLinkExtension(Extension):
 class Renderer:
     """Renders entry bodies of one language: Markdown once, then an allow-list sanitiser."""
 
-    def __init__(self, resolve: Callable[[str], str | None], abbreviations: dict[str, str],
-                 content: Path | None = None,
-                 resolve_catchment: Callable[[str], str | None] | None = None):
+    def __init__(
+        self,
+        resolve: Callable[[str], str | None],
+        abbreviations: dict[str, str],
+        content: Path | None = None,
+        resolve_catchment: Callable[[str], str | None] | None = None,
+    ):
         self.content = content  # content/, for images and attachments in content/media/
         self._md = markdown.Markdown(
             extensions=[
@@ -126,8 +162,9 @@ class Renderer:
                 "tables",
                 "sane_lists",
                 "toc",
-                EntryLinkExtension({"entry": resolve,
-                                    "catchment": resolve_catchment or (lambda target: None)}),
+                EntryLinkExtension(
+                    {"entry": resolve, "catchment": resolve_catchment or (lambda target: None)}
+                ),
             ],
             extension_configs={
                 "abbr": {"glossary": abbreviations},
@@ -142,8 +179,11 @@ class Renderer:
         processor = self._md.treeprocessors["kb_media"]
         processor.content, processor.path = (self.content, path) if path else (None, "")
         html = self._md.reset().convert(body)
-        return wrap_tables(sanitise(html).replace(f"<{MARKDOWN_IMAGE} ", "<img ").replace(
-            f"</{MARKDOWN_IMAGE}>", ""))
+        return wrap_tables(
+            sanitise(html)
+            .replace(f"<{MARKDOWN_IMAGE} ", "<img ")
+            .replace(f"</{MARKDOWN_IMAGE}>", "")
+        )
 
 
 TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
@@ -157,8 +197,10 @@ def wrap_tables(html: str) -> str:
     def wrap(match: re.Match) -> str:
         headings = [plain_text(cell).rstrip(".") for cell in HEADER_CELL.findall(match.group(1))]
         label = html_module.escape(", ".join(h for h in headings if h), quote=True)
-        return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
-                f"{match.group(0)}</div>")
+        return (
+            f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
+            f"{match.group(0)}</div>"
+        )
 
     return TABLE.sub(wrap, html)
 

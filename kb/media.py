@@ -69,9 +69,9 @@ def _jpeg(data: bytes) -> tuple[int, int] | None:
         if data[index] != 0xFF:
             return None
         marker = data[index + 1]
-        length = struct.unpack(">H", data[index + 2:index + 4])[0]
+        length = struct.unpack(">H", data[index + 2 : index + 4])[0]
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start of frame
-            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            height, width = struct.unpack(">HH", data[index + 5 : index + 9])
             return width, height
         index += 2 + length
     return None

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kb.cache import digest
-from kb.markdown import Renderer, entry_links as _entry_links
+from kb.markdown import Renderer
+from kb.markdown import entry_links as _entry_links
 
 KEPT = 1 << 16  # results of each kind: above two sites of the largest size measured (5,000 × 2)
 T = TypeVar("T")
@@ -138,8 +139,9 @@ def keep_copies(pairs: list[tuple[Any, Any]]) -> None:
 _data: dict[tuple, tuple[Any, tuple]] = {}
 
 
-def data_file(load: Callable[..., T], root: Any, problems: list, names: tuple[str, ...],
-              *args: Any) -> T:
+def data_file(
+    load: Callable[..., T], root: Any, problems: list, names: tuple[str, ...], *args: Any
+) -> T:
     """load(root, *args, problems), or what it gave the last time the data files it reads
     (content/<name> for each of names) had the same bytes; its problems are told again.
 
@@ -212,5 +214,5 @@ def relative(file: Path, root: Path) -> str:
     """file.relative_to(root).as_posix() without pathlib's cost, for a file found under root."""
     text, prefix = str(file), str(root) + os.sep
     if os.sep == "/" and text.startswith(prefix) and prefix != "./":
-        return text[len(prefix):]
+        return text[len(prefix) :]
     return file.relative_to(root).as_posix()

@@ -20,8 +20,7 @@ import kb
 
 MARKER = ".kb-build"
 MARKER_TEXT = (
-    "kb build wrote this folder. The next kb build replaces it whole:\n"
-    "keep nothing else here.\n"
+    "kb build wrote this folder. The next kb build replaces it whole:\nkeep nothing else here.\n"
 )
 # The project's own folders: never the output, never inside it, never holding it.
 SOURCES = ("content", "templates", "static", "kb")
@@ -62,8 +61,10 @@ def _refuse_sources(root: Path, output: Path) -> None:
 
 
 def _refusal(output: Path, why: str) -> str:
-    return (f"refusing to write the site into {output}: {why}, and a build replaces its output "
-            "folder whole. Choose a folder of its own with --output (the default is build/).")
+    return (
+        f"refusing to write the site into {output}: {why}, and a build replaces its output "
+        "folder whole. Choose a folder of its own with --output (the default is build/)."
+    )
 
 
 def owned(folder: Path) -> bool:
@@ -78,7 +79,7 @@ def _leftovers(output: Path) -> Iterator[tuple[str, str, Path]]:
     """(kind, token, path) of each staging (tmp) and previous (old) folder of this output."""
     prefix = f".{output.name}."
     for path in output.parent.glob(f"{prefix}*-*"):
-        kind, _, token = path.name[len(prefix):].partition("-")
+        kind, _, token = path.name[len(prefix) :].partition("-")
         if kind in ("tmp", "old") and path.is_dir() and not path.is_symlink() and owned(path):
             yield kind, token, path
 
@@ -90,21 +91,23 @@ def recover(output: Path) -> None:
     """
     if not output.parent.is_dir():
         return
-    with _locked(output.parent):
-        with contextlib.ExitStack() as held:
-            found = [(kind, token, path) for kind, token, path in _leftovers(output)
-                     if held.enter_context(_try_lock(path))]
-            if not output.exists():
-                staged = {token: path for kind, token, path in found if kind == "tmp"}
-                # A previous build moved aside means the kill came between the two renames:
-                # its staging folder is complete, so the swap is finished; else undone.
-                for kind, token, path in sorted(found):
-                    if kind == "old":
-                        os.rename(staged.get(token, path), output)
-                        break
-            for _, _, path in found:
-                if path.exists():
-                    remove(path)
+    with _locked(output.parent), contextlib.ExitStack() as held:
+        found = [
+            (kind, token, path)
+            for kind, token, path in _leftovers(output)
+            if held.enter_context(_try_lock(path))
+        ]
+        if not output.exists():
+            staged = {token: path for kind, token, path in found if kind == "tmp"}
+            # A previous build moved aside means the kill came between the two renames:
+            # its staging folder is complete, so the swap is finished; else undone.
+            for kind, token, path in sorted(found):
+                if kind == "old":
+                    os.rename(staged.get(token, path), output)
+                    break
+        for _, _, path in found:
+            if path.exists():
+                remove(path)
 
 
 def stage(output: Path) -> tuple[Path, int]:
@@ -178,8 +181,13 @@ def _libc_renameat2():
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                         ctypes.c_uint]
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     return function
 
 
@@ -191,8 +199,10 @@ def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders' names in one step (Linux renameat2); False where it is not available."""
     if _renameat2 is None:
         return False
-    if _renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
-                  RENAME_EXCHANGE) == 0:
+    if (
+        _renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+        == 0
+    ):
         return True
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # e.g. a file system without it

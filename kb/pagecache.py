@@ -35,8 +35,18 @@ FOLDER = "pages"
 MAGIC = b"kb-page 1\n"
 KEY = re.compile(r"[0-9a-f]{64}")
 # The libraries whose output is the page's bytes: an upgrade renders every page again.
-LIBRARIES = ("flask", "frozen-flask", "werkzeug", "jinja2", "markupsafe", "babel", "flask-babel",
-             "markdown", "nh3", "pyyaml")
+LIBRARIES = (
+    "flask",
+    "frozen-flask",
+    "werkzeug",
+    "jinja2",
+    "markupsafe",
+    "babel",
+    "flask-babel",
+    "markdown",
+    "nh3",
+    "pyyaml",
+)
 # What no page shows but an entry page: bodies and what is made of them. Line numbers are only
 # for problems.
 BODY_FIELDS = frozenset({"body", "html", "text", "lines"})
@@ -50,8 +60,12 @@ def site_digest(site: Site, pages: list[tuple[str, dict]], settings: dict[str, o
     root = site.root
     # The page list (the sitemap's), and the sizes of lists and feeds: code, but read when
     # asked for, so that a test that changes one is not served pages made without it.
-    sizes = (pagelist.PER_PAGE, pagelist.SITEMAP_URLS, hosting.FEED_ENTRIES,
-             catchment_views.CATCHMENT_ENTRIES)
+    sizes = (
+        pagelist.PER_PAGE,
+        pagelist.SITEMAP_URLS,
+        hosting.FEED_ENTRIES,
+        catchment_views.CATCHMENT_ENTRIES,
+    )
     versions = []
     for name in LIBRARIES:
         try:
@@ -59,9 +73,16 @@ def site_digest(site: Site, pages: list[tuple[str, dict]], settings: dict[str, o
         except metadata.PackageNotFoundError:
             versions.append((name, None))
     return digest(
-        code_digest(), _tree(KB_PACKAGE), _tree(i18n.TRANSLATIONS), versions, str(root),
-        _tree(root / "templates"), _tree(root / "static"),
-        _tree(root / "content", skip=_entry_file), sorted(settings.items()), sizes,
+        code_digest(),
+        _tree(KB_PACKAGE),
+        _tree(i18n.TRANSLATIONS),
+        versions,
+        str(root),
+        _tree(root / "templates"),
+        _tree(root / "static"),
+        _tree(root / "content", skip=_entry_file),
+        sorted(settings.items()),
+        sizes,
         [(endpoint, sorted(values.items())) for endpoint, values in pages],
         sorted(site.media.items()),
         *(_metadata(site.entries[key]) for key in sorted(site.entries)),
@@ -69,8 +90,11 @@ def site_digest(site: Site, pages: list[tuple[str, dict]], settings: dict[str, o
 
 
 def _metadata(entry: Entry) -> str:
-    shown = [(f.name, getattr(entry, f.name)) for f in dataclasses.fields(entry)
-             if f.name not in BODY_FIELDS]
+    shown = [
+        (f.name, getattr(entry, f.name))
+        for f in dataclasses.fields(entry)
+        if f.name not in BODY_FIELDS
+    ]
     return repr((shown, entry.description))
 
 
@@ -95,8 +119,9 @@ def _tree(folder: Path, skip=lambda relative: False) -> str:
     return found.hexdigest()
 
 
-def page_keys(site: Site, pages: list[tuple[str, dict]], settings: dict[str, object]
-              ) -> Iterator[str | None]:
+def page_keys(
+    site: Site, pages: list[tuple[str, dict]], settings: dict[str, object]
+) -> Iterator[str | None]:
     """Each page's key (None: always frozen again)."""
     common = site_digest(site, pages, settings)
     for endpoint, values in pages:
@@ -126,7 +151,10 @@ class PageCache:
         except OSError:
             return None
         start = len(MAGIC) + 32
-        if data[: len(MAGIC)] != MAGIC or hashlib.sha256(data[start:]).digest() != data[len(MAGIC):start]:
+        if (
+            data[: len(MAGIC)] != MAGIC
+            or hashlib.sha256(data[start:]).digest() != data[len(MAGIC) : start]
+        ):
             return None
         parts = data[start:].split(b"\0", 2)
         if len(parts) != 3:

@@ -18,8 +18,18 @@ if TYPE_CHECKING:  # kb.content checks file names against PAGE_SLUG, so it impor
 PageGroup = dict[str, tuple[str, dict]]
 
 # Pages of one page each (the lists of LISTS take as many as their entries need).
-SINGLE_PAGES = ("home", "phase_list", "audience_list", "topic_list", "glossary", "timeline",
-                "search", "catchment_list", "accessibility", "privacy")
+SINGLE_PAGES = (
+    "home",
+    "phase_list",
+    "audience_list",
+    "topic_list",
+    "glossary",
+    "timeline",
+    "search",
+    "catchment_list",
+    "accessibility",
+    "privacy",
+)
 # Entries a list page shows: about 40 KB of HTML, well under the 100 KB a page may weigh.
 PER_PAGE = 50
 # Page n > 1 of a list is the folder page-<n>/ next to its entries, so shortening its URL lands
@@ -27,6 +37,7 @@ PER_PAGE = 50
 PAGE_SLUG = re.compile(r"page-[0-9]+")
 # URLs per sitemap file (the sitemap protocol's limit); past it, sitemap.xml is an index.
 SITEMAP_URLS = 50_000
+
 
 def entry_url(lang: str, slug: str) -> str:
     """Site-relative URL of an entry page (the Flask rule /<lang>/questions/<slug>/)."""
@@ -48,12 +59,15 @@ LISTS: dict[str, Callable[[Entry, str | None], bool]] = {
 }
 
 
-def listed(site: Site, lang: str, endpoint: str, term: str | None = None,
-           drafts: bool = False) -> list[Entry]:
+def listed(
+    site: Site, lang: str, endpoint: str, term: str | None = None, drafts: bool = False
+) -> list[Entry]:
     """The entries of one list, in reading order; worked out once per list, not once per page."""
     key = (lang, drafts, endpoint, term)
     if key not in site.page_lists:  # kept by the Site, which nothing changes once loaded
-        site.page_lists[key] = [e for e in site.entries_in(lang, drafts) if LISTS[endpoint](e, term)]
+        site.page_lists[key] = [
+            e for e in site.entries_in(lang, drafts) if LISTS[endpoint](e, term)
+        ]
     return site.page_lists[key]
 
 
@@ -86,8 +100,10 @@ class Pager:
     def window(self) -> list[int | None]:
         """Page numbers to link: the first, the last and the current one with its neighbours;
         None where numbers are left out (a list of 100 pages gets 7 links, not 100)."""
-        shown = sorted({1, self.pages, *range(self.number - 1, self.number + 2)} &
-                       set(range(1, self.pages + 1)))
+        shown = sorted(
+            {1, self.pages, *range(self.number - 1, self.number + 2)}
+            & set(range(1, self.pages + 1))
+        )
         window: list[int | None] = []
         for number in shown:
             if window and number - window[-1] == 2:
@@ -133,7 +149,9 @@ def page_groups(site: Site) -> Iterator[PageGroup]:
 def catchment_groups(site: Site) -> Iterator[PageGroup]:
     """Each catchment area's page in both languages."""
     for area in site.catchment_areas:
-        yield {lang: ("pages.catchment", {"lang": lang, "slug": area.slugs[lang]}) for lang in LANGS}
+        yield {
+            lang: ("pages.catchment", {"lang": lang, "slug": area.slugs[lang]}) for lang in LANGS
+        }
 
 
 def pageless_endpoints(site: Site) -> frozenset[str]:

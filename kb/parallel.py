@@ -55,8 +55,12 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
     global _work
     _work = work
     before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_bind_to_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_bind_to_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield lambda argument: pool.submit(_run, argument)
     except BaseException as error:
@@ -67,7 +71,8 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
             child.join()
         if isinstance(error, BrokenProcessPool):
             raise WorkerDied(
-                f"a worker process stopped before its work was done: {error}") from None
+                f"a worker process stopped before its work was done: {error}"
+            ) from None
         raise
     else:
         pool.shutdown(wait=True)
@@ -75,14 +80,22 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
         _work = None
 
 
-def fork_map(work: Callable[[Any], Any], chunks: Sequence, jobs: int,
-             meanwhile: Callable[[], object] | None = None) -> list:
+def fork_map(
+    work: Callable[[Any], Any],
+    chunks: Sequence,
+    jobs: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> list:
     """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
     return list(fork_imap(work, chunks, jobs, meanwhile))
 
 
-def fork_imap(work: Callable[[Any], Any], chunks: Sequence, jobs: int,
-              meanwhile: Callable[[], object] | None = None) -> Iterator:
+def fork_imap(
+    work: Callable[[Any], Any],
+    chunks: Sequence,
+    jobs: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> Iterator:
     """work(chunk) for each chunk, yielded in order as they are done, spread over `jobs` forked
     processes (each takes the next chunk when it is free); this process runs meanwhile() once
     the workers have their work. With one job, meanwhile() then every chunk, here."""

@@ -11,8 +11,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -58,7 +58,7 @@ def stamp(folder: Path, pattern: str = "*") -> tuple:
     slower).
     """
     found = []
-    for directory, _, names in os.walk(folder):
+    for directory, _folders, names in os.walk(folder):
         for name in fnmatch.filter(names, pattern):
             path = os.path.join(directory, name)
             try:
@@ -82,7 +82,7 @@ def changed_paths(root: Path, before: tuple, now: tuple) -> set[str] | None:
     paths = {path for path, _, _ in set(before).symmetric_difference(now)}
     if not all(path.startswith(prefix) for path in paths):
         return None
-    return {path[len(prefix):].replace(os.sep, "/") for path in paths}
+    return {path[len(prefix) :].replace(os.sep, "/") for path in paths}
 
 
 class Watcher:
@@ -153,8 +153,11 @@ def page_problems() -> dict[str, Any]:
         paths = {p.path for p in site.problems if _file_of(p, lang, slug)}
     paths.add("content")  # the content could not be read at all: every page says so
     mine = [p for p in site.problems if p.path in paths]
-    return {"content_problems": mine, "other_problems": len(site.problems) - len(mine),
-            "preview_events": True}
+    return {
+        "content_problems": mine,
+        "other_problems": len(site.problems) - len(mine),
+        "preview_events": True,
+    }
 
 
 def events() -> Response:
@@ -177,8 +180,12 @@ def events() -> Response:
                 yield f"event: change\ndata: {seen}\n\n"
             else:
                 yield ": still here\n\n"  # a write: a client that left ends the stream
-    return Response(stream(), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    return Response(
+        stream(),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 def broken_entry_page() -> tuple[str, int] | None:
@@ -195,9 +202,14 @@ def broken_entry_page() -> tuple[str, int] | None:
     from kb.views import render  # the site's header and footer around the problems
 
     home = {other: url_for("pages.home", lang=other) for other in LANGS}
-    return render("problems.html", alternates=home, page_title=_("This page cannot be shown"),
-                  content_problems=problems, other_problems=len(site.problems) - len(problems),
-                  preview_events=True), 500
+    return render(
+        "problems.html",
+        alternates=home,
+        page_title=_("This page cannot be shown"),
+        content_problems=problems,
+        other_problems=len(site.problems) - len(problems),
+        preview_events=True,
+    ), 500
 
 
 def _where(error: BaseException) -> str:
@@ -205,9 +217,12 @@ def _where(error: BaseException) -> str:
     root = Path(current_app.config["KB_ROOT"])
     filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     if not filename:
-        ours = [f for f in traceback.extract_tb(error.__traceback__)
-                if Path(f.filename).is_relative_to(root / "templates")
-                or Path(f.filename).is_relative_to(KB_PACKAGE)]
+        ours = [
+            f
+            for f in traceback.extract_tb(error.__traceback__)
+            if Path(f.filename).is_relative_to(root / "templates")
+            or Path(f.filename).is_relative_to(KB_PACKAGE)
+        ]
         templates = [f for f in ours if Path(f.filename).is_relative_to(root / "templates")]
         if ours:
             filename, line = (templates or ours)[-1].filename, (templates or ours)[-1].lineno
@@ -236,8 +251,9 @@ def init_app(app: Flask) -> None:
     """Turn the preview on when the app is configured for it (KB_RELOAD)."""
     # Registered for every app: templates that name it compile everywhere, but only the preview
     # has problems to show.
-    app.add_template_filter(lambda problem: problem.shown(page_translations().ugettext),
-                            "problem_text")
+    app.add_template_filter(
+        lambda problem: problem.shown(page_translations().ugettext), "problem_text"
+    )
     if not app.config["KB_RELOAD"]:
         return
     app.jinja_env.auto_reload = True

@@ -15,8 +15,19 @@ TAG_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 SAFE_PREFIXES = tuple(f"{scheme}:" for scheme in SAFE_SCHEMES)  # those the sanitiser keeps
 # Elements whose content the HTML parser takes as text up to their end tag: left open, they hide
 # the rest of the answer (script, style…) or show it as literal markup (title, textarea…).
-SWALLOWING = ("script", "style", "template", "title", "textarea", "xmp", "noscript", "iframe",
-              "noembed", "noframes", "plaintext")
+SWALLOWING = (
+    "script",
+    "style",
+    "template",
+    "title",
+    "textarea",
+    "xmp",
+    "noscript",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+)
 SWALLOWING_START = re.compile(rf"<({'|'.join(SWALLOWING)})(?:[\s/][^>]*)?>", re.IGNORECASE)
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -63,13 +74,27 @@ def _unclosed(body: str, first_line: int) -> list[tuple[int, str]]:
 
 def unclosed_html(body: str, first_line: int) -> list[tuple[int, str]]:
     """Each raw-text element left open in body, as (line, message): the reader would lose text."""
-    return [(line, Phrase(N_("raw HTML <plaintext> hides the rest of the answer (it cannot be "
-                             "closed): put it in backticks (`<plaintext>`) to show it as code"))
-             if tag == "plaintext"
-             else Phrase(N_("raw HTML <%(tag)s> is not closed: the rest of the answer would be "
-                            "lost from the page. Put it in backticks (`<%(tag)s>`) to show it as "
-                            "code or close it with </%(tag)s>"), tag=tag))
-            for line, tag in _unclosed(body, first_line)]
+    return [
+        (
+            line,
+            Phrase(
+                N_(
+                    "raw HTML <plaintext> hides the rest of the answer (it cannot be "
+                    "closed): put it in backticks (`<plaintext>`) to show it as code"
+                )
+            )
+            if tag == "plaintext"
+            else Phrase(
+                N_(
+                    "raw HTML <%(tag)s> is not closed: the rest of the answer would be "
+                    "lost from the page. Put it in backticks (`<%(tag)s>`) to show it as "
+                    "code or close it with </%(tag)s>"
+                ),
+                tag=tag,
+            ),
+        )
+        for line, tag in _unclosed(body, first_line)
+    ]
 
 
 class _Finder(HTMLParser):
@@ -90,13 +115,33 @@ class _Finder(HTMLParser):
         # Only Markdown images are checked (file, alt text) and sized; kb's own name for them,
         # written by hand, is no way round that.
         if tag == "img" or tag.startswith(MARKDOWN_IMAGE_PREFIX):
-            self.found.append((line, Phrase(N_("raw HTML <%(tag)s> is removed from the published "
-                                               "page: write the image in Markdown, ![alt text]"
-                                               "(../../media/name.png)"), tag=tag)))
+            self.found.append(
+                (
+                    line,
+                    Phrase(
+                        N_(
+                            "raw HTML <%(tag)s> is removed from the published "
+                            "page: write the image in Markdown, ![alt text]"
+                            "(../../media/name.png)"
+                        ),
+                        tag=tag,
+                    ),
+                )
+            )
             return
         if tag not in ALLOWED_TAGS:
-            self.found.append((line, Phrase(N_("raw HTML <%(tag)s> is removed from the published "
-                                               "page: write the content in Markdown"), tag=tag)))
+            self.found.append(
+                (
+                    line,
+                    Phrase(
+                        N_(
+                            "raw HTML <%(tag)s> is removed from the published "
+                            "page: write the content in Markdown"
+                        ),
+                        tag=tag,
+                    ),
+                )
+            )
             return
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
         text = self.get_starttag_text() or ""
@@ -104,13 +149,34 @@ class _Finder(HTMLParser):
             # An attribute may sit on a later line than its tag: report the line it is on.
             at = line + text[: max(text.lower().find(name), 0)].count("\n")
             if name not in allowed:
-                self.found.append((at, Phrase(N_("raw HTML attribute '%(name)s' on <%(tag)s> is "
-                                                 "removed from the published page"), name=name,
-                                              tag=tag)))
+                self.found.append(
+                    (
+                        at,
+                        Phrase(
+                            N_(
+                                "raw HTML attribute '%(name)s' on <%(tag)s> is "
+                                "removed from the published page"
+                            ),
+                            name=name,
+                            tag=tag,
+                        ),
+                    )
+                )
             elif name == "href" and (scheme := _unsafe_scheme(value or "")):
-                self.found.append((at, Phrase(N_("link '%(scheme)s:' on <%(tag)s> is removed from "
-                                                 "the published page: use an http, https, mailto "
-                                                 "or tel link"), scheme=scheme, tag=tag)))
+                self.found.append(
+                    (
+                        at,
+                        Phrase(
+                            N_(
+                                "link '%(scheme)s:' on <%(tag)s> is removed from "
+                                "the published page: use an http, https, mailto "
+                                "or tel link"
+                            ),
+                            scheme=scheme,
+                            tag=tag,
+                        ),
+                    )
+                )
 
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:

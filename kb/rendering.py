@@ -10,8 +10,8 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from kb.app import current_site
 from kb.content import Entry
 from kb.i18n import use_lang
-from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 from kb.pagelist import Pager, listed, page_count, page_of
+from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
@@ -33,7 +33,9 @@ def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = 
 
     def decorator(view: Callable) -> Callable:
         for lang in LANGS:
-            parts = [lang] + ([SECTIONS[section][lang]] if section else []) + ([rest] if rest else [])
+            parts = (
+                [lang] + ([SECTIONS[section][lang]] if section else []) + ([rest] if rest else [])
+            )
             path = "/" + "/".join(parts) + "/"
             if paginated:
                 # The defaults make url_for(..., page=1) build the first URL, not page-1/.

@@ -23,9 +23,9 @@ from kb.validate import SLUG, _did_you_mean
 ID_RULE = N_("lower-case letters a to z, digits and hyphens, such as transition-period")
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
-          "April 2023",
+    "April 2023",
     "fr": f"{PLACEHOLDERS['fr']} la période visée par la réponse, par exemple de février 2023 "
-          "à avril 2023",
+    "à avril 2023",
 }
 BODY = {
     "en": f"{PLACEHOLDERS['en']} write the answer.",
@@ -68,9 +68,15 @@ def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
     if value in allowed:
         return value
     hint = _did_you_mean(value, allowed)
-    raise ValueError(Phrase(N_("unknown %(kind)s '%(value)s'%(hint)s: use %(allowed)s"),
-                            kind=kind, value=value, hint=hint,
-                            allowed=", ".join(allowed) or Phrase(N_("none defined"))))
+    raise ValueError(
+        Phrase(
+            N_("unknown %(kind)s '%(value)s'%(hint)s: use %(allowed)s"),
+            kind=kind,
+            value=value,
+            hint=hint,
+            allowed=", ".join(allowed) or Phrase(N_("none defined")),
+        )
+    )
 
 
 def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
@@ -78,20 +84,34 @@ def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
     allowed = list(allowed)
     values = [one_of(kind, value, allowed) for value in re.split(r"[,\s]+", text) if value]
     if not values:
-        raise ValueError(Phrase(N_("give at least one %(kind)s: %(allowed)s"), kind=kind,
-                                allowed=", ".join(allowed)))
+        raise ValueError(
+            Phrase(
+                N_("give at least one %(kind)s: %(allowed)s"), kind=kind, allowed=", ".join(allowed)
+            )
+        )
     return tuple(dict.fromkeys(values))
 
 
 def new_id(value: str, site: Site) -> str:
     value = value.strip()
     if not SLUG.match(value):
-        raise ValueError(Phrase(N_("id '%(value)s' may contain only %(rule)s%(hint)s"),
-                                value=value, rule=Phrase(ID_RULE), hint=_try(value)))
+        raise ValueError(
+            Phrase(
+                N_("id '%(value)s' may contain only %(rule)s%(hint)s"),
+                value=value,
+                rule=Phrase(ID_RULE),
+                hint=_try(value),
+            )
+        )
     taken = [entry.path for (_, id), entry in site.entries.items() if id == value]
     if taken:
-        raise ValueError(Phrase(N_("id '%(value)s' is already used by %(path)s: choose another "
-                                   "id"), value=value, path=taken[0]))
+        raise ValueError(
+            Phrase(
+                N_("id '%(value)s' is already used by %(path)s: choose another id"),
+                value=value,
+                path=taken[0],
+            )
+        )
     return value
 
 
@@ -106,12 +126,22 @@ def new_slug(value: str, root: Path, lang: str) -> str:
     """A valid file name that no file of this language has yet, in any phase folder."""
     value = value.strip().removesuffix(".md")
     if not SLUG.match(value):
-        raise ValueError(Phrase(N_("file name '%(value)s' may contain only %(rule)s%(hint)s"),
-                                value=value, rule=Phrase(ID_RULE), hint=_try(value)))
+        raise ValueError(
+            Phrase(
+                N_("file name '%(value)s' may contain only %(rule)s%(hint)s"),
+                value=value,
+                rule=Phrase(ID_RULE),
+                hint=_try(value),
+            )
+        )
     existing = sorted((root / "content" / lang).rglob(f"{value}.md"))
     if existing:
-        raise ValueError(Phrase(N_("%(path)s already has this name: choose another file name"),
-                                path=existing[0].relative_to(root).as_posix()))
+        raise ValueError(
+            Phrase(
+                N_("%(path)s already has this name: choose another file name"),
+                path=existing[0].relative_to(root).as_posix(),
+            )
+        )
     return value
 
 
@@ -161,8 +191,9 @@ def write(root: Path, entry: NewEntry, today: dt.date) -> list[Path]:
     paths = [root / entry.path(lang) for lang in LANGS]
     for lang, path in zip(LANGS, paths):
         if path.exists():
-            raise FileExistsError(Phrase(N_("%(path)s already exists: nothing written"),
-                                             path=entry.path(lang)))
+            raise FileExistsError(
+                Phrase(N_("%(path)s already exists: nothing written"), path=entry.path(lang))
+            )
     written: list[Path] = []
     try:
         for lang, path in zip(LANGS, paths):

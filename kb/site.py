@@ -61,8 +61,14 @@ class SiteHolder:
             self.flush()  # what earlier loads left to write is good
             self.store = None  # it may hold half of a failed load: start afresh next time
             base = self._site or Site(root=self.root)
-            problem = Problem("content", 0, Phrase(N_("could not read the content: %(error)s"),
-                                                   error=f"{type(error).__name__}: {error}"))
+            problem = Problem(
+                "content",
+                0,
+                Phrase(
+                    N_("could not read the content: %(error)s"),
+                    error=f"{type(error).__name__}: {error}",
+                ),
+            )
             self._site = replace(base, problems=[*base.problems, problem])
             self.version += 1
             return False

@@ -27,43 +27,70 @@ def rows(site: Site) -> list[dict[str, Any]]:
             if entry is not None:
                 id, status, state = entry.id, entry.status, translation.state(site, entry)
             else:  # a file with errors: what its lines say, and never 'current'
-                head = (file.read_text(encoding="utf-8", errors="replace")[:4096]
-                        if file.is_file() else "")
+                head = (
+                    file.read_text(encoding="utf-8", errors="replace")[:4096]
+                    if file.is_file()
+                    else ""
+                )
                 id_match, status_match = _ID_LINE.search(head), _STATUS_LINE.search(head)
                 id = id_match.group(1) if id_match else None
                 status = status_match.group(1) if status_match else "draft"
                 state = "stale" if id and site.get(OTHER_LANG[lang], id) else "missing"
-            found.append({"id": id, "lang": lang, "path": path, "status": status,
-                          "translation": state, "errors": counts[path, "error"],
-                          "warnings": counts[path, "warning"]})
+            found.append(
+                {
+                    "id": id,
+                    "lang": lang,
+                    "path": path,
+                    "status": status,
+                    "translation": state,
+                    "errors": counts[path, "error"],
+                    "warnings": counts[path, "warning"],
+                }
+            )
     return sorted(found, key=lambda row: row["path"])
 
 
 def needs_work(row: dict[str, Any]) -> bool:
-    return bool(row["errors"] or row["warnings"]) or row["translation"] != "current" or (
-        row["status"] != "published")
+    return (
+        bool(row["errors"] or row["warnings"])
+        or row["translation"] != "current"
+        or (row["status"] != "published")
+    )
 
 
 def text(found: list[dict[str, Any]]) -> str:
     """Plain report: what needs work first (errors, translations, review, drafts), then the rest."""
+
     def urgency(row: dict[str, Any]) -> tuple:
-        return (not row["errors"], row["translation"] == "current",
-                ("review", "draft", "published").index(row["status"]), not row["warnings"],
-                row["path"])
+        return (
+            not row["errors"],
+            row["translation"] == "current",
+            ("review", "draft", "published").index(row["status"]),
+            not row["warnings"],
+            row["path"],
+        )
 
     width = max((len(row["path"]) for row in found), default=4)
     ids = max((len(row["id"] or "?") for row in found), default=2)
     lines = []
     work, done = [r for r in found if needs_work(r)], [r for r in found if not needs_work(r)]
-    titles = (ngettext("Needs work (%(num)d file):", "Needs work (%(num)d files):", len(work)),
-              ngettext("Published and current (%(num)d file):",
-                       "Published and current (%(num)d files):", len(done)))
+    titles = (
+        ngettext("Needs work (%(num)d file):", "Needs work (%(num)d files):", len(work)),
+        ngettext(
+            "Published and current (%(num)d file):",
+            "Published and current (%(num)d files):",
+            len(done),
+        ),
+    )
     for title, group in zip(titles, (work, done)):
         lines.append(title)
         for row in sorted(group, key=urgency):
-            lines.append(f"  {row['path']:<{width}}  {row['id'] or '?':<{ids}}  {row['lang']}  "
-                         f"{row['status']:<9}  {row['translation']:<7}  "
-                         + ngettext("%(num)d error", "%(num)d errors", row["errors"]) + ", "
-                         + ngettext("%(num)d warning", "%(num)d warnings", row["warnings"]))
+            lines.append(
+                f"  {row['path']:<{width}}  {row['id'] or '?':<{ids}}  {row['lang']}  "
+                f"{row['status']:<9}  {row['translation']:<7}  "
+                + ngettext("%(num)d error", "%(num)d errors", row["errors"])
+                + ", "
+                + ngettext("%(num)d warning", "%(num)d warnings", row["warnings"])
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

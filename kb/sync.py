@@ -29,13 +29,13 @@ def with_fingerprint(data: bytes, value: str) -> bytes:
         value = f'"{value}"'
     lines = data.splitlines(keepends=True)
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    first = lines[0][len(bom):] if lines else b""
+    first = lines[0][len(bom) :] if lines else b""
     if not lines or not _FENCE.match(first.rstrip(b"\r\n")):
         raise ValueError(Phrase(N_("missing front matter")))
-    ending = first[len(first.rstrip(b"\r\n")):] or b"\n"
+    ending = first[len(first.rstrip(b"\r\n")) :] or b"\n"
     for index in range(1, len(lines)):
         text = lines[index].rstrip(b"\r\n")
-        eol = lines[index][len(text):]
+        eol = lines[index][len(text) :]
         if _LINE.match(text):
             end = index + 1  # a hand-edited value may run on over indented lines: they go too
             while end < len(lines) and lines[end][:1] in (b" ", b"\t"):
@@ -72,13 +72,24 @@ def sync(site: Site, ids: list[str]) -> list[str]:
     for id in ids:
         pair = {lang: site.get(lang, id) for lang in LANGS}
         if not any(pair.values()):
-            raise SyncError(Phrase(N_("no entry has the id '%(id)s' (or its files have errors: "
-                                      "run kb check)"), id=id))
+            raise SyncError(
+                Phrase(
+                    N_("no entry has the id '%(id)s' (or its files have errors: run kb check)"),
+                    id=id,
+                )
+            )
         present = [entry for entry in pair.values() if entry is not None]
         if len(present) == 1:
-            raise SyncError(Phrase(N_("%(path)s:1: entry '%(id)s' has no translation to sync "
-                                      "with (or it has errors: run kb check)"),
-                                   path=present[0].path, id=id))
+            raise SyncError(
+                Phrase(
+                    N_(
+                        "%(path)s:1: entry '%(id)s' has no translation to sync "
+                        "with (or it has errors: run kb check)"
+                    ),
+                    path=present[0].path,
+                    id=id,
+                )
+            )
         for lang, entry in pair.items():
             other = pair[LANGS[1 - LANGS.index(lang)]]
             path = site.root / entry.path
@@ -86,8 +97,13 @@ def sync(site: Site, ids: list[str]) -> list[str]:
             try:
                 new = with_fingerprint(data, other.fingerprint)
             except ValueError as error:  # the file changed since it was read
-                raise SyncError(Phrase(N_("%(path)s:1: %(error)s: run kb check"),
-                                       path=entry.path, error=error.args[0])) from None
+                raise SyncError(
+                    Phrase(
+                        N_("%(path)s:1: %(error)s: run kb check"),
+                        path=entry.path,
+                        error=error.args[0],
+                    )
+                ) from None
             if new != data:
                 planned.append((path, new))
     for path, data in planned:

@@ -27,34 +27,56 @@ class Term:
 
 
 def _term(id: str, en: str, fr: str, en_slug: str, fr_slug: str, en_desc="", fr_desc="") -> Term:
-    return Term(id, {"en": en, "fr": fr}, {"en": en_slug, "fr": fr_slug}, {"en": en_desc, "fr": fr_desc})
+    return Term(
+        id, {"en": en, "fr": fr}, {"en": en_slug, "fr": fr_slug}, {"en": en_desc, "fr": fr_desc}
+    )
 
 
 PHASES = {
     t.id: t
     for t in (
         _term(
-            "prototype", "Prototypes", "Prototypes", "prototypes", "prototypes",
+            "prototype",
+            "Prototypes",
+            "Prototypes",
+            "prototypes",
+            "prototypes",
             "The first catchment areas, where Integrated Employment Services began in 2021.",
             "Les premières régions désignées, où les services d'emploi intégrés ont commencé en 2021.",
         ),
         _term(
-            "phase-1", "Phase 1", "Phase 1", "phase-1", "phase-1",
+            "phase-1",
+            "Phase 1",
+            "Phase 1",
+            "phase-1",
+            "phase-1",
             "York, Halton, Stratford–Bruce Peninsula and Kingston–Pembroke.",
             "York, Halton, Stratford–Bruce Peninsula et Kingston–Pembroke.",
         ),
         _term(
-            "phase-2", "Phase 2", "Phase 2", "phase-2", "phase-2",
+            "phase-2",
+            "Phase 2",
+            "Phase 2",
+            "phase-2",
+            "phase-2",
             "Planning, transition and Integrated Employment Services delivery from 2023 to 2024.",
             "Planification, transition et prestation des services d'emploi intégrés de 2023 à 2024.",
         ),
         _term(
-            "phase-3", "Phase 3", "Phase 3", "phase-3", "phase-3",
+            "phase-3",
+            "Phase 3",
+            "Phase 3",
+            "phase-3",
+            "phase-3",
             "Toronto, Northeast and Northwest: the remaining catchment areas.",
             "Toronto, Nord-Est et Nord-Ouest\u00a0: les dernières régions désignées.",
         ),
         _term(
-            "all", "All phases", "Toutes les phases", "all-phases", "toutes-les-phases",
+            "all",
+            "All phases",
+            "Toutes les phases",
+            "all-phases",
+            "toutes-les-phases",
             "Answers that apply in every catchment area.",
             "Réponses qui s'appliquent à toutes les régions désignées.",
         ),
@@ -65,20 +87,29 @@ AUDIENCES = {
     t.id: t
     for t in (
         _term(
-            "service-providers", "Service providers", "Fournisseurs de services",
-            "service-providers", "fournisseurs-de-services",
+            "service-providers",
+            "Service providers",
+            "Fournisseurs de services",
+            "service-providers",
+            "fournisseurs-de-services",
             "Organizations that deliver employment services today.",
             "Organismes qui offrent aujourd'hui des services d'emploi.",
         ),
         _term(
-            "ssms", "Service System Managers", "Gestionnaires de système de services",
-            "service-system-managers", "gestionnaires-de-systeme-de-services",
+            "ssms",
+            "Service System Managers",
+            "Gestionnaires de système de services",
+            "service-system-managers",
+            "gestionnaires-de-systeme-de-services",
             "Organizations that plan and manage employment services in a catchment area.",
             "Organismes qui planifient et gèrent les services d'emploi dans une région désignée.",
         ),
         _term(
-            "social-assistance", "Social assistance offices", "Bureaux d'aide sociale",
-            "social-assistance-offices", "bureaux-d-aide-sociale",
+            "social-assistance",
+            "Social assistance offices",
+            "Bureaux d'aide sociale",
+            "social-assistance-offices",
+            "bureaux-d-aide-sociale",
             "Ontario Works and ODSP offices and their caseworkers.",
             "Bureaux d'Ontario au travail et du POSPH et leurs chargés et chargées de cas.",
         ),

@@ -23,8 +23,10 @@ def command_lang() -> str:
     value = os.environ.get(LANG_VARIABLE, "").strip()
     lang = value.replace("-", "_").split("_")[0].split(".")[0].lower()
     if value and lang not in LANGS:
-        raise click.UsageError(f"{LANG_VARIABLE}={value} is not a language of kb: use en or fr "
-                               "(or leave it out for English)")
+        raise click.UsageError(
+            f"{LANG_VARIABLE}={value} is not a language of kb: use en or fr "
+            "(or leave it out for English)"
+        )
     return lang or "en"
 
 
@@ -92,30 +94,49 @@ def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: boo
     def listed(name: str) -> str:
         return ", ".join(choices[name])
 
-    id_ = ask(given["--id"], gettext("Id (%(rule)s)", rule=gettext(scaffold.ID_RULE)),
-              checks["--id"])
-    phase = ask(given["--phase"], gettext("Phase (%(choices)s)", choices=listed("phase")),
-                checks["--phase"])
-    audiences = ask(given["--audience"], gettext("Audiences, comma-separated (%(choices)s)",
-                                                 choices=listed("audience")), checks["--audience"])
-    topics = ask(given["--topic"], gettext("Topics, comma-separated (%(choices)s)",
-                                           choices=listed("topic")), checks["--topic"])
-    titles = {"en": ask(given["--title-en"], gettext("Title in English"), checks["--title-en"]),
-              "fr": ask(given["--title-fr"], gettext("Title in French"), checks["--title-fr"])}
+    id_ = ask(
+        given["--id"], gettext("Id (%(rule)s)", rule=gettext(scaffold.ID_RULE)), checks["--id"]
+    )
+    phase = ask(
+        given["--phase"], gettext("Phase (%(choices)s)", choices=listed("phase")), checks["--phase"]
+    )
+    audiences = ask(
+        given["--audience"],
+        gettext("Audiences, comma-separated (%(choices)s)", choices=listed("audience")),
+        checks["--audience"],
+    )
+    topics = ask(
+        given["--topic"],
+        gettext("Topics, comma-separated (%(choices)s)", choices=listed("topic")),
+        checks["--topic"],
+    )
+    titles = {
+        "en": ask(given["--title-en"], gettext("Title in English"), checks["--title-en"]),
+        "fr": ask(given["--title-fr"], gettext("Title in French"), checks["--title-fr"]),
+    }
     suggested = scaffold.slugify(titles["fr"])
     if suggest_slug_fr and suggested != scaffold.slugify(titles["fr"], limit=10_000):
-        click.echo(gettext("The French title is long: the file name suggested below stops after a "
-                           "whole word, at %(length)d characters ('%(slug)s'). Keep it or write a "
-                           "shorter one.", length=len(suggested), slug=suggested))
+        click.echo(
+            gettext(
+                "The French title is long: the file name suggested below stops after a "
+                "whole word, at %(length)d characters ('%(slug)s'). Keep it or write a "
+                "shorter one.",
+                length=len(suggested),
+                slug=suggested,
+            )
+        )
     slug_en = given["--slug-en"]
     if slug_en is None:  # the id was asked for: the English file takes its name if it is free
         try:
             slug_en = checks["--slug-en"](id_)
         except ValueError as error:
             click.echo(f"{localized(error)}.")
-    slugs = {"en": ask(slug_en, gettext("English file name"), checks["--slug-en"]),
-             "fr": ask(given["--slug-fr"], gettext("French file name"), checks["--slug-fr"],
-                       default=suggested)}
+    slugs = {
+        "en": ask(slug_en, gettext("English file name"), checks["--slug-en"]),
+        "fr": ask(
+            given["--slug-fr"], gettext("French file name"), checks["--slug-fr"], default=suggested
+        ),
+    }
     return scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
 
 
@@ -136,12 +157,21 @@ def check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -
         except ValueError as error:
             refused.append(f"  {option}: {localized(error)}")
     if refused:
-        click.echo(ngettext("kb new: %(num)d option to correct; nothing was written.",
-                            "kb new: %(num)d options to correct; nothing was written.",
-                            len(refused)), err=True)
+        click.echo(
+            ngettext(
+                "kb new: %(num)d option to correct; nothing was written.",
+                "kb new: %(num)d options to correct; nothing was written.",
+                len(refused),
+            ),
+            err=True,
+        )
         click.echo("\n".join(refused), err=True)
-        click.echo(gettext("Run kb new again with the corrected options (leave one out to be "
-                           "asked for it)."), err=True)
+        click.echo(
+            gettext(
+                "Run kb new again with the corrected options (leave one out to be asked for it)."
+            ),
+            err=True,
+        )
         ctx.exit(2)  # click's exit code for a command used wrongly
     return values
 
@@ -153,9 +183,15 @@ class NewCommand(click.Command):
         try:
             return super().invoke(ctx)
         except (click.Abort, EOFError):
-            click.echo("\n" + gettext("Stopped before the end of the questions: nothing was "
-                                      "written. Run `kb new` again, or give the answers as "
-                                      "options (kb new --help)."), err=True)
+            click.echo(
+                "\n"
+                + gettext(
+                    "Stopped before the end of the questions: nothing was "
+                    "written. Run `kb new` again, or give the answers as "
+                    "options (kb new --help)."
+                ),
+                err=True,
+            )
             ctx.exit(1)
 
 
@@ -176,9 +212,14 @@ def warnings_summary(warnings: list) -> None:
     if not warnings:
         return
     count = len(warnings)
-    click.echo(ngettext("%(num)d warning (run `kb check` for all, `kb build --strict` to fail on "
-                        "them):", "%(num)d warnings (run `kb check` for all, `kb build --strict` "
-                        "to fail on them):", count), err=True)
+    click.echo(
+        ngettext(
+            "%(num)d warning (run `kb check` for all, `kb build --strict` to fail on them):",
+            "%(num)d warnings (run `kb check` for all, `kb build --strict` to fail on them):",
+            count,
+        ),
+        err=True,
+    )
     for problem in warnings[:SUMMARY_SHOWN]:
         click.echo(f"  {problem_text(problem).splitlines()[0]}", err=True)
     if count > SUMMARY_SHOWN:

@@ -16,10 +16,14 @@ if TYPE_CHECKING:
 
 # Whole sentences per language of the counterpart: French agrees « le fichier anglais ».
 CHANGED = {
-    "en": N_("the English file %(other)s changed since this one was last synced with it: update "
-             "this file, then run '%(command)s'"),
-    "fr": N_("the French file %(other)s changed since this one was last synced with it: update "
-             "this file, then run '%(command)s'"),
+    "en": N_(
+        "the English file %(other)s changed since this one was last synced with it: update "
+        "this file, then run '%(command)s'"
+    ),
+    "fr": N_(
+        "the French file %(other)s changed since this one was last synced with it: update "
+        "this file, then run '%(command)s'"
+    ),
 }
 HISTORY_DEPTH = 50  # commits of the counterpart searched for the version last synced with
 SHOWN_LINES = 40  # lines of a diff (or of the current text) quoted in a warning
@@ -49,9 +53,16 @@ def check(site: Site) -> list[Problem]:
         line = entry.lines.get(KEY, entry.body_line - 2)
         command = f"{SYNC_COMMAND} {entry.id}"
         if entry.synced is None:
-            message = Phrase(N_("no '%(key)s' line: kb cannot tell which version of %(other)s "
-                                "this file translates; when both say the same thing, run "
-                                "'%(command)s'"), key=KEY, other=other.path, command=command)
+            message = Phrase(
+                N_(
+                    "no '%(key)s' line: kb cannot tell which version of %(other)s "
+                    "this file translates; when both say the same thing, run "
+                    "'%(command)s'"
+                ),
+                key=KEY,
+                other=other.path,
+                command=command,
+            )
         else:
             message = Phrase(CHANGED[other.lang], other=other.path, command=command)
         detail = changes(site.root, entry, other) if entry.synced is not None else ""
@@ -60,12 +71,21 @@ def check(site: Site) -> list[Problem]:
 
 
 def _by_date(entry: Entry, other: Entry) -> Problem:
-    return Problem(entry.path, entry.lines.get("updated", 2),
-                   Phrase(N_("%(other)s was updated on %(other_date)s, this translation on "
-                             "%(date)s: bring it up to date, then set '%(fix)s'"),
-                          other=other.path, other_date=str(other.updated), date=str(entry.updated),
-                          fix=f"updated: {other.updated}"),
-                   "warning")
+    return Problem(
+        entry.path,
+        entry.lines.get("updated", 2),
+        Phrase(
+            N_(
+                "%(other)s was updated on %(other_date)s, this translation on "
+                "%(date)s: bring it up to date, then set '%(fix)s'"
+            ),
+            other=other.path,
+            other_date=str(other.updated),
+            date=str(entry.updated),
+            fix=f"updated: {other.updated}",
+        ),
+        "warning",
+    )
 
 
 def changes(root: Path, entry: Entry, other: Entry) -> Phrase:
@@ -75,12 +95,18 @@ def changes(root: Path, entry: Entry, other: Entry) -> Phrase:
     old = synced_version(root, other.path, entry.synced or "")
     if old is not None:
         commit, text = old
-        diff = difflib.unified_diff(_without_key(text).splitlines(), current.splitlines(),
-                                    f"{other.path} (synced, {commit[:10]})", f"{other.path} (now)",
-                                    lineterm="", n=1)
+        diff = difflib.unified_diff(
+            _without_key(text).splitlines(),
+            current.splitlines(),
+            f"{other.path} (synced, {commit[:10]})",
+            f"{other.path} (now)",
+            lineterm="",
+            n=1,
+        )
         return _indent(list(diff), N_("    changes since the last sync:\n%(lines)s%(more)s"))
-    return _indent(current.splitlines(),
-                   N_("    no older version in git; its text now:\n%(lines)s%(more)s"))
+    return _indent(
+        current.splitlines(), N_("    no older version in git; its text now:\n%(lines)s%(more)s")
+    )
 
 
 def _indent(lines: list[str], heading: str) -> Phrase:

@@ -30,7 +30,8 @@ def escape_controls(text: str) -> str:
         return text
     return "".join(
         char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS else char
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS
+        else char
         for char in text
     )
 
@@ -74,13 +75,20 @@ class Problem:
 
     def _detail_lines(self, gettext: Callable[[str], str] | None = None) -> list[str]:
         # Line by line: the line breaks are kb's, anything else that is a control is escaped.
-        detail = (self.detail.localized(gettext) if gettext and isinstance(self.detail, Phrase)
-                  else self.detail)
+        detail = (
+            self.detail.localized(gettext)
+            if gettext and isinstance(self.detail, Phrase)
+            else self.detail
+        )
         return [escape_controls(line) for line in detail.split("\n")] if detail else []
 
     def as_dict(self) -> dict[str, Any]:
-        found = {"path": escape_controls(self.path), "line": self.line, "level": self.level,
-                 "message": escape_controls(self.message)}
+        found = {
+            "path": escape_controls(self.path),
+            "line": self.line,
+            "level": self.level,
+            "message": escape_controls(self.message),
+        }
         if self.detail:
             found["detail"] = "\n".join(self._detail_lines())
         return found
@@ -117,8 +125,7 @@ def _did_you_mean(value: str, choices) -> str:
 class FrontMatterChecker:
     """Checks one entry's front matter; collects problems instead of stopping at the first."""
 
-    def __init__(self, path: str, key_lines: dict[str, int], topics, first_line: int,
-                 sources=None):
+    def __init__(self, path: str, key_lines: dict[str, int], topics, first_line: int, sources=None):
         self.path = path
         self.key_lines = key_lines
         self.topics = topics
@@ -144,13 +151,18 @@ class FrontMatterChecker:
                 self.say(
                     str(key),
                     N_("unknown key '%(key)s'%(hint)s: allowed keys are %(keys)s"),
-                    key=shorten(key), hint=_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS),
+                    key=shorten(key),
+                    hint=_did_you_mean(str(key), REQUIRED_KEYS + OPTIONAL_KEYS),
                     keys=", ".join(REQUIRED_KEYS + OPTIONAL_KEYS),
                 )
         for key in REQUIRED_KEYS:
             if key not in data or data[key] in (None, "", []):
-                self.say(None, N_("missing '%(key)s': add a line '%(line)s' to the front matter"),
-                         key=key, line=f"{key}: ...")
+                self.say(
+                    None,
+                    N_("missing '%(key)s': add a line '%(line)s' to the front matter"),
+                    key=key,
+                    line=f"{key}: ...",
+                )
         fields = {
             "id": self._slug("id", data.get("id")),
             "title": self._text("title", data.get("title"), LONG_TITLE),
@@ -172,12 +184,23 @@ class FrontMatterChecker:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.say(key, N_("%(key)s is %(kind)s: write one word of lower-case letters, digits "
-                             "and hyphens, such as phase-2-planning"), key=key, kind=_kind(value))
+            self.say(
+                key,
+                N_(
+                    "%(key)s is %(kind)s: write one word of lower-case letters, digits "
+                    "and hyphens, such as phase-2-planning"
+                ),
+                key=key,
+                kind=_kind(value),
+            )
             return None
         if not SLUG.match(value):
-            self.say(key, N_("%(key)s '%(value)s' must be lower-case letters, digits and "
-                             "hyphens"), key=key, value=shorten(value))
+            self.say(
+                key,
+                N_("%(key)s '%(value)s' must be lower-case letters, digits and hyphens"),
+                key=key,
+                value=shorten(value),
+            )
             return None
         return value
 
@@ -189,21 +212,37 @@ class FrontMatterChecker:
             return None
         value = one_line(value)
         if limit and len(value) > limit:
-            self.say(key, N_("%(key)s is %(length)d characters long; keep it under %(limit)d"),
-                     "warning", key=key, length=len(value), limit=limit)
+            self.say(
+                key,
+                N_("%(key)s is %(length)d characters long; keep it under %(limit)d"),
+                "warning",
+                key=key,
+                length=len(value),
+                limit=limit,
+            )
         return value
 
     def _choice(self, key: str, value: Any, choices) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.say(key, N_("%(key)s is %(kind)s: write one value, one of %(choices)s"),
-                     key=key, kind=_kind(value), choices=", ".join(choices))
+            self.say(
+                key,
+                N_("%(key)s is %(kind)s: write one value, one of %(choices)s"),
+                key=key,
+                kind=_kind(value),
+                choices=", ".join(choices),
+            )
             return None
         if value not in choices:
-            self.say(key, N_("unknown %(key)s '%(value)s': use one of %(choices)s%(hint)s"),
-                     key=key, value=shorten(value), choices=", ".join(choices),
-                     hint=_did_you_mean(value, choices))
+            self.say(
+                key,
+                N_("unknown %(key)s '%(value)s': use one of %(choices)s%(hint)s"),
+                key=key,
+                value=shorten(value),
+                choices=", ".join(choices),
+                hint=_did_you_mean(value, choices),
+            )
             return None
         return value
 
@@ -211,29 +250,48 @@ class FrontMatterChecker:
         if value is None:
             return ()
         if isinstance(value, str) and "," in value:
-            self.problems.append(problem(
-                self.path, self.key_lines.get(key, self.first_line),
-                N_("'%(written)s' lists several values without brackets: write '%(fixed)s'"),
-                written=f"{key}: {shorten(value)}", fixed=f"{key}: [{shorten(value)}]"))
+            self.problems.append(
+                problem(
+                    self.path,
+                    self.key_lines.get(key, self.first_line),
+                    N_("'%(written)s' lists several values without brackets: write '%(fixed)s'"),
+                    written=f"{key}: {shorten(value)}",
+                    fixed=f"{key}: [{shorten(value)}]",
+                )
+            )
             return ()
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.say(key, N_("%(key)s must be a list, for example [%(example)s]"), key=key,
-                     example=next(iter(choices)))
+            self.say(
+                key,
+                N_("%(key)s must be a list, for example [%(example)s]"),
+                key=key,
+                example=next(iter(choices)),
+            )
             return ()
         for item in value:
             if not isinstance(item, str):
-                self.say(key, N_("%(key)s holds %(kind)s: list plain values, for example "
-                                 "[%(example)s]"), key=key, kind=_kind(item),
-                         example=next(iter(choices)))
+                self.say(
+                    key,
+                    N_("%(key)s holds %(kind)s: list plain values, for example [%(example)s]"),
+                    key=key,
+                    kind=_kind(item),
+                    example=next(iter(choices)),
+                )
                 return ()
         for item in value:
             if item not in choices:
                 # 'what' is the key in the singular (audience); French names the key instead.
-                self.say(key, N_("unknown %(what)s '%(value)s': use %(choices)s%(hint)s"),
-                         what=key[:-1], key=key, value=shorten(item), choices=", ".join(choices),
-                         hint=_did_you_mean(item, choices))
+                self.say(
+                    key,
+                    N_("unknown %(what)s '%(value)s': use %(choices)s%(hint)s"),
+                    what=key[:-1],
+                    key=key,
+                    value=shorten(item),
+                    choices=", ".join(choices),
+                    hint=_did_you_mean(item, choices),
+                )
         if len(set(value)) != len(value):
             self.say(key, N_("%(key)s lists the same value twice"), key=key)
         return tuple(item for item in value if item in choices)
@@ -243,14 +301,17 @@ class FrontMatterChecker:
         if value in (None, "", []):
             if status == "published" and self.sources is not None:
                 example = next(iter(self.sources), "an-id")
-                self.say("sources" if "sources" in self.key_lines else None,
-                         N_("a published entry needs its source: add a line '%(line)s' after "
-                            "'topics:' (ids from content/sources.yml)"),
-                         line=f"sources: [{example}]")
+                self.say(
+                    "sources" if "sources" in self.key_lines else None,
+                    N_(
+                        "a published entry needs its source: add a line '%(line)s' after "
+                        "'topics:' (ids from content/sources.yml)"
+                    ),
+                    line=f"sources: [{example}]",
+                )
             return ()
         if self.sources is None:
-            self.say("sources", N_("sources: the site has no content/sources.yml to take ids "
-                                   "from"))
+            self.say("sources", N_("sources: the site has no content/sources.yml to take ids from"))
             return ()
         return self._choices("sources", value, self.sources)
 
@@ -258,14 +319,22 @@ class FrontMatterChecker:
         if value is None:
             return None
         if not isinstance(value, str | int) or isinstance(value, bool):
-            self.say(key, N_("%(key)s is %(kind)s: write one date as YYYY-MM-DD"), key=key,
-                     kind=_kind(value))
+            self.say(
+                key,
+                N_("%(key)s is %(kind)s: write one date as YYYY-MM-DD"),
+                key=key,
+                kind=_kind(value),
+            )
             return None
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.say(key, N_("%(key)s '%(value)s' is not a real date: write it as YYYY-MM-DD"),
-                     key=key, value=shorten(value))
+            self.say(
+                key,
+                N_("%(key)s '%(value)s' is not a real date: write it as YYYY-MM-DD"),
+                key=key,
+                value=shorten(value),
+            )
             return None
 
     def _month(self, key: str, value: Any) -> dt.date | None:
@@ -277,19 +346,29 @@ class FrontMatterChecker:
                 return dt.date.fromisoformat(f"{value}-01")
         except ValueError:
             pass
-        self.say(key, N_("%(key)s '%(value)s' is not a month: write it as YYYY-MM, such as "
-                         "2023-01"), key=key, value=shorten(value))
+        self.say(
+            key,
+            N_("%(key)s '%(value)s' is not a month: write it as YYYY-MM, such as 2023-01"),
+            key=key,
+            value=shorten(value),
+        )
         return None
 
     def _fingerprint(self, value: Any, id: Any) -> str | None:
         """The counterpart's fingerprint at the last sync; a hand-edited one is only a warning."""
         if value is None or fingerprint.is_fingerprint(value):
             return value
-        self.say(fingerprint.KEY, N_("'%(line)s' is not a fingerprint written by kb (never edit "
-                                     "this line): when both languages say the same thing, run "
-                                     "'%(command)s' to write it again"), "warning",
-                 line=f"{fingerprint.KEY}: {shorten(value)}",
-                 command=f"{fingerprint.SYNC_COMMAND} {id}")
+        self.say(
+            fingerprint.KEY,
+            N_(
+                "'%(line)s' is not a fingerprint written by kb (never edit "
+                "this line): when both languages say the same thing, run "
+                "'%(command)s' to write it again"
+            ),
+            "warning",
+            line=f"{fingerprint.KEY}: {shorten(value)}",
+            command=f"{fingerprint.SYNC_COMMAND} {id}",
+        )
         return "invalid"
 
     def _order(self, value: Any) -> int:
@@ -297,10 +376,16 @@ class FrontMatterChecker:
             return 100
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, str | float):
-                self.say("order", N_("order '%(value)s' must be a whole number, such as 10"),
-                         value=shorten(value))
+                self.say(
+                    "order",
+                    N_("order '%(value)s' must be a whole number, such as 10"),
+                    value=shorten(value),
+                )
             else:
-                self.say("order", N_("order is %(kind)s: write a whole number, such as 10"),
-                         kind=_kind(value))
+                self.say(
+                    "order",
+                    N_("order is %(kind)s: write a whole number, such as 10"),
+                    kind=_kind(value),
+                )
             return 100
         return value

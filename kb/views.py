@@ -38,12 +38,19 @@ def entry(slug: str) -> str:
     other = OTHER_LANG[g.lang]
     alternates[other] = (
         url_for("pages.entry", slug=translation.slug, lang=other)
-        if translation else url_for("pages.home", lang=other)
+        if translation
+        else url_for("pages.home", lang=other)
     )
     related = site.related(page, drafts=current_app.config["KB_DRAFTS"])
     stale = translation_state(site, page) == "stale"  # readers are told (translation-notice)
-    return render("entry.html", entry=page, related=related, alternates=alternates,
-                  faq=True, stale_from=translation if stale else None)
+    return render(
+        "entry.html",
+        entry=page,
+        related=related,
+        alternates=alternates,
+        faq=True,
+        stale_from=translation if stale else None,
+    )
 
 
 @route("glossary", "glossary")
@@ -61,8 +68,8 @@ def timeline() -> str:
 def search() -> str:
     """Results with snippets, filters and pages; browsing when there is no query or no result."""
     from kb.search import MAX_QUERY_CHARS, PER_PAGE
-    from kb.site import current_engine
     from kb.search.query import clean
+    from kb.site import current_engine
 
     args = request.args
     query = clean(args.get("q", ""))
@@ -71,8 +78,9 @@ def search() -> str:
     results = None
     if query:
         engine = current_engine(drafts=current_app.config["KB_DRAFTS"])
-        results = engine.search(g.lang, query, page=args.get("page", 1, type=int),
-                                audience=audience, phase=phase)
+        results = engine.search(
+            g.lang, query, page=args.get("page", 1, type=int), audience=audience, phase=phase
+        )
 
     def link(**changes) -> str:
         """This search with some parameters changed (None drops one); back to page 1."""
@@ -80,12 +88,24 @@ def search() -> str:
         return url_for("pages.search", **{k: v for k, v in params.items() if v})
 
     root = url_for("root.splash")
-    labels = {"phase": [[id, t.label(g.lang)] for id, t in PHASES.items()],
-              "audience": [[id, t.label(g.lang)] for id, t in AUDIENCES.items()]}
-    return render("search.html", query=query, results=results, audience=audience, phase=phase,
-                  link=link, per_page=PER_PAGE, max_chars=MAX_QUERY_CHARS,
-                  index_url=f"{root}search/{g.lang}/",
-                  root_url=root, facet_labels=labels, topics=current_site().topics.values())
+    labels = {
+        "phase": [[id, t.label(g.lang)] for id, t in PHASES.items()],
+        "audience": [[id, t.label(g.lang)] for id, t in AUDIENCES.items()],
+    }
+    return render(
+        "search.html",
+        query=query,
+        results=results,
+        audience=audience,
+        phase=phase,
+        link=link,
+        per_page=PER_PAGE,
+        max_chars=MAX_QUERY_CHARS,
+        index_url=f"{root}search/{g.lang}/",
+        root_url=root,
+        facet_labels=labels,
+        topics=current_site().topics.values(),
+    )
 
 
 @root_bp.route("/404.html")

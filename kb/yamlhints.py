@@ -32,43 +32,61 @@ def _line_slip(lines: list[str], index: int) -> tuple[str, dict] | None:
     stripped = text.strip()
     quote = re.match(r"^\s*(?:- +|[\w-]+: +)(['\"])", text)
     if quote and text.count(quote.group(1)) % 2 == 1:
-        return N_("the quote %(quote)s that starts the value is not closed: end the value with "
-                  "%(quote)s on the same line"), {"quote": quote.group(1)}
+        return N_(
+            "the quote %(quote)s that starts the value is not closed: end the value with "
+            "%(quote)s on the same line"
+        ), {"quote": quote.group(1)}
     for opening, closing, name in (("[", "]", "list"), ("{", "}", "mapping")):
         if text.count(opening) > text.count(closing):
-            msgid = (N_("the list opened with '[' is not closed: end it with ']', as in "
-                        "'%(fixed)s'") if name == "list" else
-                     N_("the mapping opened with '{' is not closed: end it with '}', as in "
-                        "'%(fixed)s'"))
+            msgid = (
+                N_("the list opened with '[' is not closed: end it with ']', as in '%(fixed)s'")
+                if name == "list"
+                else N_(
+                    "the mapping opened with '{' is not closed: end it with '}', as in '%(fixed)s'"
+                )
+            )
             return msgid, {"fixed": stripped + closing}
     if _indent(text) == 0 and not stripped.startswith("-"):
         if ":" not in stripped and (match := NO_COLON.match(stripped)):
             return N_("'%(line)s' needs a colon after the key: '%(fixed)s'"), {
-                "line": stripped, "fixed": f"{match.group(1)}: {match.group(2)}"}
+                "line": stripped,
+                "fixed": f"{match.group(1)}: {match.group(2)}",
+            }
         if ":" not in stripped:
-            return N_("'%(line)s' is not a 'key: value' line: add a colon after the key, or "
-                      "remove the line"), {"line": stripped}
+            return N_(
+                "'%(line)s' is not a 'key: value' line: add a colon after the key, or "
+                "remove the line"
+            ), {"line": stripped}
         if match := NO_SPACE.match(stripped):
             return N_("'%(line)s' needs a space after the colon: '%(fixed)s'"), {
-                "line": stripped, "fixed": f"{match.group(1)}: {match.group(2)}"}
+                "line": stripped,
+                "fixed": f"{match.group(1)}: {match.group(2)}",
+            }
         match = KEY_VALUE.match(stripped)
         if match and match.group(2) and _unquoted(match.group(2)) and ": " in match.group(2):
-            return N_("the value of '%(key)s' holds ': ': put the whole value in quotes, "
-                      "as in '%(fixed)s'"), {"key": match.group(1),
-                                             "fixed": f'{match.group(1)}: "{match.group(2)}"'}
+            return N_(
+                "the value of '%(key)s' holds ': ': put the whole value in quotes, "
+                "as in '%(fixed)s'"
+            ), {"key": match.group(1), "fixed": f'{match.group(1)}: "{match.group(2)}"'}
     above = next((lines[i] for i in range(index - 1, -1, -1) if _content(lines[i])), None)
     if above is None:
         return None
-    if stripped.startswith("- ") and above.strip().startswith("- ") and (
-            _indent(text) != _indent(above)):
-        return N_("this list item is indented by %(here)d space(s), the one above by %(above)d: "
-                  "line them up"), {"here": _indent(text), "above": _indent(above)}
+    if (
+        stripped.startswith("- ")
+        and above.strip().startswith("- ")
+        and (_indent(text) != _indent(above))
+    ):
+        return N_(
+            "this list item is indented by %(here)d space(s), the one above by %(above)d: "
+            "line them up"
+        ), {"here": _indent(text), "above": _indent(above)}
     if _indent(text) > _indent(above) and KEY_VALUE.match(stripped):
         key_above = KEY_VALUE.match(above.strip())
         if key_above and key_above.group(2):
-            return N_("this line is indented, but the key above ('%(key)s') already has a "
-                      "value: remove the spaces at the start of the line"), {
-                "key": key_above.group(1)}
+            return N_(
+                "this line is indented, but the key above ('%(key)s') already has a "
+                "value: remove the spaces at the start of the line"
+            ), {"key": key_above.group(1)}
     return None
 
 
@@ -93,25 +111,43 @@ def silent_slips(text: str, first_line: int, keys: tuple[str, ...]) -> list[Hint
         if not match:
             continue
         key, value = match.group(1), match.group(2) or ""
-        if _indent(line) == 0 and key in TEXT_KEYS and _unquoted(value) and (
-                value.startswith("#") or " #" in value):
-            found.append((index + first_line, N_(
-                "YAML reads the text from '#' on as a comment, so '%(key)s' loses it: put the "
-                "whole value in quotes, as in '%(fixed)s'"),
-                {"key": key, "fixed": f'{key}: "{value}"'}))
+        if (
+            _indent(line) == 0
+            and key in TEXT_KEYS
+            and _unquoted(value)
+            and (value.startswith("#") or " #" in value)
+        ):
+            found.append(
+                (
+                    index + first_line,
+                    N_(
+                        "YAML reads the text from '#' on as a comment, so '%(key)s' loses it: put the "
+                        "whole value in quotes, as in '%(fixed)s'"
+                    ),
+                    {"key": key, "fixed": f'{key}: "{value}"'},
+                )
+            )
         above = next((lines[i] for i in range(index - 1, -1, -1) if _content(lines[i])), None)
         if above is None or _indent(line) <= _indent(above) or key not in keys:
             continue
         parent = KEY_VALUE.match(above.strip())
         if parent and not parent.group(2):
-            found.append((index + first_line, N_(
-                "'%(key)s' is indented under '%(parent)s:', which has no value: remove the "
-                "spaces at the start of the line, and give '%(parent)s' its value"),
-                {"key": key, "parent": parent.group(1)}))
+            found.append(
+                (
+                    index + first_line,
+                    N_(
+                        "'%(key)s' is indented under '%(parent)s:', which has no value: remove the "
+                        "spaces at the start of the line, and give '%(parent)s' its value"
+                    ),
+                    {"key": key, "parent": parent.group(1)},
+                )
+            )
     return [(line, msgid, _short(params)) for line, msgid, params in found]
 
 
 def _short(params: dict) -> dict:
     """The editor's text in a message, cut short: a message stays one readable line."""
-    return {key: shorten(value, 80) if isinstance(value, str) else value
-            for key, value in params.items()}
+    return {
+        key: shorten(value, 80) if isinstance(value, str) else value
+        for key, value in params.items()
+    }

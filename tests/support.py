@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import contextlib
 import functools
 import hashlib
@@ -11,6 +9,7 @@ import http.server
 import importlib.util
 import re
 import shutil
+import socket
 import struct
 import sys
 import threading
@@ -36,7 +35,9 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes], data: bool = True) 
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "content" / "en").mkdir(parents=True)
     (tmp_path / "content" / "fr").mkdir(parents=True)
-    if data:  # the glossary and timeline point to real entries: tests that need them write their own
+    if (
+        data
+    ):  # the glossary and timeline point to real entries: tests that need them write their own
         for name in ("topics.yml", "synonyms.yml"):
             shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
     for rel, text in files.items():
@@ -49,13 +50,23 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes], data: bool = True) 
     return tmp_path
 
 
-def entry(id="planning", title="What is the planning period?", phase="phase-2",
-          audiences="[service-providers]", topics="[timeline]", updated="2023-01-20",
-          status="published", period="February 2023 to April 2023",
-          body="The planning period runs from February to April 2023.", extra="") -> str:
-    return (f"---\nid: {id}\ntitle: {title}\nphase: {phase}\naudiences: {audiences}\n"
-            f"topics: {topics}\nupdated: {updated}\nstatus: {status}\nperiod: {period}\n"
-            f"{extra}---\n{body}\n")
+def entry(
+    id="planning",
+    title="What is the planning period?",
+    phase="phase-2",
+    audiences="[service-providers]",
+    topics="[timeline]",
+    updated="2023-01-20",
+    status="published",
+    period="February 2023 to April 2023",
+    body="The planning period runs from February to April 2023.",
+    extra="",
+) -> str:
+    return (
+        f"---\nid: {id}\ntitle: {title}\nphase: {phase}\naudiences: {audiences}\n"
+        f"topics: {topics}\nupdated: {updated}\nstatus: {status}\nperiod: {period}\n"
+        f"{extra}---\n{body}\n"
+    )
 
 
 def pair(en: str | bytes | None = None, fr: str | bytes | None = None, **kwargs) -> dict:
@@ -64,7 +75,9 @@ def pair(en: str | bytes | None = None, fr: str | bytes | None = None, **kwargs)
         "content/en/phase-2/planning.md": entry(**kwargs) if en is None else en,
         "content/fr/phase-2/planification.md": entry(
             **{"title": "Qu'est-ce que la période de planification?", **kwargs}
-        ) if fr is None else fr,
+        )
+        if fr is None
+        else fr,
     }
 
 
@@ -87,7 +100,7 @@ class Links(HTMLParser):
 
 def file_for(out: Path, path: str, prefix: str = "/") -> Path:
     assert path.startswith(prefix), f"{path} is outside {prefix}"
-    relative = path[len(prefix):]
+    relative = path[len(prefix) :]
     return out / (relative + "index.html" if relative.endswith("/") or not relative else relative)
 
 
@@ -99,8 +112,12 @@ def official_links() -> set[str]:
     return {link for link in links if link}
 
 
-def crawl(out: Path, prefix: str = "/", host: str = "https://kb.example.org",
-          official: frozenset[str] = frozenset()):
+def crawl(
+    out: Path,
+    prefix: str = "/",
+    host: str = "https://kb.example.org",
+    official: frozenset[str] = frozenset(),
+):
     """Follow every internal link from the splash page; return pages seen and broken links.
     The only external links allowed are those of content/site.yml and the sources registry."""
     seen, broken, toggles = set(), [], {}
@@ -163,17 +180,27 @@ OTHER = {  # a second entry, whose pages must keep being served whatever happens
 
 def png(width: int, height: int) -> bytes:
     """A real PNG image of the given size, in black."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def state(site) -> tuple:

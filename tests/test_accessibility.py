@@ -16,8 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from support import ROOT
-from support import describe
+from support import ROOT, describe
 
 pytestmark = pytest.mark.browser
 
@@ -108,9 +107,14 @@ def visits(browser, frozen_server, pages) -> dict[str, Visit]:
         narrow = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
         loads = [(r.url, r.resource_type, *status_and_size(r)) for r in requests]
-        found[path] = Visit(path, [describe(v) for v in result["violations"]],
-                            [describe(v) for v in narrow["violations"]], facts, loads,
-                            tuple(width))
+        found[path] = Visit(
+            path,
+            [describe(v) for v in result["violations"]],
+            [describe(v) for v in narrow["violations"]],
+            facts,
+            loads,
+            tuple(width),
+        )
     context.close()
     return found
 
@@ -155,8 +159,9 @@ def test_axe_finds_no_violation_at_200_percent_text_zoom(browser, frozen_server,
     assert failures == {} and wide == {}
 
 
-def test_html_lang_is_the_page_language_and_the_toggle_says_where_it_goes(visits, pages,
-                                                                          frozen_server):
+def test_html_lang_is_the_page_language_and_the_toggle_says_where_it_goes(
+    visits, pages, frozen_server
+):
     for path, visit in visits.items():
         assert visit.facts["lang"] == visit.lang, path
         assert visit.facts["h1"].strip(), f"{path}: no h1"
@@ -170,18 +175,25 @@ def test_html_lang_is_the_page_language_and_the_toggle_says_where_it_goes(visits
 
 
 def test_french_passages_in_english_pages_are_marked(visits):
-    unmarked = {path: v.facts["unmarked"] for path, v in visits.items()
-                if v.facts["lang"] == "en" and v.facts["unmarked"]}
+    unmarked = {
+        path: v.facts["unmarked"]
+        for path, v in visits.items()
+        if v.facts["lang"] == "en" and v.facts["unmarked"]
+    }
     assert unmarked == {}, 'wrap French text of English pages in an element with lang="fr"'
 
 
 def test_every_request_stays_on_the_site_and_succeeds(visits, frozen_server):
     """No external fonts, scripts, images or analytics; nothing missing either."""
-    outside = {path: [url for url, *_ in v.loads if not url.startswith(frozen_server + "/")]
-               for path, v in visits.items()}
+    outside = {
+        path: [url for url, *_ in v.loads if not url.startswith(frozen_server + "/")]
+        for path, v in visits.items()
+    }
     assert {path: urls for path, urls in outside.items() if urls} == {}
-    failed = {path: [(url, status) for url, _, status, _ in v.loads if status != 200]
-              for path, v in visits.items()}
+    failed = {
+        path: [(url, status) for url, _, status, _ in v.loads if status != 200]
+        for path, v in visits.items()
+    }
     assert {path: loads for path, loads in failed.items() if loads} == {}
 
 
@@ -263,8 +275,9 @@ def rings(focus: dict) -> list[tuple[str, float]]:
     found = []
     if focus["outline"]:
         found.append((focus["outline"][0], float(focus["outline"][1].removesuffix("px"))))
-    for color, spread in re.findall(r"(rgba?\([^)]*\))[^,]*?(\d+(?:\.\d+)?)px(?:,|$)",
-                                    focus["shadow"] or ""):
+    for color, spread in re.findall(
+        r"(rgba?\([^)]*\))[^,]*?(\d+(?:\.\d+)?)px(?:,|$)", focus["shadow"] or ""
+    ):
         found.append((color, float(spread)))
     return found
 
@@ -277,8 +290,9 @@ def keyboard_pages(site) -> list[str]:
 
 
 @pytest.mark.parametrize("which", range(4), ids=["home-en", "home-fr", "entry-en", "entry-fr"])
-def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(frozen_server, page,
-                                                                         site, which):
+def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(
+    frozen_server, page, site, which
+):
     page.goto(frozen_server + keyboard_pages(site)[which])
     count = page.evaluate(FOCUSABLES)
     stops = []
@@ -286,8 +300,10 @@ def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(frozen_s
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS_RING)
         # WCAG 2.4.7 and 1.4.11: a ring at least 2 px wide, 3:1 against what surrounds it.
-        assert any(width >= 2 and contrast(color, focus["background"]) >= 3
-                   for color, width in rings(focus)), focus
+        assert any(
+            width >= 2 and contrast(color, focus["background"]) >= 3
+            for color, width in rings(focus)
+        ), focus
         stops.append(focus["stop"])
     assert stops == [str(i) for i in range(count)], "Tab must visit every control in page order"
 
@@ -339,9 +355,9 @@ def test_language_toggle_works_by_keyboard_alone(frozen_server, page, site):
 
 # Small screens, and no JavaScript -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("width", [360, 1280])
-def test_screenshots_of_home_and_entry_pages_in_both_languages(frozen_server, browser, site,
-                                                               width):
+def test_screenshots_of_home_and_entry_pages_in_both_languages(frozen_server, browser, site, width):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -359,8 +375,7 @@ def page_kind(path: str) -> tuple:
     return len(parts), parts[1] if len(parts) > 2 else parts[-1]
 
 
-def test_every_page_renders_and_navigates_without_javascript(browser, frozen, frozen_server,
-                                                             pages):
+def test_every_page_renders_and_navigates_without_javascript(browser, frozen, frozen_server, pages):
     """Every page shows its content styled; every link leads to a page; a click on each kind."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -381,8 +396,11 @@ def test_every_page_renders_and_navigates_without_javascript(browser, frozen, fr
         page.wait_for_url(frozen_server + href)
         assert page.locator("h1").first.inner_text().strip(), href
     context.close()
-    missing = [t for t in targets
-               if not (frozen / t.lstrip("/") / ("index.html" if t.endswith("/") else "")).exists()]
+    missing = [
+        t
+        for t in targets
+        if not (frozen / t.lstrip("/") / ("index.html" if t.endswith("/") else "")).exists()
+    ]
     assert missing == []
 
 
@@ -394,9 +412,11 @@ LONG_WORD = "a" * 100
 @pytest.mark.parametrize("lang, section", [("en", "search"), ("fr", "recherche")])
 @pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
 def test_search_page_with_a_100_character_word_does_not_scroll_sideways_at_320px(
-        browser, frozen_server, lang, section, script):
-    context = browser.new_context(viewport={"width": 320, "height": 700},
-                                  java_script_enabled=script)
+    browser, frozen_server, lang, section, script
+):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 700}, java_script_enabled=script
+    )
     page = context.new_page()
     page.goto(f"{frozen_server}/{lang}/{section}/?q={LONG_WORD}")
     if script:
@@ -417,8 +437,12 @@ def test_search_live_region_announces_the_count_only(frozen_server, page):
 
 
 def table_pages(site) -> list[str]:
-    return [f"/{e.lang}/questions/{e.slug}/" for lang in ("en", "fr")
-            for e in site.entries_in(lang) if "<table" in e.html]
+    return [
+        f"/{e.lang}/questions/{e.slug}/"
+        for lang in ("en", "fr")
+        for e in site.entries_in(lang)
+        if "<table" in e.html
+    ]
 
 
 def test_tables_scroll_in_a_focusable_labelled_region(frozen_server, browser, site):
@@ -431,11 +455,14 @@ def test_tables_scroll_in_a_focusable_labelled_region(frozen_server, browser, si
         regions = page.locator(".answer table").evaluate_all(
             "tables => tables.map(t => { const box = t.parentElement; return {"
             "tabindex: box.getAttribute('tabindex'), role: box.getAttribute('role'),"
-            "label: box.getAttribute('aria-label'), scrolls: box.scrollWidth > box.clientWidth}; })")
+            "label: box.getAttribute('aria-label'), scrolls: box.scrollWidth > box.clientWidth}; })"
+        )
         for region in regions:
             assert region["tabindex"] == "0" and region["role"] == "region", path
             assert region["label"] and region["label"].strip(), path
-        assert any(r["scrolls"] for r in regions), f"{path}: a wide table scrolls in its box at 320px"
+        assert any(r["scrolls"] for r in regions), (
+            f"{path}: a wide table scrolls in its box at 320px"
+        )
         box = page.locator(".table-scroll").first
         box.focus()
         page.keyboard.press("ArrowRight")
@@ -481,8 +508,9 @@ def test_forced_colours_keep_focus_and_links_visible(browser, frozen_server, sit
     assert "underline" in facts["decoration"] and facts["color"] != facts["body"]
     for _ in range(6):
         page.keyboard.press("Tab")
-        style = page.evaluate("(s => [s.outlineStyle, s.outlineWidth])"
-                              "(getComputedStyle(document.activeElement))")
+        style = page.evaluate(
+            "(s => [s.outlineStyle, s.outlineWidth])(getComputedStyle(document.activeElement))"
+        )
         assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style
     context.close()
 

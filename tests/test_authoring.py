@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.media import dimensions
-from support import EN, OTHER, free_port, pair, png, snapshot
+
+from support import EN, OTHER, ROOT, free_port, make_site, pair, png, snapshot
 
 IMAGE = "![A chart of the phases](../../media/chart.png)"
 
@@ -25,6 +25,7 @@ IMAGE = "![A chart of the phases](../../media/chart.png)"
 def kb(runner):
     def invoke(*args):
         return runner.invoke(main, [str(a) for a in args])
+
     return invoke
 
 
@@ -32,20 +33,27 @@ def image_site(tmp_path: Path, body: str, fr_body: str | None = None, **media) -
     files = {**pair(), **OTHER, **{f"content/media/{n}": d for n, d in media.items()}}
     files[EN] = pair(body=f"The answer.\n\n{body}")[EN]
     files["content/fr/phase-2/planification.md"] = pair(body=f"La réponse.\n\n{fr_body or body}")[
-        "content/fr/phase-2/planification.md"]
+        "content/fr/phase-2/planification.md"
+    ]
     return make_site(tmp_path, files)
 
 
 def test_an_image_is_copied_into_the_build_with_its_width_and_height(tmp_path, kb):
-    root = image_site(tmp_path / "site", IMAGE, "![Un graphique des phases](../../media/chart.png)",
-                      **{"chart.png": png(30, 20)})
+    root = image_site(
+        tmp_path / "site",
+        IMAGE,
+        "![Un graphique des phases](../../media/chart.png)",
+        **{"chart.png": png(30, 20)},
+    )
     out = tmp_path / "build"
     result = kb("build", "--root", root, "--output", out)
     assert result.exit_code == 0, result.output
     assert (out / "media/chart.png").read_bytes() == (root / "content/media/chart.png").read_bytes()
     page = (out / "en/questions/planning/index.html").read_text(encoding="utf-8")
-    assert ('<img alt="A chart of the phases" height="20" loading="lazy" '
-            'src="../../../media/chart.png" width="30">') in page
+    assert (
+        '<img alt="A chart of the phases" height="20" loading="lazy" '
+        'src="../../../media/chart.png" width="30">'
+    ) in page
     french = next((out / "fr").rglob("planification/index.html")).read_text(encoding="utf-8")
     assert '<img alt="Un graphique des phases" height="20"' in french
 
@@ -63,13 +71,25 @@ def test_a_decorative_image_has_an_empty_alt_and_a_pdf_is_linked(tmp_path):
 
 
 def test_image_sizes_are_read_from_jpeg_webp_and_svg_headers(tmp_path):
-    jpeg = (b"\xff\xd8\xff\xe0\x00\x04\x00\x00\xff\xc0\x00\x11\x08" + (40).to_bytes(2, "big")
-            + (50).to_bytes(2, "big") + b"\x03" + b"\x00" * 20)
-    webp = b"RIFF\x00\x00\x00\x00WEBPVP8X" + b"\x00" * 8 + (99).to_bytes(3, "little") + (
-        49).to_bytes(3, "little")
+    jpeg = (
+        b"\xff\xd8\xff\xe0\x00\x04\x00\x00\xff\xc0\x00\x11\x08"
+        + (40).to_bytes(2, "big")
+        + (50).to_bytes(2, "big")
+        + b"\x03"
+        + b"\x00" * 20
+    )
+    webp = (
+        b"RIFF\x00\x00\x00\x00WEBPVP8X"
+        + b"\x00" * 8
+        + (99).to_bytes(3, "little")
+        + (49).to_bytes(3, "little")
+    )
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 60"></svg>'
-    for name, data, size in (("a.jpg", jpeg, (50, 40)), ("b.webp", webp, (100, 50)),
-                             ("c.svg", svg, (120, 60))):
+    for name, data, size in (
+        ("a.jpg", jpeg, (50, 40)),
+        ("b.webp", webp, (100, 50)),
+        ("c.svg", svg, (120, 60)),
+    ):
         (tmp_path / name).write_bytes(data)
         assert dimensions(tmp_path / name) == size, name
 
@@ -97,8 +117,9 @@ def test_build_prints_a_summary_of_warnings_and_strict_fails_leaving_the_build(t
     result = kb("build", "--root", root, "--output", out)
     assert result.exit_code == 0
     lines = [line for line in result.stderr.splitlines() if not line.startswith("Note:")]
-    assert lines[0] == ("14 warnings (run `kb check` for all, `kb build --strict` to fail on "
-                        "them):")
+    assert lines[0] == (
+        "14 warnings (run `kb check` for all, `kb build --strict` to fail on them):"
+    )
     assert lines[1].startswith(f"  {EN}:13: warning: link 'ftp:' is removed")
     assert lines[6] == "  … and 9 more"
     before = snapshot(out)
@@ -115,8 +136,10 @@ def test_french_pages_show_kb_messages_in_french(tmp_path):
     root = image_site(tmp_path, "[x](ftp://example.org/x)")
     client = create_app(preview_config(root)).test_client()
     html = client.get("/fr/questions/planification/").get_data(as_text=True)
-    assert ("avertissement\u00a0: le lien 'ftp:' est retiré de la page publiée (son texte reste, "
-            "sans lien)").replace("'", "&#39;") in html
+    assert (
+        "avertissement\u00a0: le lien 'ftp:' est retiré de la page publiée (son texte reste, "
+        "sans lien)"
+    ).replace("'", "&#39;") in html
     html = client.get("/en/questions/planning/").get_data(as_text=True)
     assert "warning: link &#39;ftp:&#39; is removed from the published page" in html
 
@@ -127,9 +150,18 @@ def served(tmp_path):
     for name in ("content", "templates", "static"):
         shutil.copytree(ROOT / name, tmp_path / name)
     port = free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "kb"), "serve", "--root",
-                                str(tmp_path), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "kb"),
+            "serve",
+            "--root",
+            str(tmp_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -161,11 +193,14 @@ def test_the_open_page_shows_an_edit_within_a_second_keeping_its_scroll(page, se
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 0
     text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("\n---\n", "\n---\nA sentence added while the page is open.\n\n",
-                                 1), encoding="utf-8")
+    file.write_text(
+        text.replace("\n---\n", "\n---\nA sentence added while the page is open.\n\n", 1),
+        encoding="utf-8",
+    )
     started = time.monotonic()
-    page.wait_for_function("document.body.innerText.includes('A sentence added while the page')",
-                           timeout=3000)
+    page.wait_for_function(
+        "document.body.innerText.includes('A sentence added while the page')", timeout=3000
+    )
     assert time.monotonic() - started < 1.0
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("window.scrollY") == scrolled

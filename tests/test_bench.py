@@ -8,16 +8,33 @@ import subprocess
 import sys
 
 import pytest
+
 from support import ROOT, bench_corpus
 
 
 def test_the_benchmark_builds_kb_and_reports_its_figures(tmp_path):
     results = tmp_path / "results.json"
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "12", "--reps", "1",
-         "--tools", "kb", "--no-probe", "--no-readme", "--work", str(tmp_path / "work"),
-         "--results", str(results)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "12",
+            "--reps",
+            "1",
+            "--tools",
+            "kb",
+            "--no-probe",
+            "--no-readme",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert "| kb " in run.stdout and "mkdocs: left out with --tools" in run.stdout
@@ -62,30 +79,47 @@ def test_stages_add_up_to_the_build(synthetic_root, tmp_path, monkeypatch):
 def test_the_editors_loop_is_measured(tmp_path):
     results = tmp_path / "results.json"
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "8", "--reps", "1",
-         "--tools", "kb", "--no-probe", "--no-readme", "--loop", "--work", str(tmp_path / "work"),
-         "--results", str(results)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "8",
+            "--reps",
+            "1",
+            "--tools",
+            "kb",
+            "--no-probe",
+            "--no-readme",
+            "--loop",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert "edit one entry until its page shows it" in run.stdout
     [size] = json.loads(results.read_text())["results"]
     kb = size["loop"]["median"]["kb"]
-    assert 0 < kb["start_s"] and 0 < kb["edit_s"] and 0 < kb["search_after_edit_s"]
+    assert kb["start_s"] > 0 and kb["edit_s"] > 0 and kb["search_after_edit_s"] > 0
     assert 20 < kb["peak_mb"] < 2000  # the server's VmHWM, in MB
     assert "memory peak of the server" in run.stdout
     build = size["loop"]["median"]["kb_rebuild"]
-    assert 0 < build["warm_cpu_s"] and 0 < build["cold_cpu_s"]
+    assert build["warm_cpu_s"] > 0 and build["cold_cpu_s"] > 0
 
 
 @pytest.mark.browser
-def test_the_timing_bench_times_kb_s_search_page_on_a_slow_network(browser, tmp_path,
-                                                                    monkeypatch):
+def test_the_timing_bench_times_kb_s_search_page_on_a_slow_network(browser, tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import search_timing
 
-    found = search_timing.timing_figures(20, tmp_path, queries_per_lang=2, pagefind=False,
-                                         browser=browser)
+    found = search_timing.timing_figures(
+        20, tmp_path, queries_per_lang=2, pagefind=False, browser=browser
+    )
     assert found["emulated"]["latency"] == 150 and found["pagefind_note"] == "not asked for"
     for lang in ("en", "fr"):
         kb = found["kb"][lang]

@@ -24,14 +24,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
 from kb.freeze import build
 from kb.preview import preview_config
-from broken_cases import (ACCEPTED, ANCHOR, BROKEN, ERRORS, GENERATED, KEY_LINES, SANITISED, WRONG, site_with, unblock)
-from support import EN, FR, OTHER, entry, pair, snapshot
+
+from broken_cases import (
+    ACCEPTED,
+    ANCHOR,
+    BROKEN,
+    ERRORS,
+    GENERATED,
+    KEY_LINES,
+    SANITISED,
+    WRONG,
+    site_with,
+    unblock,
+)
+from support import EN, FR, OTHER, ROOT, entry, make_site, pair, snapshot
 
 
 def expected_lines(case: str, root: Path) -> list[str]:
@@ -51,6 +62,7 @@ def previous_build(tmp_path_factory) -> Path:
 def kb(runner):
     def invoke(*args: str):
         return runner.invoke(main, [str(arg) for arg in args])
+
     return invoke
 
 
@@ -65,15 +77,18 @@ def test_check_prints_exactly_the_problem_and_exits_1(tmp_path, case, kb):
     result = kb("check", "--root", root)
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("content/")] == (
-        expected_lines(case, root))
+        expected_lines(case, root)
+    )
 
 
 @pytest.mark.parametrize("case", SANITISED)
 def test_check_warns_that_raw_html_is_removed_and_exits_0(tmp_path, case, kb):
     result = kb("check", "--root", site_with(tmp_path, case))
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [SANITISED[case][1],
-                                          "4 entries checked: no errors, 1 warning."]
+    assert result.stdout.splitlines() == [
+        SANITISED[case][1],
+        "4 entries checked: no errors, 1 warning.",
+    ]
 
 
 @pytest.mark.parametrize("case", ERRORS)
@@ -135,15 +150,35 @@ def test_a_folder_named_like_an_entry_is_reported_not_raised(tmp_path, kb):
     result = kb("check", "--root", root)
     assert result.exit_code == 1
     assert "content/en/phase-2/notes.md:1: cannot read the file: Is a directory" in (
-        result.output.splitlines())
+        result.output.splitlines()
+    )
 
 
-LINES = st.sampled_from([
-    "---", "id: planning", "title: What?", "title: Phase 2: what?", "phase: phase-2",
-    "audiences: [ssms]", "topics: [timeline]", "updated: 2023-02-30", "status: draft",
-    "period: 2023", "order: x", "id: [", "\t- x", "\ufeff---", "The answer.", "# Heading",
-    "```", "<script>x</script>", "<p onclick=1>", "[a](entry:nowhere)", "TODO: write",
-])
+LINES = st.sampled_from(
+    [
+        "---",
+        "id: planning",
+        "title: What?",
+        "title: Phase 2: what?",
+        "phase: phase-2",
+        "audiences: [ssms]",
+        "topics: [timeline]",
+        "updated: 2023-02-30",
+        "status: draft",
+        "period: 2023",
+        "order: x",
+        "id: [",
+        "\t- x",
+        "\ufeff---",
+        "The answer.",
+        "# Heading",
+        "```",
+        "<script>x</script>",
+        "<p onclick=1>",
+        "[a](entry:nowhere)",
+        "TODO: write",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -152,11 +187,14 @@ def fuzz_site(tmp_path_factory) -> Path:
 
 
 @settings(max_examples=80, deadline=None, database=None)  # no .hypothesis/ folder
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=16).map(
-        lambda lines: "\n".join(lines).encode("utf-8")),
-))
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=16).map(
+            lambda lines: "\n".join(lines).encode("utf-8")
+        ),
+    )
+)
 def test_any_bytes_give_problems_with_a_file_and_line_never_a_crash(fuzz_site, data):
     (fuzz_site / EN).write_bytes(data)
     site = load_site(fuzz_site)
@@ -198,15 +236,17 @@ def typed_site(tmp_path_factory) -> Path:
 
 
 # Every key with every value of a wrong type (a number is the right type for order).
-WRONG_TYPES = [(key, kind) for key in KEY_LINES for kind in WRONG
-               if (key, kind) != ("order", "a number")]
+WRONG_TYPES = [
+    (key, kind) for key in KEY_LINES for kind in WRONG if (key, kind) != ("order", "a number")
+]
 
 
 @pytest.mark.parametrize("key, kind", WRONG_TYPES)
 def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind, kb):
     value = WRONG[kind]
-    text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
-            else entry(**{key: value}))
+    text = (
+        entry(extra=f"{key}: {value}\n") if key in ("summary", "order") else entry(**{key: value})
+    )
     (typed_site / EN).write_text(text, encoding="utf-8")
     lines = answers(kb("check", "--root", typed_site))
     assert any(line.startswith(f"{EN}:{KEY_LINES[key]}: ") for line in lines), lines
@@ -215,7 +255,7 @@ def test_every_wrong_type_for_every_front_matter_key(typed_site, key, kind, kb):
 def _yaml(value, indent: int = 0) -> list[str]:
     """Block YAML for nested dicts and lists whose leaves are YAML text, written as given."""
     pad, lines = " " * indent, []
-    for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
         head = f"{pad}{key}:" if isinstance(value, dict) else f"{pad}-"
         if isinstance(item, dict | list):
             inner = _yaml(item, indent + 2)
@@ -231,12 +271,20 @@ def _yaml(value, indent: int = 0) -> list[str]:
 
 
 DATA = {  # a valid data file; each path to a field in it gets each wrong type in turn
-    "topics.yml": {"timeline": {lang: {"label": "Dates", "slug": f"dates-{lang}",
-                                       "description": "When"} for lang in ("en", "fr")}},
-    "glossary.yml": [{"id": "planning-period",
-                      "en": {"term": "planning period", "abbr": "PP", "definition": "First."},
-                      "fr": {"term": "planification", "abbr": "PP", "definition": "Première."},
-                      "entry": "planning"}],
+    "topics.yml": {
+        "timeline": {
+            lang: {"label": "Dates", "slug": f"dates-{lang}", "description": "When"}
+            for lang in ("en", "fr")
+        }
+    },
+    "glossary.yml": [
+        {
+            "id": "planning-period",
+            "en": {"term": "planning period", "abbr": "PP", "definition": "First."},
+            "fr": {"term": "planification", "abbr": "PP", "definition": "Première."},
+            "entry": "planning",
+        }
+    ],
     "timeline.yml": [{"date": "2023-02", "entry": "planning", "en": "Begins.", "fr": "Début."}],
     "synonyms.yml": [["contract", "agreement"]],
 }
@@ -245,7 +293,7 @@ DATA = {  # a valid data file; each path to a field in it gets each wrong type i
 def _paths(value, path=()):
     yield path
     if isinstance(value, dict | list):
-        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
             yield from _paths(item, (*path, key))
 
 
@@ -271,9 +319,11 @@ def test_the_data_files_of_the_table_are_valid(typed_site, kb):
 
 
 @pytest.mark.parametrize("kind", WRONG)
-@pytest.mark.parametrize("name, path", DATA_FIELDS,
-                         ids=[f"{name}:{'.'.join(map(str, path)) or 'top'}"
-                              for name, path in DATA_FIELDS])
+@pytest.mark.parametrize(
+    "name, path",
+    DATA_FIELDS,
+    ids=[f"{name}:{'.'.join(map(str, path)) or 'top'}" for name, path in DATA_FIELDS],
+)
 def test_every_wrong_type_for_every_data_file_field(typed_site, name, path, kind, kb):
     (typed_site / EN).write_text(entry(), encoding="utf-8")
     value = _replaced(DATA[name], path, WRONG[kind])
@@ -289,8 +339,22 @@ def test_every_wrong_type_for_every_data_file_field(typed_site, name, path, kind
     assert any(line.startswith(f"content/{name}:") for line in lines), lines
 
 
-@pytest.mark.parametrize("tag", ["script", "style", "template", "title", "textarea", "xmp",
-                                 "noscript", "iframe", "noembed", "noframes", "plaintext"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "script",
+        "style",
+        "template",
+        "title",
+        "textarea",
+        "xmp",
+        "noscript",
+        "iframe",
+        "noembed",
+        "noframes",
+        "plaintext",
+    ],
+)
 def test_every_element_that_swallows_the_rest_is_an_error_when_left_open(tmp_path, tag):
     body = f"Intro.\n\nUse the <{tag}> element, then the rest.\n\nMore text."
     problems = load_site(make_site(tmp_path, pair(body=body))).problems
@@ -300,10 +364,16 @@ def test_every_element_that_swallows_the_rest_is_an_error_when_left_open(tmp_pat
     assert [p.level for p in problems if p.path == EN] == ["error"]
 
 
-@pytest.mark.parametrize("body", [
-    "Use the `<style>` element.", "Use the <style>p {}</style> element.",
-    "```html\n<style>\n```\n\nText.", "<!-- <title> -->Text.", "Use the <TITLE>x</Title> tag.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Use the `<style>` element.",
+        "Use the <style>p {}</style> element.",
+        "```html\n<style>\n```\n\nText.",
+        "<!-- <title> -->Text.",
+        "Use the <TITLE>x</Title> tag.",
+    ],
+)
 def test_quoted_closed_or_commented_raw_text_elements_are_not_errors(tmp_path, body):
     problems = load_site(make_site(tmp_path, pair(body=body))).problems
     assert not [p for p in problems if p.level == "error"], problems
@@ -337,5 +407,7 @@ def test_data_files_that_are_pipes_or_links_out_of_content_are_refused(tmp_path,
     (root / "private.yml").write_text("[]\n", encoding="utf-8")
     file.unlink(missing_ok=True)
     file.symlink_to(root / "private.yml")
-    assert (f"content/{name}:1: is a symbolic link to {(root / 'private.yml').resolve()}, outside "
-            "content/: copy the file into content/ instead") in answers(kb("check", "--root", root))
+    assert (
+        f"content/{name}:1: is a symbolic link to {(root / 'private.yml').resolve()}, outside "
+        "content/: copy the file into content/ instead"
+    ) in answers(kb("check", "--root", root))

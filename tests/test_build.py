@@ -9,31 +9,42 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, make_site
 import kb.views
 from kb.cache import CACHE_DIR
 from kb.cli import main
 from kb.freeze import BuildError, build
 from kb.pagecache import FOLDER
-from support import Links, crawl, file_for, folders_without_a_page, pair
+
+from support import ROOT, Links, crawl, file_for, folders_without_a_page, make_site, pair
 
 
 def test_every_page_is_reachable_and_every_link_resolves(frozen, site):
-    official = frozenset(url for source in site.sources.values() for url in source.urls.values()
-                         if url)
+    official = frozenset(
+        url for source in site.sources.values() for url in source.urls.values() if url
+    )
     assert official
     seen, broken, _ = crawl(frozen, official=official)
     assert broken == []
-    pages = {"/" + p.relative_to(frozen).as_posix().removesuffix("index.html")
-             for p in frozen.rglob("*.html")}
+    pages = {
+        "/" + p.relative_to(frozen).as_posix().removesuffix("index.html")
+        for p in frozen.rglob("*.html")
+    }
     assert pages - {"/404.html"} <= seen
 
 
 def test_every_folder_a_reader_reaches_by_shortening_a_url_has_a_page(frozen):
     assert folders_without_a_page(frozen) == []
     # The section folders, in both languages, are among them.
-    for folder in ("en/phases", "fr/phases", "en/audiences", "fr/publics", "en/topics",
-                   "fr/sujets", "en/questions", "fr/questions"):
+    for folder in (
+        "en/phases",
+        "fr/phases",
+        "en/audiences",
+        "fr/publics",
+        "en/topics",
+        "fr/sujets",
+        "en/questions",
+        "fr/questions",
+    ):
         assert (frozen / folder / "index.html").exists(), folder
 
 
@@ -60,8 +71,11 @@ def test_output_has_the_splash_404_and_both_languages(frozen, site):
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_a_content_error_leaves_the_previous_build_untouched(tmp_path):
@@ -82,7 +96,9 @@ def test_a_failure_while_freezing_leaves_the_previous_build_untouched(tmp_path):
     out = tmp_path / "build"
     build(root, out)
     before = snapshot(out)
-    (root / "templates/timeline.html").write_text("{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}")
+    (root / "templates/timeline.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}"
+    )
     with pytest.raises(ValueError, match="Unexpected status '500"):
         build(root, out)
     assert snapshot(out) == before
@@ -92,9 +108,11 @@ def test_a_failure_while_freezing_leaves_the_previous_build_untouched(tmp_path):
 def test_drafts_never_reach_the_build(tmp_path):
     files = pair()
     files["content/en/phase-2/later.md"] = pair(id="later", status="draft")[
-        "content/en/phase-2/planning.md"]
+        "content/en/phase-2/planning.md"
+    ]
     files["content/fr/phase-2/plus-tard.md"] = pair(id="later", status="draft")[
-        "content/fr/phase-2/planification.md"]
+        "content/fr/phase-2/planification.md"
+    ]
     out = tmp_path / "build"
     report = build(make_site(tmp_path / "site", files), out)
     assert report.published == {"en": 1, "fr": 1}
@@ -105,8 +123,9 @@ def test_drafts_never_reach_the_build(tmp_path):
 def test_base_url_with_a_sub_path_serves_from_that_path(tmp_path, site):
     out = tmp_path / "build"
     build(ROOT, out, base_url="https://example.org/kb/")
-    official = frozenset(url for source in site.sources.values() for url in source.urls.values()
-                         if url)
+    official = frozenset(
+        url for source in site.sources.values() for url in source.urls.values() if url
+    )
     seen, broken, _ = crawl(out, prefix="/kb/", host="https://example.org", official=official)
     assert broken == []
     assert "/kb/fr/questions/" in seen
@@ -121,7 +140,8 @@ def test_kb_check_prints_every_problem_and_exits_1(tmp_path, runner):
     lines = result.output.splitlines()
     assert "content/en/phase-2/planning.md:4: unknown phase 'phase-9'" in result.output
     assert "content/en/phase-2/planning.md:7: updated '2023-02-30' is not a real date" in (
-        result.output)
+        result.output
+    )
     assert len(lines) == 4
 
 
@@ -149,18 +169,23 @@ def test_a_page_type_left_out_of_the_freeze_fails_the_build(tmp_path, monkeypatc
     from kb.pagelist import all_pages
 
     def without_glossary(site):
-        return ((endpoint, values) for endpoint, values in all_pages(site)
-                if endpoint != "pages.glossary")
+        return (
+            (endpoint, values)
+            for endpoint, values in all_pages(site)
+            if endpoint != "pages.glossary"
+        )
 
     monkeypatch.setattr(kb.freeze, "all_pages", without_glossary)
     out = tmp_path / "build"
-    with pytest.raises(BuildError, match="no page is generated for pages.glossary"):
+    with pytest.raises(BuildError, match=r"no page is generated for pages\.glossary"):
         build(make_site(tmp_path / "site", pair()), out)
     assert not out.exists()
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_building_with_two_processes_writes_the_same_site(synthetic_root, tmp_path):
@@ -198,12 +223,14 @@ def test_a_page_failing_in_any_process_stops_the_build(synthetic_root, tmp_path,
             raise RuntimeError("a page that cannot be rendered")
         return original(template, **context)
 
-    _fails_keeping_the_last_site(synthetic_root, tmp_path, monkeypatch, failing, ValueError,
-                                 "Unexpected status '500")
+    _fails_keeping_the_last_site(
+        synthetic_root, tmp_path, monkeypatch, failing, ValueError, "Unexpected status '500"
+    )
 
 
-def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic_root, tmp_path,
-                                                                       monkeypatch):
+def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(
+    synthetic_root, tmp_path, monkeypatch
+):
     parent, original = os.getpid(), kb.views.render
 
     def dying(template, **context):
@@ -211,8 +238,14 @@ def test_a_worker_process_that_dies_stops_the_build_with_a_clear_error(synthetic
             os._exit(1)  # as if the system killed the worker
         return original(template, **context)
 
-    _fails_keeping_the_last_site(synthetic_root, tmp_path, monkeypatch, dying, BuildError,
-                                 "a worker process stopped before its work was done")
+    _fails_keeping_the_last_site(
+        synthetic_root,
+        tmp_path,
+        monkeypatch,
+        dying,
+        BuildError,
+        "a worker process stopped before its work was done",
+    )
 
 
 def test_large_sites_use_every_core_unless_other_threads_run(monkeypatch):

@@ -10,12 +10,12 @@ import pytest
 
 import kb.bodies
 import kb.loader
-from support import ROOT
 from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build
 from kb.markdown import Renderer
-from support import state
+
+from support import ROOT, state
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -76,8 +76,9 @@ def test_any_byte_changed_reads_that_file_again(root, counts):
 def test_renaming_an_entry_renders_again_only_what_links_to_it(root, counts):
     site = load_site(root, jobs=1)
     target = site.get("en", "dispute-resolution")
-    linking = [e for e in site.entries.values()
-               if e.lang == "en" and "entry:dispute-resolution" in e.body]
+    linking = [
+        e for e in site.entries.values() if e.lang == "en" and "entry:dispute-resolution" in e.body
+    ]
     (root / target.path).rename(root / "content/en/phase-2/resolving-disputes.md")
     counts.update(parsed=0, rendered=0)
     renamed = load_site(root, jobs=1)
@@ -100,16 +101,21 @@ def test_a_new_kb_reads_everything_again(root, counts, monkeypatch):
 def test_a_data_file_change_reads_what_depends_on_it_again(root, counts):
     cold = load_site(root, jobs=1)
     topics = root / "content" / "topics.yml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("disputes", "quarrels", 1),
-                      encoding="utf-8")  # a topic id changes: every entry is checked again
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace("disputes", "quarrels", 1), encoding="utf-8"
+    )  # a topic id changes: every entry is checked again
     counts.update(parsed=0, rendered=0)
     site = load_site(root, jobs=1)
     assert counts["parsed"] == files(root)
     assert site.problems != cold.problems  # the entries tagged 'disputes' are now wrong
     assert state(site) == state(load_site(root, jobs=1, cache=Store(root)))
     glossary = root / "content" / "glossary.yml"  # abbreviations: rendered again
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
-        "Service System Manager", "Service Systems Manager", 1), encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "Service System Manager", "Service Systems Manager", 1
+        ),
+        encoding="utf-8",
+    )
     counts.update(parsed=0, rendered=0)
     load_site(root, jobs=1)
     english = [key for key in site.entries if key[0] == "en"]  # only English abbreviations changed
@@ -145,10 +151,16 @@ def test_cold_and_warm_builds_are_byte_identical(root, counts):
     counts.update(parsed=0, rendered=0)
     build(root, root / "warm", jobs=1)
     assert counts == {"parsed": 0, "rendered": 0}
-    cold = {p.relative_to(root / "cold"): p.read_bytes()
-            for p in sorted((root / "cold").rglob("*")) if p.is_file()}
-    warm = {p.relative_to(root / "warm"): p.read_bytes()
-            for p in sorted((root / "warm").rglob("*")) if p.is_file()}
+    cold = {
+        p.relative_to(root / "cold"): p.read_bytes()
+        for p in sorted((root / "cold").rglob("*"))
+        if p.is_file()
+    }
+    warm = {
+        p.relative_to(root / "warm"): p.read_bytes()
+        for p in sorted((root / "warm").rglob("*"))
+        if p.is_file()
+    }
     assert len(cold) > 100 and cold == warm
     assert not any(CACHE_DIR in str(path) for path in cold)
 

@@ -11,9 +11,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from support import ROOT
 from kb.cache import Store
-from support import free_port
+
+from support import ROOT, free_port
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -67,9 +67,18 @@ def test_kb_serve_stopped_right_after_an_edit_keeps_it_in_the_cache(tmp_path):
         shutil.copytree(ROOT / name, tmp_path / name)
     port = free_port()
     url = f"http://127.0.0.1:{port}/en/questions/dispute-resolution/"
-    process = subprocess.Popen([str(Path(sys.executable).parent / "kb"), "serve", "--root",
-                                str(tmp_path), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "kb"),
+            "serve",
+            "--root",
+            str(tmp_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         page = _wait(url, "dispute", process)
         assert "kbcachedword" not in page

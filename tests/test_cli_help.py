@@ -7,8 +7,12 @@ import pytest
 
 from kb.cli import main
 
-OPTIONS = [(name, option) for name, command in main.commands.items()
-           for option in command.params if isinstance(option, click.Option)]
+OPTIONS = [
+    (name, option)
+    for name, command in main.commands.items()
+    for option in command.params
+    if isinstance(option, click.Option)
+]
 
 
 @pytest.mark.parametrize("command,option", OPTIONS, ids=[f"{c}{o.opts[0]}" for c, o in OPTIONS])
@@ -28,8 +32,9 @@ def test_serve_help_gives_the_defaults(runner):
     assert "Port to listen on. [default: 8000]" in text
 
 
-@pytest.mark.parametrize("command,default", [("check", "[default: text]"),
-                                             ("status", "[default: text]"),
-                                             ("search", "[default: 10;")])
+@pytest.mark.parametrize(
+    "command,default",
+    [("check", "[default: text]"), ("status", "[default: text]"), ("search", "[default: 10;")],
+)
 def test_other_defaults_are_shown(command, default, runner):
     assert default in runner.invoke(main, [command, "--help"]).output

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from kb.cli import main
+
 from support import EN, FR, OTHER, entry, make_site, pair
 
 NBSP = "\u00a0"
@@ -17,8 +18,10 @@ FRENCH = {"KB_LANG": "fr_CA.UTF-8"}
 @pytest.fixture()
 def run(runner):
     """kb with the given arguments, KB_LANG only as the test sets it."""
+
     def invoke(args: list[str], env: dict | None = None, **kwargs):
         return runner.invoke(main, args, env={"KB_LANG": None, **(env or {})}, **kwargs)
+
     return invoke
 
 
@@ -32,14 +35,15 @@ def test_kb_check_takes_its_language_from_kb_lang(tmp_path, run):
 
 
 def test_kb_build_in_french(tmp_path, run):
-    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
-                                **OTHER})
+    root = make_site(
+        tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")), **OTHER}
+    )
     out = tmp_path / "out"
     french = run(["build", "--root", str(root), "--output", str(out)], FRENCH)
     assert french.exit_code == 0, french.output
     assert f"Entrées publiées{NBSP}: 2 en, 2 fr; " in french.stdout
     assert re.search(r"\(\d+,\d s\)\.$", french.stdout.strip()), french.stdout  # 1,2 s
-    assert f"1 avertissement (`kb check` pour tous les voir" in french.stderr
+    assert "1 avertissement (`kb check` pour tous les voir" in french.stderr
     assert f"{FR}:13: avertissement{NBSP}: un intertitre" in french.stderr
     assert f"Remarque{NBSP}: aucune URL de site" in french.stderr
     english = run(["build", "--root", str(root), "--output", str(out)])
@@ -53,8 +57,10 @@ def test_kb_build_in_french(tmp_path, run):
     assert f"construction arrêtée{NBSP}: 1 problème(s); {out}/ est resté tel quel" in broken.stderr
     refused = run(["build", "--root", str(root), "--base-url", "ftp://x.org/"], FRENCH)
     assert "l'URL du site 'ftp://x.org/' doit commencer par https:// ou http://" in refused.stderr
-    assert "build stopped: 1 problem(s)" in run(["build", "--root", str(root), "--output",
-                                                 str(out)]).stderr
+    assert (
+        "build stopped: 1 problem(s)"
+        in run(["build", "--root", str(root), "--output", str(out)]).stderr
+    )
 
 
 def test_kb_new_in_french(tmp_path, run):
@@ -65,7 +71,7 @@ def test_kb_new_in_french(tmp_path, run):
     assert lines[0] == f"kb new{NBSP}: 2 options à corriger; rien n'a été écrit."
     assert lines[1].startswith("  --id: l'id 'Bad Id' ne peut contenir que des minuscules de a à z")
     assert "essayez 'bad-id'" in lines[1]
-    assert lines[2].startswith(f"  --phase: valeur inconnue de phase 'phase-9' (vouliez-vous dire")
+    assert lines[2].startswith("  --phase: valeur inconnue de phase 'phase-9' (vouliez-vous dire")
     stopped = run(["new", "--root", str(root)], FRENCH, input="")
     assert "Id (des minuscules de a à z" in stopped.output
     assert f"Arrêt avant la fin des questions{NBSP}: rien n'a été écrit." in stopped.stderr

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from support import EN, FR, entry, make_site, pair  # noqa: F401 (EN, FR)
 from kb.content import load_site
+
+from support import EN, FR, entry, make_site, pair  # noqa: F401 (EN, FR)
 
 
 def messages(tmp_path, files: dict) -> list[str]:
@@ -24,7 +25,6 @@ def test_valid_pair_loads_with_no_problem(tmp_path):
     assert en.audiences == ("service-providers",)
     assert site.translation(en) is fr
     assert "February to April 2023" in en.html
-
 
 
 # Cases of one message each; the broken files of tests/cases/broken/ (test_broken.py) hold the
@@ -87,8 +87,10 @@ def test_each_problem_is_reported_with_file_line_and_fix(tmp_path, case):
 def test_duplicate_id_names_both_files(tmp_path):
     files = pair()
     files["content/en/phase-2/planning-copy.md"] = entry()
-    assert (f"content/en/phase-2/planning.md:2: duplicate id 'planning': "
-            f"content/en/phase-2/planning-copy.md has it too") in messages(tmp_path, files)
+    assert (
+        "content/en/phase-2/planning.md:2: duplicate id 'planning': "
+        "content/en/phase-2/planning-copy.md has it too"
+    ) in messages(tmp_path, files)
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -122,7 +124,8 @@ def test_link_from_published_to_draft_is_an_error(tmp_path):
     files["content/en/phase-2/later.md"] = entry(id="later", status="draft")
     files["content/fr/phase-2/plus-tard.md"] = entry(id="later", status="draft")
     assert f"{EN}:11: link to draft entry 'later', which is not published" in messages(
-        tmp_path, files)
+        tmp_path, files
+    )
 
 
 def test_data_file_problems_name_the_line(tmp_path):
@@ -160,8 +163,9 @@ def test_reading_with_worker_processes_gives_the_same_site(synthetic_root, tmp_p
 
 
 def test_ampersands_and_stars_inside_values_are_text_not_anchors(tmp_path):
-    site = load_site(make_site(tmp_path, pair(title="Q&A on who signs *what*, and when?",
-                                              period='"&a *b"')))
+    site = load_site(
+        make_site(tmp_path, pair(title="Q&A on who signs *what*, and when?", period='"&a *b"'))
+    )
     assert [str(p) for p in site.problems] == []
     assert site.get("en", "planning").title == "Q&A on who signs *what*, and when?"
     assert site.get("en", "planning").period == "&a *b"
@@ -169,5 +173,7 @@ def test_ampersands_and_stars_inside_values_are_text_not_anchors(tmp_path):
 
 def test_an_alias_is_refused_at_its_line_even_without_a_named_anchor_use(tmp_path):
     files = pair(extra="summary: &s One sentence.\n")
-    assert (f"{EN}:10: YAML anchor '&s' is not allowed: write the value out, or put it in quotes "
-            "if it starts with '&'") in messages(tmp_path, files)
+    assert (
+        f"{EN}:10: YAML anchor '&s' is not allowed: write the value out, or put it in quotes "
+        "if it starts with '&'"
+    ) in messages(tmp_path, files)

@@ -8,10 +8,10 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from support import ROOT
 from kb.app import create_app
 from kb.preview import preview_config
-from support import describe
+
+from support import ROOT, describe
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,12 @@ def preview_url(tmp_path_factory):
     for name in ("content", "templates", "static"):
         shutil.copytree(ROOT / name, root / name)
     english = root / "content/en/phase-2/phase-2-overview.md"
-    english.write_text(english.read_text(encoding="utf-8").replace(
-        "Phase 2 is the next group", "Phase 2, as announced, is the next group"), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            "Phase 2 is the next group", "Phase 2, as announced, is the next group"
+        ),
+        encoding="utf-8",
+    )
     server = make_server("127.0.0.1", 0, create_app(preview_config(root)), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -46,12 +50,16 @@ def axe(page) -> list[str]:
     return [describe(v) for v in result["violations"]]
 
 
-@pytest.mark.parametrize("lang,filter_label,heading", [
-    ("en", "Needs translation", "Editors' workspace"),
-    ("fr", "À traduire", "Espace des rédacteurs"),
-])
-def test_dashboard_filters_by_keyboard_and_is_axe_clean(page, preview_url, lang, filter_label,
-                                                        heading):
+@pytest.mark.parametrize(
+    "lang,filter_label,heading",
+    [
+        ("en", "Needs translation", "Editors' workspace"),
+        ("fr", "À traduire", "Espace des rédacteurs"),
+    ],
+)
+def test_dashboard_filters_by_keyboard_and_is_axe_clean(
+    page, preview_url, lang, filter_label, heading
+):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{preview_url}/_editor/?lang={lang}")
     assert page.evaluate("document.documentElement.lang") == lang
@@ -78,12 +86,21 @@ def test_dashboard_filters_by_keyboard_and_is_axe_clean(page, preview_url, lang,
     assert f"lang={lang}" in page.url
 
 
-@pytest.mark.parametrize("lang,english,french,changes", [
-    ("en", "English", "French", "Changes in the other language since the last sync"),
-    ("fr", "Anglais", "Français", "Modifications dans l'autre langue depuis la dernière synchronisation"),
-])
-def test_pair_page_shows_both_languages_side_by_side_with_the_changes(page, preview_url, lang,
-                                                                      english, french, changes):
+@pytest.mark.parametrize(
+    "lang,english,french,changes",
+    [
+        ("en", "English", "French", "Changes in the other language since the last sync"),
+        (
+            "fr",
+            "Anglais",
+            "Français",
+            "Modifications dans l'autre langue depuis la dernière synchronisation",
+        ),
+    ],
+)
+def test_pair_page_shows_both_languages_side_by_side_with_the_changes(
+    page, preview_url, lang, english, french, changes
+):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{preview_url}/_editor/{STALE}/?lang={lang}")
     left, right = page.locator("#side-en"), page.locator("#side-fr")

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from support import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.rawhtml import removed_html
-from support import EN, FR, entry, pair
+
+from support import EN, FR, entry, make_site, pair
 
 
 def found(tmp_path, files: dict) -> list[str]:
@@ -21,6 +21,7 @@ def found(tmp_path, files: dict) -> list[str]:
 def check(runner):
     def invoke(root, *args: str):
         return runner.invoke(main, ["check", "--root", str(root), *args])
+
     return invoke
 
 
@@ -33,9 +34,11 @@ def test_older_translation_is_a_warning_naming_the_newer_file(tmp_path):
 
 
 def test_raw_html_that_the_sanitiser_drops_is_a_warning_on_its_line(tmp_path):
-    body = ("Intro.\n\n<iframe src=\"https://example.org\"></iframe>\n"
-            "<img src=x\n  onerror=\"alert(1)\">\n<p onclick=\"x()\">Text</p>\n"
-            "<a href=\"javascript:alert(1)\">link</a>")
+    body = (
+        'Intro.\n\n<iframe src="https://example.org"></iframe>\n'
+        '<img src=x\n  onerror="alert(1)">\n<p onclick="x()">Text</p>\n'
+        '<a href="javascript:alert(1)">link</a>'
+    )
     assert found(tmp_path, pair(en=entry(body=body))) == [
         f"{EN}:13: warning: raw HTML <iframe> is removed from the published page: "
         "write the content in Markdown",
@@ -48,15 +51,17 @@ def test_raw_html_that_the_sanitiser_drops_is_a_warning_on_its_line(tmp_path):
 
 
 def test_html_that_stays_or_sits_in_code_is_not_reported():
-    body = ("Text with <abbr title=\"x\">X</abbr>, <https://example.org> and <a@b.ca>.\n"
-            "`<script>` in a code span, a < b and 3<4.\n"
-            "```html\n<iframe src=x></iframe>\n```\n"
-            "<a href=\"https://example.org\" title=\"t\">ok</a> <a href=\"mailto:a@b.ca\">m</a>")
+    body = (
+        'Text with <abbr title="x">X</abbr>, <https://example.org> and <a@b.ca>.\n'
+        "`<script>` in a code span, a < b and 3<4.\n"
+        "```html\n<iframe src=x></iframe>\n```\n"
+        '<a href="https://example.org" title="t">ok</a> <a href="mailto:a@b.ca">m</a>'
+    )
     assert removed_html(body, 10) == []
 
 
 def test_attribute_on_a_later_line_is_reported_on_that_line():
-    assert removed_html("<p\n\n  style=\"color: red\">x</p>", 5) == [
+    assert removed_html('<p\n\n  style="color: red">x</p>', 5) == [
         (7, "raw HTML attribute 'style' on <p> is removed from the published page")
     ]
 
@@ -93,8 +98,9 @@ def test_ordinary_french_a_faire_is_not_a_placeholder(tmp_path):
 def test_every_published_entry_has_an_audience_page(tmp_path):
     """Audience pages list every published entry of their audience: an entry is left out only
     without audiences or when its translation is a draft, and both are errors."""
-    assert (f"{EN}:2: missing 'audiences': add a line 'audiences: ...' to the front matter"
-            in found(tmp_path / "a", pair(audiences="[]")))
+    assert f"{EN}:2: missing 'audiences': add a line 'audiences: ...' to the front matter" in found(
+        tmp_path / "a", pair(audiences="[]")
+    )
     assert found(tmp_path / "b", pair(fr=entry(status="draft"))) == [
         f"{FR}:2: status differs from the English entry {EN}: draft vs published"
     ]
@@ -112,19 +118,36 @@ def test_check_prints_warnings_and_exits_0(tmp_path, check):
 
 
 def test_check_json_lists_errors_and_warnings_sorted(tmp_path, check):
-    root = make_site(tmp_path, pair(en=entry(body="See [this](entry:nowhere)."),
-                                    fr=entry(body="<iframe></iframe>Texte.", phase="phase-1")))
+    root = make_site(
+        tmp_path,
+        pair(
+            en=entry(body="See [this](entry:nowhere)."),
+            fr=entry(body="<iframe></iframe>Texte.", phase="phase-1"),
+        ),
+    )
     result = check(root, "--format", "json")
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
     assert problems == [
-        {"path": EN, "line": 11, "level": "error",
-         "message": "link to a missing entry 'entry:nowhere': no entry has this id"},
-        {"path": FR, "line": 2, "level": "error",
-         "message": f"phase differs from the English entry {EN}: phase-1 vs phase-2"},
-        {"path": FR, "line": 11, "level": "warning",
-         "message": "raw HTML <iframe> is removed from the published page: "
-                    "write the content in Markdown"},
+        {
+            "path": EN,
+            "line": 11,
+            "level": "error",
+            "message": "link to a missing entry 'entry:nowhere': no entry has this id",
+        },
+        {
+            "path": FR,
+            "line": 2,
+            "level": "error",
+            "message": f"phase differs from the English entry {EN}: phase-1 vs phase-2",
+        },
+        {
+            "path": FR,
+            "line": 11,
+            "level": "warning",
+            "message": "raw HTML <iframe> is removed from the published page: "
+            "write the content in Markdown",
+        },
     ]
 
 
@@ -134,7 +157,8 @@ def test_check_json_is_an_empty_list_when_all_is_well(tmp_path, check):
 
 
 def test_check_json_with_only_warnings_exits_0(tmp_path, check):
-    result = check(make_site(tmp_path, pair(status="draft", body="TODO: write")), "--format",
-                   "json")
+    result = check(
+        make_site(tmp_path, pair(status="draft", body="TODO: write")), "--format", "json"
+    )
     assert result.exit_code == 0
     assert {p["level"] for p in json.loads(result.stdout)} == {"warning"}

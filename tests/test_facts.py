@@ -58,10 +58,14 @@ FACTS = [
     ("Toronto", "Toronto"),
     ("Northeast", "Nord-Est"),
     ("Northwest", "Nord-Ouest"),
-    ("Ministry of Labour, Immigration, Training and Skills Development",
-     "ministère du Travail, de l'Immigration, de la Formation et du Développement des compétences"),
-    ("Ministry of Children, Community and Social Services",
-     "ministère des Services à l'enfance et des Services sociaux et communautaires"),
+    (
+        "Ministry of Labour, Immigration, Training and Skills Development",
+        "ministère du Travail, de l'Immigration, de la Formation et du Développement des compétences",
+    ),
+    (
+        "Ministry of Children, Community and Social Services",
+        "ministère des Services à l'enfance et des Services sociaux et communautaires",
+    ),
 ]
 
 
@@ -119,8 +123,10 @@ def test_each_french_entry_has_the_facts_of_its_english_entry(site):
             # A month range in French names the year once: "de février à avril 2023".
             month = form.rsplit(" ", 1)[0]
             if form.casefold() not in french and not (
-                    re.fullmatch(r"[^\d\s]+ \d{4}", form) and f"{month} " in french
-                    and form[-4:] in french):
+                re.fullmatch(r"[^\d\s]+ \d{4}", form)
+                and f"{month} " in french
+                and form[-4:] in french
+            ):
                 missing.append(f"{fr.path}: {form!r} (from {en.path})")
     assert missing == []
 
@@ -129,13 +135,18 @@ def test_french_typography(site):
     problems = []
     for fr in site.entries_in("fr"):
         text = " ".join([fr.title, fr.period, fr.summary or "", fr.text])
-        for pattern, rule in ((r"\d \d{3}\b", "thousands need a no-break space"),
-                              (r"\d ?%", "percent needs a no-break space"),
-                              (r"\w :", "a colon needs a no-break space before it"),
-                              (r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre"
-                               r"|octobre|novembre|décembre)", "the first of the month is 1er"),
-                              (r"[«] |[^\s\u00a0]»| [»]", "guillemets need no-break spaces"),
-                              (r"\s[;!?]", "no space before ; ! ? in Canadian usage")):
+        for pattern, rule in (
+            (r"\d \d{3}\b", "thousands need a no-break space"),
+            (r"\d ?%", "percent needs a no-break space"),
+            (r"\w :", "a colon needs a no-break space before it"),
+            (
+                r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+                r"|octobre|novembre|décembre)",
+                "the first of the month is 1er",
+            ),
+            (r"[«] |[^\s\u00a0]»| [»]", "guillemets need no-break spaces"),
+            (r"\s[;!?]", "no space before ; ! ? in Canadian usage"),
+        ):
             for match in re.finditer(pattern, text):
                 problems.append(f"{fr.path}: {rule}: {match.group(0)!r}")
     assert problems == []
@@ -146,37 +157,138 @@ def test_french_typography(site):
 # transition periods and the start of IES delivery, in both languages.
 TBA_EN, TBA_FR = "to be announced", "à communiquer"
 CATCHMENT_TABLE = [
-    ("Hamilton–Niagara Peninsula", "Hamilton–Niagara Peninsula", "Prototypes", "Fedcap Canada",
-     "Fedcap Canada", "January to December 2020", "de janvier à décembre 2020", "January 2021",
-     "janvier 2021"),
-    ("Muskoka–Kawarthas", "Muskoka–Kawarthas", "Prototypes", "Fleming College", "Collège Fleming",
-     "January to December 2020", "de janvier à décembre 2020", "January 2021", "janvier 2021"),
-    ("Peel", "Peel", "Prototypes", "WCG International Consultants Ltd.",
-     "WCG International Consultants Ltd.", "January to December 2020",
-     "de janvier à décembre 2020", "January 2021", "janvier 2021"),
-    ("Halton", "Halton", "Phase 1", "Fedcap Canada", "Fedcap Canada", "April 2022 to March 2023",
-     "d'avril 2022 à mars 2023", "April 2023", "avril 2023"),
-    ("Kingston–Pembroke", "Kingston–Pembroke", "Phase 1", "Serco Canada", "Serco Canada",
-     "September 2022 to September 2023", "de septembre 2022 à septembre 2023", "October 2023",
-     "octobre 2023"),
-    ("Stratford–Bruce Peninsula", "Stratford–Bruce Peninsula", "Phase 1",
-     "The Corporation of the County of Bruce", "The Corporation of the County of Bruce",
-     "April 2022 to March 2023", "d'avril 2022 à mars 2023", "April 2023", "avril 2023"),
-    ("York", "York", "Phase 1", "WCG International Consultants Ltd.",
-     "WCG International Consultants Ltd.", "April 2022 to March 2023", "d'avril 2022 à mars 2023",
-     "April 2023", "avril 2023"),
-    ("Durham", "Durham", "Phase 2", "Region of Durham", "Région de Durham",
-     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
-    ("Kitchener–Waterloo–Barrie", "Kitchener–Waterloo–Barrie", "Phase 2", "Serco Canada",
-     "Serco Canada", "January to December 2023", "de janvier à décembre 2023", "January 2024",
-     "janvier 2024"),
-    ("London", "London", "Phase 2", "City of London", "Ville de London",
-     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
-    ("Ottawa", "Ottawa", "Phase 2", "WCG International Consultants Ltd.",
-     "WCG International Consultants Ltd.", "January to December 2023",
-     "de janvier à décembre 2023", "January 2024", "janvier 2024"),
-    ("Windsor–Sarnia", "Windsor–Sarnia", "Phase 2", "City of Windsor", "Ville de Windsor",
-     "January to December 2023", "de janvier à décembre 2023", "January 2024", "janvier 2024"),
+    (
+        "Hamilton–Niagara Peninsula",
+        "Hamilton–Niagara Peninsula",
+        "Prototypes",
+        "Fedcap Canada",
+        "Fedcap Canada",
+        "January to December 2020",
+        "de janvier à décembre 2020",
+        "January 2021",
+        "janvier 2021",
+    ),
+    (
+        "Muskoka–Kawarthas",
+        "Muskoka–Kawarthas",
+        "Prototypes",
+        "Fleming College",
+        "Collège Fleming",
+        "January to December 2020",
+        "de janvier à décembre 2020",
+        "January 2021",
+        "janvier 2021",
+    ),
+    (
+        "Peel",
+        "Peel",
+        "Prototypes",
+        "WCG International Consultants Ltd.",
+        "WCG International Consultants Ltd.",
+        "January to December 2020",
+        "de janvier à décembre 2020",
+        "January 2021",
+        "janvier 2021",
+    ),
+    (
+        "Halton",
+        "Halton",
+        "Phase 1",
+        "Fedcap Canada",
+        "Fedcap Canada",
+        "April 2022 to March 2023",
+        "d'avril 2022 à mars 2023",
+        "April 2023",
+        "avril 2023",
+    ),
+    (
+        "Kingston–Pembroke",
+        "Kingston–Pembroke",
+        "Phase 1",
+        "Serco Canada",
+        "Serco Canada",
+        "September 2022 to September 2023",
+        "de septembre 2022 à septembre 2023",
+        "October 2023",
+        "octobre 2023",
+    ),
+    (
+        "Stratford–Bruce Peninsula",
+        "Stratford–Bruce Peninsula",
+        "Phase 1",
+        "The Corporation of the County of Bruce",
+        "The Corporation of the County of Bruce",
+        "April 2022 to March 2023",
+        "d'avril 2022 à mars 2023",
+        "April 2023",
+        "avril 2023",
+    ),
+    (
+        "York",
+        "York",
+        "Phase 1",
+        "WCG International Consultants Ltd.",
+        "WCG International Consultants Ltd.",
+        "April 2022 to March 2023",
+        "d'avril 2022 à mars 2023",
+        "April 2023",
+        "avril 2023",
+    ),
+    (
+        "Durham",
+        "Durham",
+        "Phase 2",
+        "Region of Durham",
+        "Région de Durham",
+        "January to December 2023",
+        "de janvier à décembre 2023",
+        "January 2024",
+        "janvier 2024",
+    ),
+    (
+        "Kitchener–Waterloo–Barrie",
+        "Kitchener–Waterloo–Barrie",
+        "Phase 2",
+        "Serco Canada",
+        "Serco Canada",
+        "January to December 2023",
+        "de janvier à décembre 2023",
+        "January 2024",
+        "janvier 2024",
+    ),
+    (
+        "London",
+        "London",
+        "Phase 2",
+        "City of London",
+        "Ville de London",
+        "January to December 2023",
+        "de janvier à décembre 2023",
+        "January 2024",
+        "janvier 2024",
+    ),
+    (
+        "Ottawa",
+        "Ottawa",
+        "Phase 2",
+        "WCG International Consultants Ltd.",
+        "WCG International Consultants Ltd.",
+        "January to December 2023",
+        "de janvier à décembre 2023",
+        "January 2024",
+        "janvier 2024",
+    ),
+    (
+        "Windsor–Sarnia",
+        "Windsor–Sarnia",
+        "Phase 2",
+        "City of Windsor",
+        "Ville de Windsor",
+        "January to December 2023",
+        "de janvier à décembre 2023",
+        "January 2024",
+        "janvier 2024",
+    ),
     ("Northeast", "Nord-Est", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
     ("Northwest", "Nord-Ouest", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
     ("Toronto", "Toronto", "Phase 3", TBA_EN, TBA_FR, TBA_EN, TBA_FR, TBA_EN, TBA_FR),
@@ -185,8 +297,10 @@ CATCHMENT_TABLE = [
 FINER = {
     "Peel": ("January 1, 2021", "1er janvier 2021"),
     "York": ("July 2022 to March 2023", "de juillet 2022 à mars 2023"),
-    "Kingston–Pembroke": ("January 1, 2023 to September 30, 2023",
-                          "du 1er janvier 2023 au 30 septembre 2023"),
+    "Kingston–Pembroke": (
+        "January 1, 2023 to September 30, 2023",
+        "du 1er janvier 2023 au 30 septembre 2023",
+    ),
     "Ottawa": ("February to April 2023", "de février à avril 2023"),
 }
 

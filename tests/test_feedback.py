@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from support import make_site, serve
 from kb.freeze import build
-from support import pair
+
+from support import make_site, pair, serve
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ PAGES = {"en": "/en/questions/planning/", "fr": "/fr/questions/planification/"}
 class Receiver(http.server.BaseHTTPRequestHandler):
     """Records the body of every POST and answers with a short page."""
 
-    bodies: list[dict] = []
+    bodies: ClassVar[list[dict]] = []
 
     def do_POST(self):  # noqa: N802 (stdlib name)
         length = int(self.headers.get("Content-Length", 0))
@@ -66,8 +67,10 @@ def sites(tmp_path_factory, receiver):
     urls = {}
     with contextlib.ExitStack() as servers:
         for name, (contact, feedback) in configs.items():
-            root = make_site(tmp_path_factory.mktemp(name), {
-                **pair(), "content/site.yml": SITE_YML.format(contact=contact, feedback=feedback)})
+            root = make_site(
+                tmp_path_factory.mktemp(name),
+                {**pair(), "content/site.yml": SITE_YML.format(contact=contact, feedback=feedback)},
+            )
             out = root / "build"
             build(root, out)
             urls[name] = servers.enter_context(serve(out))
@@ -91,15 +94,21 @@ def context_for(browser):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
 def test_no_with_a_comment_reaches_the_endpoint_with_page_url_and_language(
-        sites, context_for, lang, script):
+    sites, context_for, lang, script
+):
     page = context_for(script)
     page.goto(sites["endpoint"] + PAGES[lang])
     form = page.locator("form#page-feedback")
     assert form.get_attribute("method") == "post"
-    question = {"en": "Did you find what you were looking for?",
-                "fr": "Avez-vous trouvé ce que vous cherchiez?"}[lang]
+    question = {
+        "en": "Did you find what you were looking for?",
+        "fr": "Avez-vous trouvé ce que vous cherchiez?",
+    }[lang]
     assert page.locator("legend").inner_text() == question
-    warning = {"en": "Do not include personal information", "fr": "N'indiquez aucun renseignement personnel"}
+    warning = {
+        "en": "Do not include personal information",
+        "fr": "N'indiquez aucun renseignement personnel",
+    }
     assert warning[lang] in page.locator("#feedback-warning").inner_text()
     comment = page.locator("#feedback-comment")
     if script:
@@ -113,17 +122,24 @@ def test_no_with_a_comment_reaches_the_endpoint_with_page_url_and_language(
         status = page.locator("#feedback-status")
         status.wait_for(state="visible")
         assert status.get_attribute("role") == "status"
-        assert status.inner_text() == {"en": "Thank you for your feedback.",
-                                       "fr": "Merci de votre rétroaction."}[lang]
+        assert (
+            status.inner_text()
+            == {"en": "Thank you for your feedback.", "fr": "Merci de votre rétroaction."}[lang]
+        )
         assert urlsplit(page.url).path == PAGES[lang], "the reader stays on the page"
         assert not form.is_visible()
     else:
         page.wait_for_url("**/feedback")
         assert page.locator("h1").inner_text() == "Received"
     page.wait_for_function("1")  # let the receiver finish recording
-    assert Receiver.bodies == [{
-        "helpful": ["no"], "comment": ["The contract dates for my area"],
-        "page": [f"https://kb.example.org{PAGES[lang]}"], "lang": [lang]}]
+    assert Receiver.bodies == [
+        {
+            "helpful": ["no"],
+            "comment": ["The contract dates for my area"],
+            "page": [f"https://kb.example.org{PAGES[lang]}"],
+            "lang": [lang],
+        }
+    ]
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
@@ -151,9 +167,13 @@ def test_with_an_email_only_a_mailto_link_carries_the_page_url(sites, context_fo
     href = page.locator("a.feedback-mail").get_attribute("href")
     assert href.startswith("mailto:info@example.org?subject=")
     assert f"https://kb.example.org{PAGES[lang]}" in unquote(href)
-    assert page.locator(".page-feedback h2").inner_text() == {
-        "en": "Did you find what you were looking for?",
-        "fr": "Avez-vous trouvé ce que vous cherchiez?"}[lang]
+    assert (
+        page.locator(".page-feedback h2").inner_text()
+        == {
+            "en": "Did you find what you were looking for?",
+            "fr": "Avez-vous trouvé ce que vous cherchiez?",
+        }[lang]
+    )
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])

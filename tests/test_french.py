@@ -43,8 +43,10 @@ RETIRED = {
 
 def french_texts() -> list[tuple[str, str]]:
     """(where, text) for every French string readers see, outside the search synonyms."""
-    texts = [(str(p.relative_to(ROOT)), p.read_text("utf-8"))
-             for p in sorted((ROOT / "content" / "fr").rglob("*.md"))]
+    texts = [
+        (str(p.relative_to(ROOT)), p.read_text("utf-8"))
+        for p in sorted((ROOT / "content" / "fr").rglob("*.md"))
+    ]
     for item in yaml.safe_load((ROOT / "content" / "glossary.yml").read_text("utf-8")):
         texts += [(f"glossary.yml {item['id']}", str(v)) for v in item["fr"].values()]
     for event in yaml.safe_load((ROOT / "content" / "timeline.yml").read_text("utf-8")):
@@ -52,38 +54,55 @@ def french_texts() -> list[tuple[str, str]]:
     for id, topic in yaml.safe_load((ROOT / "content" / "topics.yml").read_text("utf-8")).items():
         texts.append((f"topics.yml {id}", topic["fr"]["label"]))
     for term in [*PHASES.values(), *AUDIENCES.values()]:
-        texts += [(f"kb/taxonomy.py {term.id}", term.labels["fr"]),
-                  (f"kb/taxonomy.py {term.id}", term.descriptions["fr"])]
-    texts += [(f"messages.po {m.id!r}", s) for m in load() if m.id
-              for s in ([m.string] if isinstance(m.string, str) else m.string)]
+        texts += [
+            (f"kb/taxonomy.py {term.id}", term.labels["fr"]),
+            (f"kb/taxonomy.py {term.id}", term.descriptions["fr"]),
+        ]
+    texts += [
+        (f"messages.po {m.id!r}", s)
+        for m in load()
+        if m.id
+        for s in ([m.string] if isinstance(m.string, str) else m.string)
+    ]
     return texts
 
 
 @pytest.mark.parametrize("pattern", RETIRED)
 def test_no_retired_term_comes_back_in_french(pattern):
-    found = [f"{where}: {match.group(0)!r}" for where, text in french_texts()
-             for match in re.finditer(pattern, text)]
+    found = [
+        f"{where}: {match.group(0)!r}"
+        for where, text in french_texts()
+        for match in re.finditer(pattern, text)
+    ]
     assert found == [], f"use {RETIRED[pattern]!r} instead"
 
 
 def test_search_synonyms_use_the_ministry_terms_too():
     text = (ROOT / "content" / "synonyms.yml").read_text("utf-8")
-    for retired in ("zone desservie", "zones desservies", "MSESSC", "Connexion Emploi jeunesse",
-                    "Stratford–péninsule de Bruce", "fournisseur potentiel"):
+    for retired in (
+        "zone desservie",
+        "zones desservies",
+        "MSESSC",
+        "Connexion Emploi jeunesse",
+        "Stratford–péninsule de Bruce",
+        "fournisseur potentiel",
+    ):
         assert retired not in text
 
 
 def test_french_typography_outside_the_entries():
     # tests/test_facts.py checks the entries; these are the data files, labels and interface.
     problems = []
-    for where, text in french_texts()[len(list((ROOT / "content" / "fr").rglob("*.md"))):]:
+    for where, text in french_texts()[len(list((ROOT / "content" / "fr").rglob("*.md"))) :]:
         # What an editor types as it is ('id: x', `kb sync`) and a message's path:line: are code.
         text = re.sub(r"'[^'\s]*:[^']*'|`[^`]*`|%\(\w+\)s:\d+:", "code", text)
-        for pattern, rule in ((r"\d \d{3}\b", "thousands need a no-break space"),
-                              (r"\d ?%", "percent needs a no-break space"),
-                              (r" :|\w:(?=\s|$)", "a colon needs a no-break space before it"),
-                              (r"« |[^\s\u00a0]»| »", "guillemets need no-break spaces"),
-                              (r"\s[;!?]", "no space before ; ! ? in Canadian usage")):
+        for pattern, rule in (
+            (r"\d \d{3}\b", "thousands need a no-break space"),
+            (r"\d ?%", "percent needs a no-break space"),
+            (r" :|\w:(?=\s|$)", "a colon needs a no-break space before it"),
+            (r"« |[^\s\u00a0]»| »", "guillemets need no-break spaces"),
+            (r"\s[;!?]", "no space before ; ! ? in Canadian usage"),
+        ):
             problems += [f"{where}: {rule}: {m.group(0)!r}" for m in re.finditer(pattern, text)]
     assert problems == []
 
@@ -94,15 +113,19 @@ def test_no_french_address_says_zones(site):
 
 
 def test_french_file_names_changed_with_their_term(client):
-    assert client.get("/fr/questions/resultats-des-regions-designees-prototypes/").status_code == 200
+    assert (
+        client.get("/fr/questions/resultats-des-regions-designees-prototypes/").status_code == 200
+    )
     assert client.get("/fr/questions/resultats-des-zones-prototypes/").status_code == 404
 
 
 def test_place_names_keep_the_en_dash_of_the_official_table():
     assert PHASES["phase-1"].descriptions["en"] == (
-        "York, Halton, Stratford–Bruce Peninsula and Kingston–Pembroke.")
+        "York, Halton, Stratford–Bruce Peninsula and Kingston–Pembroke."
+    )
     assert PHASES["phase-1"].descriptions["fr"] == (
-        "York, Halton, Stratford–Bruce Peninsula et Kingston–Pembroke.")
+        "York, Halton, Stratford–Bruce Peninsula et Kingston–Pembroke."
+    )
 
 
 def test_phase_3_card_has_a_no_break_space_before_its_colon(client):
@@ -112,18 +135,40 @@ def test_phase_3_card_has_a_no_break_space_before_its_colon(client):
 
 # Collation --------------------------------------------------------------------------------------
 
+
 def test_collation_ignores_accents_and_case_before_breaking_ties_with_them():
-    words = ["modèle", "aide sociale", "Mécanisme", "aide à l'emploi", "œuvre", "ordre", "école",
-             "Emploi", "élan", "ecole"]
+    words = [
+        "modèle",
+        "aide sociale",
+        "Mécanisme",
+        "aide à l'emploi",
+        "œuvre",
+        "ordre",
+        "école",
+        "Emploi",
+        "élan",
+        "ecole",
+    ]
     assert sorted(words, key=collation_key) == [
-        "aide à l'emploi", "aide sociale", "ecole", "école", "élan", "Emploi", "Mécanisme",
-        "modèle", "œuvre", "ordre"]
+        "aide à l'emploi",
+        "aide sociale",
+        "ecole",
+        "école",
+        "élan",
+        "Emploi",
+        "Mécanisme",
+        "modèle",
+        "œuvre",
+        "ordre",
+    ]
 
 
 def glossary_terms(client, path: str) -> list[str]:
     html = client.get(path).get_data(as_text=True)
-    return [unescape(re.sub(r" \(.*\)$", "", t))
-            for t in re.findall(r'<dt id="[^"]+">([^<]+)</dt>', html)]
+    return [
+        unescape(re.sub(r" \(.*\)$", "", t))
+        for t in re.findall(r'<dt id="[^"]+">([^<]+)</dt>', html)
+    ]
 
 
 def test_french_glossary_is_in_french_alphabetical_order(client):
@@ -131,9 +176,14 @@ def test_french_glossary_is_in_french_alphabetical_order(client):
     assert len(terms) > 30
     assert terms.index("aide à l'emploi d'Ontario au travail") < terms.index("aide sociale")
     assert terms.index("mécanisme de règlement des différends") < terms.index(
-        "modèle de financement")
-    assert terms.index("Emploi Ontario") < terms.index("gérance du système") < terms.index(
-        "région désignée") < terms.index("régions désignées prototypes")
+        "modèle de financement"
+    )
+    assert (
+        terms.index("Emploi Ontario")
+        < terms.index("gérance du système")
+        < terms.index("région désignée")
+        < terms.index("régions désignées prototypes")
+    )
 
 
 def test_english_glossary_order_is_unchanged(client):
@@ -142,6 +192,7 @@ def test_english_glossary_order_is_unchanged(client):
 
 
 # Interface ----------------------------------------------------------------------------------
+
 
 def test_search_heading_and_button_are_two_french_words(client):
     html = client.get("/fr/recherche/").get_data(as_text=True)

@@ -8,15 +8,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import make_site
 from kb.app import create_app
 from kb.content import load_site
-from support import pair
+
+from support import make_site, pair
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-FOOTER = {"en": ('href="/en/accessibility/">Accessibility</a>', 'href="/en/privacy/">Privacy</a>'),
-          "fr": ('href="/fr/accessibilite/">Accessibilité</a>',
-                 'href="/fr/confidentialite/">Confidentialité</a>')}
+FOOTER = {
+    "en": ('href="/en/accessibility/">Accessibility</a>', 'href="/en/privacy/">Privacy</a>'),
+    "fr": (
+        'href="/fr/accessibilite/">Accessibilité</a>',
+        'href="/fr/confidentialite/">Confidentialité</a>',
+    ),
+}
 
 
 def sitemap_paths(frozen) -> list[str]:
@@ -27,7 +31,12 @@ def sitemap_paths(frozen) -> list[str]:
 def test_every_page_of_both_languages_has_the_header_the_toggle_and_the_footer_links(frozen):
     paths = sitemap_paths(frozen)
     assert len(paths) > 100
-    assert {"/en/accessibility/", "/fr/accessibilite/", "/en/privacy/", "/fr/confidentialite/"} <= set(paths)
+    assert {
+        "/en/accessibility/",
+        "/fr/accessibilite/",
+        "/en/privacy/",
+        "/fr/confidentialite/",
+    } <= set(paths)
     for path in paths:
         html = (frozen / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
         lang = path.split("/")[1]
@@ -45,20 +54,27 @@ def test_every_page_of_both_languages_has_the_header_the_toggle_and_the_footer_l
         assert "ministère du Travail" in footer if lang == "fr" else "Ministry of Labour" in footer
 
 
-@pytest.mark.parametrize("path, heading, contact", [
-    ("/en/accessibility/", "<h1>Accessibility</h1>", "Report a barrier"),
-    ("/fr/accessibilite/", "<h1>Accessibilité</h1>", "Signaler un obstacle"),
-    ("/en/privacy/", "<h1>Privacy</h1>", "Questions about this notice:"),
-    ("/fr/confidentialite/", "<h1>Confidentialité</h1>", "Questions sur cet avis\u00a0:"),
-])
+@pytest.mark.parametrize(
+    "path, heading, contact",
+    [
+        ("/en/accessibility/", "<h1>Accessibility</h1>", "Report a barrier"),
+        ("/fr/accessibilite/", "<h1>Accessibilité</h1>", "Signaler un obstacle"),
+        ("/en/privacy/", "<h1>Privacy</h1>", "Questions about this notice:"),
+        ("/fr/confidentialite/", "<h1>Confidentialité</h1>", "Questions sur cet avis\u00a0:"),
+    ],
+)
 def test_accessibility_and_privacy_pages_name_the_sites_contact(client, path, heading, contact):
     html = client.get(path).get_data(as_text=True)
     main = html.split('<main id="main"')[1].split("</main>")[0]
     assert heading in main and contact in main
     assert 'href="https://www.ontario.ca/feedback/contact-us"' in main
     # The toggle leads to the same page in the other language.
-    other = {"/en/accessibility/": "/fr/accessibilite/", "/fr/accessibilite/": "/en/accessibility/",
-             "/en/privacy/": "/fr/confidentialite/", "/fr/confidentialite/": "/en/privacy/"}[path]
+    other = {
+        "/en/accessibility/": "/fr/accessibilite/",
+        "/fr/accessibilite/": "/en/accessibility/",
+        "/en/privacy/": "/fr/confidentialite/",
+        "/fr/confidentialite/": "/en/privacy/",
+    }[path]
     assert re.search(rf'<a class="lang-toggle" href="{other}"', html)
 
 
@@ -77,7 +93,9 @@ sources:
 
 @pytest.mark.parametrize("feedback", [True, False])
 def test_the_privacy_notice_says_what_feedback_sends_only_when_it_is_on(tmp_path, feedback):
-    yml = SITE_YML.format(feedback="feedback_url: https://feedback.example.org/kb\n" if feedback else "")
+    yml = SITE_YML.format(
+        feedback="feedback_url: https://feedback.example.org/kb\n" if feedback else ""
+    )
     root = make_site(tmp_path, {**pair(), "content/site.yml": yml})
     app = create_app({"TESTING": True, "KB_ROOT": root, "SITE": load_site(root)})
     en = app.test_client().get("/en/privacy/").get_data(as_text=True)

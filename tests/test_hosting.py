@@ -10,12 +10,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import SITE_URL as BASE_URL
 from kb.taxonomy import AUDIENCES, PHASES
 
+from support import SITE_URL as BASE_URL
+
 SITE_URL = BASE_URL.rstrip("/")
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
-      "a": "http://www.w3.org/2005/Atom"}
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+    "a": "http://www.w3.org/2005/Atom",
+}
 
 
 def local_file(frozen: Path, url: str) -> Path:
@@ -29,8 +33,10 @@ def test_sitemap_lists_every_page_and_only_pages_that_exist(frozen):
     assert len(locs) == len(set(locs))
     for loc in locs:
         assert loc.startswith(SITE_URL) and local_file(frozen, loc).exists(), loc
-    pages = {f"{SITE_URL}/{p.relative_to(frozen).as_posix()}".removesuffix("index.html")
-             for p in frozen.glob("[ef][nr]/**/index.html")}
+    pages = {
+        f"{SITE_URL}/{p.relative_to(frozen).as_posix()}".removesuffix("index.html")
+        for p in frozen.glob("[ef][nr]/**/index.html")
+    }
     assert pages == set(locs)
 
 
@@ -70,8 +76,9 @@ def test_a_feed_lists_the_latest_entries_only(synthetic_site):
     from kb.app import create_app
     from kb.hosting import FEED_ENTRIES
 
-    client = create_app({"KB_ROOT": synthetic_site.root, "SITE": synthetic_site,
-                         "KB_SITE_URL": BASE_URL}).test_client()
+    client = create_app(
+        {"KB_ROOT": synthetic_site.root, "SITE": synthetic_site, "KB_SITE_URL": BASE_URL}
+    ).test_client()
     tree = ET.fromstring(client.get("/fr/feed.xml").data)
     dates = [e.find("a:updated", NS).text for e in tree.findall("a:entry", NS)]
     assert len(dates) == FEED_ENTRIES < len(synthetic_site.entries_in("fr"))
@@ -112,8 +119,9 @@ def test_entry_page_structured_data_is_its_own_question(client, site):
 def test_every_entry_is_on_its_audience_pages_and_its_phase_page(client, site, lang):
     pages = {}
     for term in list(AUDIENCES.values()):
-        pages[term.id] = client.get(f"/{lang}/{'audiences' if lang == 'en' else 'publics'}/"
-                                    f"{term.slug(lang)}/").get_data(as_text=True)
+        pages[term.id] = client.get(
+            f"/{lang}/{'audiences' if lang == 'en' else 'publics'}/{term.slug(lang)}/"
+        ).get_data(as_text=True)
     for term in PHASES.values():
         pages[term.id] = client.get(f"/{lang}/phases/{term.slug(lang)}/").get_data(as_text=True)
     for entry in site.entries_in(lang):

@@ -33,12 +33,15 @@ def test_catalog_is_compiled_in_memory_and_nothing_is_written(tmp_path):
     assert not list(CATALOG.parent.glob("*.mo"))
 
 
-@pytest.mark.parametrize("date,lang,text", [
-    (dt.date(2024, 1, 1), "fr", "1er janvier 2024"),
-    (dt.date(2023, 4, 30), "fr", "30 avril 2023"),
-    (dt.date(2023, 1, 20), "en", "January 20, 2023"),
-    (dt.date(2024, 1, 1), "en", "January 1, 2024"),
-])
+@pytest.mark.parametrize(
+    "date,lang,text",
+    [
+        (dt.date(2024, 1, 1), "fr", "1er janvier 2024"),
+        (dt.date(2023, 4, 30), "fr", "30 avril 2023"),
+        (dt.date(2023, 1, 20), "en", "January 20, 2023"),
+        (dt.date(2024, 1, 1), "en", "January 1, 2024"),
+    ],
+)
 def test_long_dates(date, lang, text):
     assert long_date(date, lang) == text
 

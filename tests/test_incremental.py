@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import ROOT
 from kb import memo
 from kb.app import create_app
 from kb.cache import CACHE_DIR, Store
@@ -20,7 +19,8 @@ from kb.preview import preview_config
 from kb.search import engine_for
 from kb.search.persist import persisted_engine
 from kb.site import SiteHolder
-from support import state
+
+from support import ROOT, state
 
 CASES = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text("utf-8"))
 EN = "content/en/phase-2/dispute-resolution.md"
@@ -34,35 +34,52 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _add(root: Path) -> None:
-    for lang, folder, title in (("en", "content/en/phase-2", "How are quarrels mediated?"),
-                                ("fr", FR_DIR, "Comment les querelles sont-elles arbitrées ?")):
+    for lang, folder, title in (
+        ("en", "content/en/phase-2", "How are quarrels mediated?"),
+        ("fr", FR_DIR, "Comment les querelles sont-elles arbitrées ?"),
+    ):
         (root / folder / f"quarrels-{lang}.md").write_text(
-            f"---\nid: quarrels-mediated\ntitle: \"{title}\"\nphase: phase-2\n"
+            f'---\nid: quarrels-mediated\ntitle: "{title}"\nphase: phase-2\n'
             "audiences: [service-providers]\ntopics: [disputes]\nsources: [ets-faq-2023-01]\n"
             "updated: 2024-01-05\nstatus: published\norder: 5\n---\n"
             "Quarrels between a provider and its SSM go to [dispute resolution]"
             "(entry:dispute-resolution) first: mediators answer within ten days.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
 
 
 def _french(root: Path) -> Path:
-    return next(p for p in (root / FR_DIR).glob("*.md")
-                if "id: dispute-resolution" in p.read_text(encoding="utf-8"))
+    return next(
+        p
+        for p in (root / FR_DIR).glob("*.md")
+        if "id: dispute-resolution" in p.read_text(encoding="utf-8")
+    )
 
 
 STEPS = {
     "add": _add,
     "edit": lambda root: _edit(root / EN, "quarterly", "every three months, quarterly"),
     "rename": lambda root: (root / EN).rename(root / "content/en/phase-2/resolving-disputes.md"),
-    "translate": lambda root: _edit(_french(root), "\nstatus: published",
-                                    "\nstatus: published\n# relu"),
-    "delete": lambda root: [(root / folder / f"quarrels-{lang}.md").unlink()
-                            for lang, folder in (("en", "content/en/phase-2"), ("fr", FR_DIR))],
+    "translate": lambda root: _edit(
+        _french(root), "\nstatus: published", "\nstatus: published\n# relu"
+    ),
+    "delete": lambda root: [
+        (root / folder / f"quarrels-{lang}.md").unlink()
+        for lang, folder in (("en", "content/en/phase-2"), ("fr", FR_DIR))
+    ],
     "broken": lambda root: (root / "content/en/phase-2/half-saved.md").write_text(
-        "---\nid: [\n", encoding="utf-8"),
+        "---\nid: [\n", encoding="utf-8"
+    ),
 }
-PAGES = ["/en/", "/fr/", "/en/questions/resolving-disputes/", "/en/questions/dispute-resolution/",
-         "/en/search/?q=quarrels+mediated", "/en/search/?q=dispute", "/fr/recherche/?q=litiges"]
+PAGES = [
+    "/en/",
+    "/fr/",
+    "/en/questions/resolving-disputes/",
+    "/en/questions/dispute-resolution/",
+    "/en/search/?q=quarrels+mediated",
+    "/en/search/?q=dispute",
+    "/fr/recherche/?q=litiges",
+]
 
 
 @pytest.fixture()
@@ -102,8 +119,15 @@ def _answers(engine, lang: str) -> list:
     found = []
     for case in CASES[lang]:
         results = engine.search(lang, case["q"], limit=10)
-        found.append((case["q"], results.total, results.suggestion, results.relaxed,
-                      [hit.as_json() for hit in results.hits]))
+        found.append(
+            (
+                case["q"],
+                results.total,
+                results.suggestion,
+                results.relaxed,
+                [hit.as_json() for hit in results.hits],
+            )
+        )
     return found
 
 
@@ -140,30 +164,43 @@ def _quarrels(root: Path, anchor: str) -> None:
     """A pair whose English side links to a heading of dispute-resolution."""
     _add(root)
     for lang in ("en", "fr"):
-        _edit(root / f"content/{lang}/phase-2/quarrels-{lang}.md", "\norder: 5",
-              "\norder: 5\nperiod: \"2024\"")
-    _edit(root / "content/en/phase-2/quarrels-en.md", "(entry:dispute-resolution)",
-          f"(entry:dispute-resolution#{anchor})")
+        _edit(
+            root / f"content/{lang}/phase-2/quarrels-{lang}.md",
+            "\norder: 5",
+            '\norder: 5\nperiod: "2024"',
+        )
+    _edit(
+        root / "content/en/phase-2/quarrels-en.md",
+        "(entry:dispute-resolution)",
+        f"(entry:dispute-resolution#{anchor})",
+    )
 
 
 HEADING = "## Openness and reporting"
 RELOADS = {
     "add with an anchor link": lambda root: _quarrels(root, "openness-and-reporting"),
-    "heading renamed: the anchor breaks": lambda root: _edit(root / EN, HEADING,
-                                                             "## Openness and reports"),
-    "heading back: the anchor works": lambda root: _edit(root / EN, "## Openness and reports",
-                                                         HEADING),
+    "heading renamed: the anchor breaks": lambda root: _edit(
+        root / EN, HEADING, "## Openness and reports"
+    ),
+    "heading back: the anchor works": lambda root: _edit(
+        root / EN, "## Openness and reports", HEADING
+    ),
     "body edit": STEPS["edit"],
     "translation edit": lambda root: _edit(_french(root), "\n---\n", "\n---\nRelu en 2024.\n\n"),
     # Every English page spells SSM out in its <abbr title>, and a glossary item points away.
     "glossary edit": lambda root: _edit(
-        root / "content/glossary.yml", 'term: "Service System Manager", abbr: SSM,',
-        'term: "Service System Managers", abbr: SSM,'),
-    "glossary entry gone": lambda root: _edit(root / "content/glossary.yml",
-                                              "entry: prototype-results", "entry: no-such-entry"),
+        root / "content/glossary.yml",
+        'term: "Service System Manager", abbr: SSM,',
+        'term: "Service System Managers", abbr: SSM,',
+    ),
+    "glossary entry gone": lambda root: _edit(
+        root / "content/glossary.yml", "entry: prototype-results", "entry: no-such-entry"
+    ),
     "catchment area renamed": lambda root: _edit(  # an entry links to its page
-        root / "content/catchment-areas.yml", '"Kingston–Pembroke", slug: kingston-pembroke,',
-        '"Kingston–Pembroke", slug: kingston-and-pembroke,'),
+        root / "content/catchment-areas.yml",
+        '"Kingston–Pembroke", slug: kingston-pembroke,',
+        '"Kingston–Pembroke", slug: kingston-and-pembroke,',
+    ),
     "rename": STEPS["rename"],
     "delete": STEPS["delete"],
     "broken file": STEPS["broken"],
@@ -185,8 +222,12 @@ def test_each_reload_gives_exactly_what_a_load_from_nothing_gives(root):
         step(root)
         assert holder.reload(), name
         assert state(holder.get()) == other.submit(_from_nothing, root).result(), name
-        broken.append(any(p.path.endswith("quarrels-en.md") and "no heading has" in p.message
-                          for p in holder.get().problems))
+        broken.append(
+            any(
+                p.path.endswith("quarrels-en.md") and "no heading has" in p.message
+                for p in holder.get().problems
+            )
+        )
     assert broken[:3] == [False, True, False]  # the anchor reported broken, then no longer
     assert holder.get().get("en", "quarrels-mediated") is None  # deleted
     other.shutdown()
@@ -194,8 +235,17 @@ def test_each_reload_gives_exactly_what_a_load_from_nothing_gives(root):
 
 def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
     folder = tmp_path / "content" / "en"
-    for name in ("b/z.md", "a.md", "B.md", ".hidden.md", "a/b/c.md", "x.md/inner.md", "n.txt",
-                 "a-b/d.md", "a_b.md"):
+    for name in (
+        "b/z.md",
+        "a.md",
+        "B.md",
+        ".hidden.md",
+        "a/b/c.md",
+        "x.md/inner.md",
+        "n.txt",
+        "a-b/d.md",
+        "a_b.md",
+    ):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         if not name.startswith("x.md/"):
             (folder / name).write_text("x", encoding="utf-8")

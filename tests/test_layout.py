@@ -1,13 +1,18 @@
-"""The layout of kb's modules: no runtime import cycle, no module much over 300 lines."""
+"""The layout of kb's modules: no runtime import cycle, no module much over 300 lines of code."""
 
 from __future__ import annotations
 
 import ast
+import io
 import sys
+import tokenize
 from pathlib import Path
 
 KB = Path(__file__).resolve().parent.parent / "kb"
-MAX_LINES = 310  # "about 300"
+# "About 300 lines" as written before `ruff format`, which spreads one call over several lines:
+# measured in statements (logical lines), which the formatter does not change. The largest
+# modules were 300 to 310 lines and 170 to 215 statements then.
+MAX_STATEMENTS = 225
 
 
 def module_name(path: Path) -> str:
@@ -21,7 +26,8 @@ MODULES = {module_name(path): path for path in sorted(KB.rglob("*.py"))}
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def runtime_imports(name: str) -> set[str]:
@@ -38,8 +44,12 @@ def runtime_imports(name: str) -> set[str]:
                     visit(node.body)
                 visit(node.orelse)
             elif isinstance(node, ast.Try):
-                for block in (node.body, node.orelse, node.finalbody,
-                              *[handler.body for handler in node.handlers]):
+                for block in (
+                    node.body,
+                    node.orelse,
+                    node.finalbody,
+                    *[handler.body for handler in node.handlers],
+                ):
                     visit(block)
             elif isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names)
@@ -101,20 +111,34 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch):
     (tmp_path / "kb" / "__init__.py").write_text("")
     (tmp_path / "kb" / "a.py").write_text("from kb import b\n")
     (tmp_path / "kb" / "b.py").write_text(
-        "from typing import TYPE_CHECKING\nfrom kb.c import x\nif TYPE_CHECKING:\n    import kb.a\n")
+        "from typing import TYPE_CHECKING\nfrom kb.c import x\nif TYPE_CHECKING:\n    import kb.a\n"
+    )
     (tmp_path / "kb" / "c.py").write_text("def f():\n    import kb.a\nfrom . import a\n")
     monkeypatch.setattr(sys.modules[__name__], "KB", tmp_path / "kb")
-    monkeypatch.setattr(sys.modules[__name__], "MODULES",
-                        {module_name(p): p for p in sorted((tmp_path / "kb").rglob("*.py"))})
+    monkeypatch.setattr(
+        sys.modules[__name__],
+        "MODULES",
+        {module_name(p): p for p in sorted((tmp_path / "kb").rglob("*.py"))},
+    )
     assert runtime_imports("kb.b") == {"kb.c"}  # not the TYPE_CHECKING import
     assert runtime_imports("kb.c") == {"kb.a"}  # not the import inside a function
     assert cycles() == [["kb.a", "kb.b", "kb.c"]]
 
 
+def statements(source: str) -> int:
+    """Logical lines: a statement, a decorator or a docstring counts once however it is wrapped."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return sum(1 for token in tokens if token.type == tokenize.NEWLINE)
+
+
 def test_no_module_is_much_over_300_lines():
-    long = {name: lines for name, path in MODULES.items()
-            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        name: count
+        for name, path in MODULES.items()
+        if (count := statements(path.read_text(encoding="utf-8"))) > MAX_STATEMENTS
+    }
     assert long == {}
+    assert statements("x = f(\n    1,\n    2,\n)\n\n# a comment\ny = 2\n") == 2
 
 
 TESTS = Path(__file__).resolve().parent
@@ -124,15 +148,25 @@ def test_test_modules_share_helpers_through_support_not_through_each_other():
     found = []
     for path in sorted(TESTS.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
-                     else [alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [])
-            found += [f"{path.name}:{node.lineno}: {name}" for name in names
-                      if name == "conftest" or name.startswith("test_")]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            found += [
+                f"{path.name}:{node.lineno}: {name}"
+                for name in names
+                if name == "conftest" or name.startswith("test_")
+            ]
     assert found == []
 
 
 def test_clicks_runner_is_made_once_by_the_runner_fixture():
-    made = [path.name for path in sorted(TESTS.glob("*.py"))
-            if path.name != "test_layout.py" and "CliRunner(" in path.read_text(encoding="utf-8")]
+    made = [
+        path.name
+        for path in sorted(TESTS.glob("*.py"))
+        if path.name != "test_layout.py" and "CliRunner(" in path.read_text(encoding="utf-8")
+    ]
     assert made == ["conftest.py"]

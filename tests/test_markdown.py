@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from support import make_site
 from kb.content import load_site
 from kb.markdown import Renderer, plain_text, sanitise
+
+from support import make_site
 
 
 def render(body: str, abbreviations: dict | None = None) -> str:
@@ -14,35 +15,51 @@ def render(body: str, abbreviations: dict | None = None) -> str:
     return Renderer(known.get, abbreviations or {}).render(body)
 
 
-@pytest.mark.parametrize("hostile", [
-    "<script>alert(1)</script>",
-    '<img src="x" onerror="alert(1)">',
-    '<a href="javascript:alert(1)">click</a>',
-    "[click](javascript:alert(1))",
-    '<iframe src="https://example.org"></iframe>',
-    '<p onclick="alert(1)" style="background:url(javascript:alert(1))">x</p>',
-    '<svg><script>alert(1)</script></svg>',
-    '<object data="x.swf"></object><embed src="x">',
-    "<form action='/x'><input name=a></form>",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        "[click](javascript:alert(1))",
+        '<iframe src="https://example.org"></iframe>',
+        '<p onclick="alert(1)" style="background:url(javascript:alert(1))">x</p>',
+        "<svg><script>alert(1)</script></svg>",
+        '<object data="x.swf"></object><embed src="x">',
+        "<form action='/x'><input name=a></form>",
+    ],
+)
 def test_raw_html_cannot_inject_script(hostile):
     html = render(f"Intro.\n\n{hostile}\n\nOutro.").lower()
-    for forbidden in ("<script", "onerror", "onclick", "javascript:", "<iframe", "<object",
-                      "<embed", "<form", "style="):
+    for forbidden in (
+        "<script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<form",
+        "style=",
+    ):
         assert forbidden not in html
     assert "intro." in html and "outro." in html
 
 
-@pytest.mark.parametrize("spoof", [
-    '<kb-markdown-image src="https://tracker.example/x.png" alt="">',
-    'Text <KB-Markdown-Image src="../../media/chart.png" width="9000">inline</KB-Markdown-Image>',
-    '<kb-markdown-image src="/etc/passwd"></kb-markdown-image>',
-])
+@pytest.mark.parametrize(
+    "spoof",
+    [
+        '<kb-markdown-image src="https://tracker.example/x.png" alt="">',
+        'Text <KB-Markdown-Image src="../../media/chart.png" width="9000">inline</KB-Markdown-Image>',
+        '<kb-markdown-image src="/etc/passwd"></kb-markdown-image>',
+    ],
+)
 def test_the_name_kb_gives_markdown_images_cannot_be_written_by_hand(tmp_path, spoof):
     """Only Markdown images (file in content/media/, alt text, real size) become <img>."""
     (tmp_path / "media").mkdir()
     html = Renderer({}.get, {}, content=tmp_path).render(
-        f"Intro.\n\n{spoof}\n\nOutro.", "content/en/phase-2/x.md")
+        f"Intro.\n\n{spoof}\n\nOutro.", "content/en/phase-2/x.md"
+    )
     assert "<img" not in html and "kb-markdown-image" not in html.lower(), html
     assert "Intro." in html and "Outro." in html
 
@@ -54,15 +71,19 @@ def test_entry_links_resolve_and_keep_anchors():
 
 
 def test_acronyms_get_their_expansion():
-    html = render("Each SSM and the SSMs.", {"SSM": "Service System Manager",
-                                             "SSMs": "Service System Managers"})
+    html = render(
+        "Each SSM and the SSMs.",
+        {"SSM": "Service System Manager", "SSMs": "Service System Managers"},
+    )
     assert '<abbr title="Service System Manager">SSM</abbr>' in html
     assert '<abbr title="Service System Managers">SSMs</abbr>' in html
 
 
 def test_tables_footnotes_and_heading_anchors():
-    html = render("## Key dates\n\n| Period | Dates |\n|---|---|\n| Planning | 2023 |\n\n"
-                  "A fact.[^1]\n\n[^1]: The source.")
+    html = render(
+        "## Key dates\n\n| Period | Dates |\n|---|---|\n| Planning | 2023 |\n\n"
+        "A fact.[^1]\n\n[^1]: The source."
+    )
     assert '<h2 id="key-dates">Key dates</h2>' in html
     assert "<table>" in html and "<td>Planning</td>" in html
     assert 'class="footnote"' in html and "The source." in html
@@ -74,22 +95,36 @@ def test_sanitiser_keeps_safe_markup():
 
 
 def test_glossary_acronyms_are_marked_in_entries(tmp_path):
-    glossary = ("- id: ssm\n  en: {term: Service System Manager, abbr: SSM, definition: d}\n"
-                "  fr: {term: gestionnaire de système de services, abbr: GSS, definition: d}\n")
+    glossary = (
+        "- id: ssm\n  en: {term: Service System Manager, abbr: SSM, definition: d}\n"
+        "  fr: {term: gestionnaire de système de services, abbr: GSS, definition: d}\n"
+    )
     from support import entry
-    site = load_site(make_site(tmp_path, {
-        "content/glossary.yml": glossary,
-        "content/en/a.md": entry(body="The SSM plans."),
-        "content/fr/a.md": entry(body="Le GSS planifie."),
-    }))
+
+    site = load_site(
+        make_site(
+            tmp_path,
+            {
+                "content/glossary.yml": glossary,
+                "content/en/a.md": entry(body="The SSM plans."),
+                "content/fr/a.md": entry(body="Le GSS planifie."),
+            },
+        )
+    )
     assert '<abbr title="Service System Manager">SSM</abbr>' in site.get("en", "planning").html
-    assert ('<abbr title="gestionnaire de système de services">GSS</abbr>'
-            in site.get("fr", "planning").html)
+    assert (
+        '<abbr title="gestionnaire de système de services">GSS</abbr>'
+        in site.get("fr", "planning").html
+    )
 
 
 def test_plain_text_keeps_blocks_apart_as_sentences():
-    html = ("<h2 id='p'>Programs in scope</h2>\n<ul>\n<li>Employment Service</li>\n"
-            "<li>Youth Job Connection</li>\n</ul>\n<p>Planning period\u00a0: from <em>February</em>.</p>")
-    assert plain_text(html) == ("Programs in scope. Employment Service. Youth Job Connection. "
-                                "Planning period\u00a0: from February.")
+    html = (
+        "<h2 id='p'>Programs in scope</h2>\n<ul>\n<li>Employment Service</li>\n"
+        "<li>Youth Job Connection</li>\n</ul>\n<p>Planning period\u00a0: from <em>February</em>.</p>"
+    )
+    assert plain_text(html) == (
+        "Programs in scope. Employment Service. Youth Job Connection. "
+        "Planning period\u00a0: from February."
+    )
     assert plain_text("<p>One\n  line</p><p></p>") == "One line."

@@ -8,22 +8,21 @@ editors' workspace, and `kb check --lang fr`, show the French.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
-from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.content import load_site
 from kb.frontmatter import Phrase
-from kb.validate import Problem
 from kb.i18n import translations
 from kb.preview import preview_config
+from kb.validate import Problem
+
 from broken_cases import BROKEN, ERRORS, KEY_LINES, SANITISED, WRONG, site_with
-from support import EN, FR, OTHER, entry, pair
+from support import EN, FR, OTHER, ROOT, entry, make_site, pair
 
 FRENCH = translations("fr")
 NBSP = "\u00a0"
@@ -65,8 +64,11 @@ def test_every_wrong_type_of_every_key_has_a_french_wording(tmp_path):
     found = []
     for key in KEY_LINES:
         for kind, value in WRONG.items():
-            text = (entry(extra=f"{key}: {value}\n") if key in ("summary", "order")
-                    else entry(**{key: value}))
+            text = (
+                entry(extra=f"{key}: {value}\n")
+                if key in ("summary", "order")
+                else entry(**{key: value})
+            )
             (root / EN).write_text(text, encoding="utf-8")
             found += [(key, kind, p.message) for p in load_site(root).problems if untranslated(p)]
     assert found == []
@@ -74,10 +76,10 @@ def test_every_wrong_type_of_every_key_has_a_french_wording(tmp_path):
 
 DATA_SLIPS = {  # a data file's slips, one of each kind the data modules report
     "content/glossary.yml": "- id: Bad Id\n  en: {term: a, definition: b}\n"
-                            "  fr: {term: a, definition: b}\n- 5\n- id: x\n  en: {term: a}\n",
+    "  fr: {term: a, definition: b}\n- 5\n- id: x\n  en: {term: a}\n",
     "content/timeline.yml": "- date: 2023-13\n  entry: planning\n  en: a\n  fr: b\n"
-                            "- date: [1]\n- {date: 2023, entry: planning, catchment: york, en: a, "
-                            "fr: b}\n- {date: 2023, entry: planning, en: a}\n",
+    "- date: [1]\n- {date: 2023, entry: planning, catchment: york, en: a, "
+    "fr: b}\n- {date: 2023, entry: planning, en: a}\n",
     "content/synonyms.yml": "- [alone]\n",
     "content/topics.yml": "Bad Key: {}\n",
 }
@@ -92,35 +94,51 @@ def test_the_data_files_slips_have_a_french_wording(tmp_path):
 
 REGISTRY_SLIPS = {  # the slips of the registries and of content/site.yml, one of each message
     "content/sources.yml": "Bad Id: {}\nlate:\n  en: {title: a}\n  fr: {title: b}\n"
-                           "  published: soon\nplain:\n  en: {title: a, url: 'http://x.org'}\n"
-                           "  fr: {title: b}\n  published: 2023\nhalf:\n  en: {title: a}\n",
+    "  published: soon\nplain:\n  en: {title: a, url: 'http://x.org'}\n"
+    "  fr: {title: b}\n  published: 2023\nhalf:\n  en: {title: a}\n",
     "content/catchment-areas.yml": (
         "- id: Bad Id\n- id: york\n  phase: phase-9\n  en: {name: a, slug: York, ssm: s}\n"
         "  fr: {name: b, slug: york, ssm: t}\n  table: {source: plian, planning: [2023-05, "
         "2023-01], ies_start: 2023-99, transition: [2023], bogus: 1}\n  finer: {planning: tba}\n"
         "  as_published: never\n- id: peel\n  phase: phase-1\n  en: {name: a, slug: a, ssm: s}\n"
-        "  fr: {name: b, slug: york, ssm: t}\n  table: {source: plain}\n  as_published: 2023\n"),
+        "  fr: {name: b, slug: york, ssm: t}\n  table: {source: plain}\n  as_published: 2023\n"
+    ),
     "content/site.yml": (
         "site_url: ftp://kb.example.org/\nbogus: 1\ncontact: nobody\nsources: [5, {en: {title: a, "
         "url: 'https://u:p@x.org/'}, fr: {title: b, url: 'https://x.org/?a'}}, {en: {title: a}, "
-        "fr: {title: ''}}]\nfeedback_url: 'https://x.org:99999/'\n"),
+        "fr: {title: ''}}]\nfeedback_url: 'https://x.org:99999/'\n"
+    ),
 }
-SITE_URLS = ["https://kb example.org/", "https://xn--/", "https://kb.example.org/?q",
-             "https://kb.example.org/#top", "https:///kb/", "", "/kb/?x", 5]
+SITE_URLS = [
+    "https://kb example.org/",
+    "https://xn--/",
+    "https://kb.example.org/?q",
+    "https://kb.example.org/#top",
+    "https:///kb/",
+    "",
+    "/kb/?x",
+    5,
+]
 
 
 def test_the_registries_and_site_yml_slips_have_a_french_wording(tmp_path):
     from kb.config import site_url
 
-    problems = [p for p in load_site(make_site(tmp_path, {**pair(), **OTHER, **REGISTRY_SLIPS})
-                                     ).problems if p.path in REGISTRY_SLIPS]
+    problems = [
+        p
+        for p in load_site(make_site(tmp_path, {**pair(), **OTHER, **REGISTRY_SLIPS})).problems
+        if p.path in REGISTRY_SLIPS
+    ]
     assert {p.path for p in problems} == set(REGISTRY_SLIPS)
     assert len(problems) >= 20
     assert [(p.message, untranslated(p)) for p in problems if untranslated(p)] == []
     assert all(p.localized(FRENCH.gettext) != p.message for p in problems)
     assert "content/catchment-areas.yml:2: la région désignée 'york'" in "\n".join(
-        p.shown(FRENCH.gettext) for p in problems)
-    empty = make_site(tmp_path / "empty", {**pair(), **OTHER, "content/site.yml": "feedback_url: 5\n"})
+        p.shown(FRENCH.gettext) for p in problems
+    )
+    empty = make_site(
+        tmp_path / "empty", {**pair(), **OTHER, "content/site.yml": "feedback_url: 5\n"}
+    )
     site_yml = [p for p in load_site(empty).problems if p.path == "content/site.yml"]
     assert len(site_yml) == 4 and not [p for p in site_yml if untranslated(p)]
     for value in SITE_URLS:  # the site URL's refusals, as --base-url and site.yml give them
@@ -135,8 +153,10 @@ def test_the_registries_and_site_yml_slips_have_a_french_wording(tmp_path):
 def test_the_sync_diff_headings_are_in_the_pages_language():
     from kb.translation import SHOWN_LINES, _indent
 
-    detail = _indent([f"+line {n}" for n in range(SHOWN_LINES + 3)],
-                     "    changes since the last sync:\n%(lines)s%(more)s")
+    detail = _indent(
+        [f"+line {n}" for n in range(SHOWN_LINES + 3)],
+        "    changes since the last sync:\n%(lines)s%(more)s",
+    )
     problem = Problem(FR, 8, Phrase("%(name)s ends before it starts", name="x"), "warning", detail)
     assert str(problem).splitlines()[1:3] == ["    changes since the last sync:", "    +line 0"]
     assert str(problem).splitlines()[-1] == "    … 3 more lines"
@@ -169,7 +189,8 @@ def _literal_messages(tree: ast.AST) -> list[int]:
             continue
         message = node.args[position]
         if isinstance(message, ast.JoinedStr) or (
-                isinstance(message, ast.Constant) and isinstance(message.value, str)):
+            isinstance(message, ast.Constant) and isinstance(message.value, str)
+        ):
             lines.append(node.lineno)
     return lines
 
@@ -183,8 +204,9 @@ def test_no_module_builds_a_checker_message_outside_the_catalog():
             found[name] = lines
     assert found == {}
     # The scan works: it finds a message built as an f-string or a literal.
-    assert _literal_messages(ast.parse('Problem("a.md", 1, f"bad {value}")\n'
-                                       'SourceError(2, "plain text")')) == [1, 2]
+    assert _literal_messages(
+        ast.parse('Problem("a.md", 1, f"bad {value}")\nSourceError(2, "plain text")')
+    ) == [1, 2]
 
 
 def _french_page(client, path: str) -> str:
@@ -198,24 +220,28 @@ FR_PAGE = "/fr/questions/planification/"
 FRENCH_PAGES = {  # the French file, the French its page must show
     "a YAML slip": (
         BROKEN / "missing_colon.md",
-        f"{FR}:4: 'phase phase-2' doit avoir un deux-points après la clé{NBSP}: "
-        "'phase: phase-2'"),
+        f"{FR}:4: 'phase phase-2' doit avoir un deux-points après la clé{NBSP}: 'phase: phase-2'",
+    ),
     "a wrong type": (
         BROKEN / "phase_as_list.md",
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
-        "phase-2, phase-3, all"),
+        "phase-2, phase-3, all",
+    ),
     "an unknown audience": (
         entry(title="Quoi?", audiences="[ssm]"),
         f"{FR}:5: 'ssm' n'est pas une valeur permise de audiences{NBSP}: utilisez "
-        "service-providers, ssms, social-assistance (vouliez-vous dire 'ssms'?)"),
+        "service-providers, ssms, social-assistance (vouliez-vous dire 'ssms'?)",
+    ),
     "a translation behind": (
         entry(title="Quoi?", updated="2023-01-01"),
         f"{FR}:7: avertissement{NBSP}: {EN} a été mis à jour le 2023-01-20, cette traduction le "
-        f"2023-01-01{NBSP}: mettez-la à jour, puis indiquez 'updated: 2023-01-20'"),
+        f"2023-01-01{NBSP}: mettez-la à jour, puis indiquez 'updated: 2023-01-20'",
+    ),
     "an editorial warning": (
         entry(title="Quoi?", body="La réponse.\n\n# Un titre"),
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
-        f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '"),
+        f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
+    ),
 }
 
 
@@ -223,8 +249,9 @@ FRENCH_PAGES = {  # the French file, the French its page must show
 def test_french_pages_of_the_preview_show_the_french_message(tmp_path, case):
     text, expected = FRENCH_PAGES[case]
     if isinstance(text, Path):  # a file of the corpus, as the French file of the pair
-        text = text.read_text("utf-8").replace("title: What is the planning period?",
-                                               "title: Quoi?")
+        text = text.read_text("utf-8").replace(
+            "title: What is the planning period?", "title: Quoi?"
+        )
     root = make_site(tmp_path, {**pair(), **OTHER, FR: text})
     client = create_app(preview_config(root)).test_client()
     assert str(escape(expected)) in _french_page(client, FR_PAGE)
@@ -234,36 +261,47 @@ def test_french_pages_of_the_preview_show_the_french_message(tmp_path, case):
 
 
 def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
-    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", phase="[phase-2]",
-                                                body="La réponse.\n\n# Un titre")), **OTHER})
+    root = make_site(
+        tmp_path,
+        {
+            **pair(fr=entry(title="Quoi?", phase="[phase-2]", body="La réponse.\n\n# Un titre")),
+            **OTHER,
+        },
+    )
     french = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr"])
     assert french.exit_code == 1
     assert french.stderr.splitlines() == [
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
-        "phase-2, phase-3, all"]
+        "phase-2, phase-3, all"
+    ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
         f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
-        "all"]
-    as_json = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr",
-                                   "--format", "json"])
+        "all"
+    ]
+    as_json = runner.invoke(
+        main, ["check", "--root", str(root), "--lang", "fr", "--format", "json"]
+    )
     assert '"message": "phase est une liste' in as_json.stdout
 
 
 def test_kb_check_summary_and_warnings_in_french(tmp_path, runner):
-    root = make_site(tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")),
-                                **OTHER})
+    root = make_site(
+        tmp_path, {**pair(fr=entry(title="Quoi?", body="La réponse.\n\n# Un titre")), **OTHER}
+    )
     french = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr"])
     assert french.exit_code == 0
     assert french.stdout.splitlines() == [
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
         f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
-        f"Entrées vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement."]
+        f"Entrées vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement.",
+    ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stdout.splitlines()[-1] == "4 entries checked: no errors, 1 warning."
     clean = make_site(tmp_path / "clean", {**pair(), **OTHER})
     assert runner.invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
-        f"Entrées vérifiées{NBSP}: 4. Aucun problème.\n")
+        f"Entrées vérifiées{NBSP}: 4. Aucun problème.\n"
+    )
 
 
 def test_phrases_survive_the_cache_and_the_worker_processes():

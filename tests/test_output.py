@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import kb
-from support import make_site
 from kb import output as out
 from kb.cli import main
 from kb.freeze import OutputError, build
-from support import pair
+
+from support import make_site, pair
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
@@ -47,22 +47,27 @@ def project(tmp_path) -> Path:
 def kb_build(runner):
     def invoke(*args: str):
         return runner.invoke(main, ["build", "--quiet", *args])
+
     return invoke
 
 
-@pytest.mark.parametrize("output, why", [
-    (".", "holds the project folder"),
-    ("..", "holds the project folder"),
-    ("content", "the site's content/ folder"),
-    ("content/en", "the site's content/ folder"),
-    ("content/en/new-folder", "the site's content/ folder"),
-    ("templates", "the site's templates/ folder"),
-    ("static", "the site's static/ folder"),
-    ("static/build", "the site's static/ folder"),
-    ("../www", "holds files kb did not write"),
-])
-def test_an_output_folder_that_is_not_kbs_is_refused_and_nothing_changes(project, monkeypatch,
-                                                                         output, why, kb_build):
+@pytest.mark.parametrize(
+    "output, why",
+    [
+        (".", "holds the project folder"),
+        ("..", "holds the project folder"),
+        ("content", "the site's content/ folder"),
+        ("content/en", "the site's content/ folder"),
+        ("content/en/new-folder", "the site's content/ folder"),
+        ("templates", "the site's templates/ folder"),
+        ("static", "the site's static/ folder"),
+        ("static/build", "the site's static/ folder"),
+        ("../www", "holds files kb did not write"),
+    ],
+)
+def test_an_output_folder_that_is_not_kbs_is_refused_and_nothing_changes(
+    project, monkeypatch, output, why, kb_build
+):
     monkeypatch.chdir(project)
     before = tree_hash(project.parent)
     result = kb_build("--output", output)
@@ -119,10 +124,15 @@ def test_the_outputs_permissions_follow_the_umask(project, tmp_path, umask, fold
     finally:
         os.umask(previous)
     output = tmp_path / "build"
-    modes = {p.relative_to(output).as_posix(): stat.S_IMODE(p.stat().st_mode)
-             for p in [output, *output.rglob("*")]}
-    wrong = {name: oct(mode) for name, mode in modes.items()
-             if mode != (folders if (output / name).is_dir() else files)}
+    modes = {
+        p.relative_to(output).as_posix(): stat.S_IMODE(p.stat().st_mode)
+        for p in [output, *output.rglob("*")]
+    }
+    wrong = {
+        name: oct(mode)
+        for name, mode in modes.items()
+        if mode != (folders if (output / name).is_dir() else files)
+    }
     assert wrong == {}
 
 
@@ -151,13 +161,23 @@ def test_a_web_server_running_as_another_user_can_read_the_build(project):
 
 def test_compress_writes_a_deterministic_gz_next_to_each_text_file(project, tmp_path, kb_build):
     # With a site URL, so that the sitemap and feeds (.xml) are written too.
-    result = kb_build("--root", str(project), "--output", str(tmp_path / "one"), "--compress",
-                      "--base-url", "https://kb.example.org/")
+    result = kb_build(
+        "--root",
+        str(project),
+        "--output",
+        str(tmp_path / "one"),
+        "--compress",
+        "--base-url",
+        "https://kb.example.org/",
+    )
     assert result.exit_code == 0, result.output
     build(project, tmp_path / "two", base_url="https://kb.example.org/", compress=True)
     one = tmp_path / "one"
-    text = [p for p in one.rglob("*") if p.suffix in {".html", ".css", ".js", ".json", ".xml",
-                                                      ".txt", ".svg"}]
+    text = [
+        p
+        for p in one.rglob("*")
+        if p.suffix in {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg"}
+    ]
     assert {p.suffix for p in text} >= {".html", ".css", ".js", ".json", ".xml", ".txt"}
     for path in text:
         packed = path.with_name(path.name + ".gz").read_bytes()

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
-
 import kb.i18n
 from kb.cache import CACHE_DIR
 from kb.freeze import BuildReport, build
 from kb.pagecache import FOLDER
+
+from support import ROOT
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"  # has a summary, and a French counterpart
 URL = "https://example.org/kb/"
@@ -33,8 +33,11 @@ def root(tmp_path, monkeypatch) -> Path:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file of a build, by its path: what `diff -r` compares."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:
@@ -44,8 +47,13 @@ def edit(root: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def warm_and_cold(root: Path, change: Callable[[Path], None], before: str | None = URL,
-                  after: str | None = URL, jobs: int = 1) -> BuildReport:
+def warm_and_cold(
+    root: Path,
+    change: Callable[[Path], None],
+    before: str | None = URL,
+    after: str | None = URL,
+    jobs: int = 1,
+) -> BuildReport:
     """Build (filling the caches), change, build warm; then cold, from no cache: the same bytes."""
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
     first = build(root, root.parent / "first", base_url=before, jobs=jobs)
@@ -71,8 +79,9 @@ def test_a_build_with_nothing_changed_reuses_every_page(root, jobs):
 
 
 def test_a_body_edit_renders_only_that_entry_and_its_counterpart(root):
-    warm = warm_and_cold(root, lambda root: edit(
-        root, ENTRY, "- response times;", "- response times, published;"))
+    warm = warm_and_cold(
+        root, lambda root: edit(root, ENTRY, "- response times;", "- response times, published;")
+    )
     # Its page, and the French page, now stale (its notice shows); nothing else.
     assert warm.rendered == 2 and warm.reused > 100
     page = (root.parent / "warm" / "en/questions/dispute-resolution/index.html").read_text("utf-8")
@@ -80,17 +89,22 @@ def test_a_body_edit_renders_only_that_entry_and_its_counterpart(root):
 
 
 def test_a_title_edit_renders_every_page_that_may_list_it(root):
-    warm = warm_and_cold(root, lambda root: edit(
-        root, ENTRY, 'title: "Will there be a way', 'title: "Is there a way'))
+    warm = warm_and_cold(
+        root,
+        lambda root: edit(root, ENTRY, 'title: "Will there be a way', 'title: "Is there a way'),
+    )
     assert warm.reused == 0
 
 
-@pytest.mark.parametrize("name, old, new", [
-    ("templates/entry.html", '<h2 id="related">', '<h2 class="more" id="related">'),
-    ("static/style.css", "}", "}\n"),  # its fingerprinted URL changes on every page
-    ("content/timeline.yml", "- date: 2021-01-01", "- date: 2021-01-02"),
-    ("content/site.yml", None, "\n# a comment\n"),  # appended
-])
+@pytest.mark.parametrize(
+    "name, old, new",
+    [
+        ("templates/entry.html", '<h2 id="related">', '<h2 class="more" id="related">'),
+        ("static/style.css", "}", "}\n"),  # its fingerprinted URL changes on every page
+        ("content/timeline.yml", "- date: 2021-01-01", "- date: 2021-01-02"),
+        ("content/site.yml", None, "\n# a comment\n"),  # appended
+    ],
+)
 def test_a_template_static_or_data_file_edit_renders_again(root, name, old, new):
     def change(root: Path) -> None:
         if old is None:
@@ -103,18 +117,27 @@ def test_a_template_static_or_data_file_edit_renders_again(root, name, old, new)
 
 
 def test_a_catalog_edit_renders_again(root):
-    warm = warm_and_cold(root, lambda root: edit(
-        kb.i18n.TRANSLATIONS.parent, "translations/fr/LC_MESSAGES/messages.po",
-        'msgstr "Questions connexes"', 'msgstr "Questions apparentées"'))
+    warm = warm_and_cold(
+        root,
+        lambda root: edit(
+            kb.i18n.TRANSLATIONS.parent,
+            "translations/fr/LC_MESSAGES/messages.po",
+            'msgstr "Questions connexes"',
+            'msgstr "Questions apparentées"',
+        ),
+    )
     assert warm.reused == 0
-    assert "Questions apparentées" in (root.parent / "warm" / "fr/questions" /
-                                        "ce-qui-change-pour-les-gss/index.html").read_text("utf-8")
+    assert "Questions apparentées" in (
+        root.parent / "warm" / "fr/questions" / "ce-qui-change-pour-les-gss/index.html"
+    ).read_text("utf-8")
 
 
 def test_a_new_base_url_renders_again(root):
     assert warm_and_cold(root, lambda root: None, after="https://example.com/").reused == 0
-    assert warm_and_cold(root, lambda root: None, before="https://example.com/",
-                         after=None).reused == 0
+    assert (
+        warm_and_cold(root, lambda root: None, before="https://example.com/", after=None).reused
+        == 0
+    )
 
 
 def test_a_deleted_entry_leaves_no_trace(root):
@@ -143,6 +166,7 @@ def test_a_damaged_page_is_rendered_again(root, damage):
             import hashlib
 
             from kb.pagecache import MAGIC
+
             payload = b"/x\0../../escaped.html\0<p>not kb's</p>"
             data = bytearray(MAGIC + hashlib.sha256(payload).digest() + payload)
         path.write_bytes(bytes(data))

@@ -6,8 +6,9 @@ from html import unescape
 
 import pytest
 
-from support import toggle_href
 from kb.taxonomy import AUDIENCES, PHASES
+
+from support import toggle_href
 
 
 def test_splash_offers_both_languages(client):
@@ -16,10 +17,13 @@ def test_splash_offers_both_languages(client):
     assert '<section lang="fr">' in html
 
 
-@pytest.mark.parametrize("lang,heading", [
-    ("en", "Employment Services Transformation: questions and answers"),
-    ("fr", "Transformation des services d'emploi\u00a0: questions et réponses"),
-])
+@pytest.mark.parametrize(
+    "lang,heading",
+    [
+        ("en", "Employment Services Transformation: questions and answers"),
+        ("fr", "Transformation des services d'emploi\u00a0: questions et réponses"),
+    ],
+)
 def test_home_page_per_language(client, lang, heading):
     html = client.get(f"/{lang}/").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
@@ -46,8 +50,7 @@ def test_every_entry_page_renders_in_both_languages(client, site):
         assert response.status_code == 200, entry.path
 
 
-@pytest.mark.parametrize("lang,modified", [("en", "November 25, 2026"),
-                                           ("fr", "25 novembre 2026")])
+@pytest.mark.parametrize("lang,modified", [("en", "November 25, 2026"), ("fr", "25 novembre 2026")])
 def test_date_modified_is_formatted_per_locale(client, site, lang, modified):
     entry = site.entries_in(lang)[0]
     html = client.get(f"/{lang}/questions/{entry.slug}/").get_data(as_text=True)
@@ -65,9 +68,11 @@ def test_entry_list_groups_every_entry_by_phase(client, site):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_phase_audience_and_topic_pages(client, site, lang):
     other = "fr" if lang == "en" else "en"
-    for kind, terms, endpoint in (("phases", PHASES, "phases"),
-                                  ("audiences", AUDIENCES, {"en": "audiences", "fr": "publics"}),
-                                  ("topics", site.topics, {"en": "topics", "fr": "sujets"})):
+    for kind, terms, endpoint in (
+        ("phases", PHASES, "phases"),
+        ("audiences", AUDIENCES, {"en": "audiences", "fr": "publics"}),
+        ("topics", site.topics, {"en": "topics", "fr": "sujets"}),
+    ):
         section = endpoint if isinstance(endpoint, str) else endpoint[lang]
         for term in terms.values():
             response = client.get(f"/{lang}/{section}/{term.slug(lang)}/")
@@ -77,9 +82,19 @@ def test_phase_audience_and_topic_pages(client, site, lang):
             assert term.slug(other) in toggle_href(html)
 
 
-@pytest.mark.parametrize("path", ["/en/glossary/", "/fr/glossaire/", "/en/timeline/",
-                                  "/fr/calendrier/", "/en/topics/", "/fr/sujets/",
-                                  "/en/search/", "/fr/recherche/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/glossary/",
+        "/fr/glossaire/",
+        "/en/timeline/",
+        "/fr/calendrier/",
+        "/en/topics/",
+        "/fr/sujets/",
+        "/en/search/",
+        "/fr/recherche/",
+    ],
+)
 def test_glossary_timeline_topics_search(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -112,9 +127,9 @@ def test_every_page_has_a_skip_link_and_landmarks(client):
 
 
 def test_drafts_are_hidden_unless_the_development_server_shows_them(tmp_path):
-    from support import make_site
     from kb.app import create_app
-    from support import pair
+
+    from support import make_site, pair
 
     root = make_site(tmp_path, pair(status="draft"))
     published = create_app({"TESTING": True, "KB_ROOT": root}).test_client()

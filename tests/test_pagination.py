@@ -11,17 +11,19 @@ from pathlib import Path
 import pytest
 
 import kb.pagelist
-from support import ROOT, bench_corpus, make_site, serve
 from kb.app import create_app
 from kb.content import load_site
 from kb.freeze import build
-from kb.taxonomy import AUDIENCES, PHASES
 from kb.pagelist import Pager
-from support import crawl, folders_without_a_page
-from support import pair
+from kb.taxonomy import AUDIENCES, PHASES
 
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
-      "a": "http://www.w3.org/2005/Atom"}
+from support import ROOT, bench_corpus, crawl, folders_without_a_page, make_site, pair, serve
+
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+    "a": "http://www.w3.org/2005/Atom",
+}
 SITE_URL = "https://kb.example.org"
 MAX_PAGE_BYTES = 100_000
 
@@ -29,8 +31,14 @@ MAX_PAGE_BYTES = 100_000
 @pytest.fixture(scope="module")
 def client(synthetic_root, synthetic_site):
     """The 150-entry synthetic site: three pages of all questions at 50 a page."""
-    app = create_app({"TESTING": True, "KB_ROOT": synthetic_root, "SITE": synthetic_site,
-                      "KB_SITE_URL": SITE_URL + "/"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "KB_ROOT": synthetic_root,
+            "SITE": synthetic_site,
+            "KB_SITE_URL": SITE_URL + "/",
+        }
+    )
     return app.test_client()
 
 
@@ -47,8 +55,9 @@ def listed_links(page: str) -> list[str]:
 
 
 def nav(page: str) -> str:
-    found = re.search(r'<nav class="pagination list-pages" aria-label="([^"]+)">(.*?)</nav>',
-                      page, re.S)
+    found = re.search(
+        r'<nav class="pagination list-pages" aria-label="([^"]+)">(.*?)</nav>', page, re.S
+    )
     assert found, "no pagination"
     return found.group(0)
 
@@ -79,27 +88,36 @@ def test_pages_of_a_list_show_each_entry_once_in_reading_order(client, synthetic
         assert client.get(f"/{lang}/questions/page-1/").status_code == 404
 
 
-@pytest.mark.parametrize("lang,label,status,previous,following", [
-    ("en", "Pages of this list", "Page 2 of 3", "Previous page", "Next page"),
-    ("fr", "Pages de cette liste", "Page 2 sur 3", "Page précédente", "Page suivante"),
-])
-def test_a_middle_page_links_both_ways_in_its_nav_and_head(client, lang, label, status, previous,
-                                                           following):
+@pytest.mark.parametrize(
+    "lang,label,status,previous,following",
+    [
+        ("en", "Pages of this list", "Page 2 of 3", "Previous page", "Next page"),
+        ("fr", "Pages de cette liste", "Page 2 sur 3", "Page précédente", "Page suivante"),
+    ],
+)
+def test_a_middle_page_links_both_ways_in_its_nav_and_head(
+    client, lang, label, status, previous, following
+):
     page = html(client, f"/{lang}/questions/page-2/")
     links = nav(page)
     assert f'aria-label="{label}"' in links and f"<p>{status}</p>" in links
     assert f'<a rel="prev" href="/{lang}/questions/">{previous}</a>' in links
     assert f'<a rel="next" href="/{lang}/questions/page-3/">{following}</a>' in links
-    assert f'<a href="/{lang}/questions/page-2/" aria-label="Page 2" aria-current="page">2</a>' \
+    assert (
+        f'<a href="/{lang}/questions/page-2/" aria-label="Page 2" aria-current="page">2</a>'
         in links
+    )
     assert links.count("aria-current") == 1
-    assert head_links(page) == {"prev": f"{SITE_URL}/{lang}/questions/",
-                                "next": f"{SITE_URL}/{lang}/questions/page-3/"}
+    assert head_links(page) == {
+        "prev": f"{SITE_URL}/{lang}/questions/",
+        "next": f"{SITE_URL}/{lang}/questions/page-3/",
+    }
     assert f'<link rel="canonical" href="{SITE_URL}/{lang}/questions/page-2/">' in page
     # Each page has its own title, and the breadcrumb leads back to page 1.
     title = re.search(r"<title>(.*?)</title>", page).group(1)
-    assert title.startswith({"en": "All questions, page 2 of 3",
-                             "fr": "Toutes les questions, page 2 sur 3"}[lang])
+    assert title.startswith(
+        {"en": "All questions, page 2 of 3", "fr": "Toutes les questions, page 2 sur 3"}[lang]
+    )
     breadcrumb = re.search(r'<nav class="breadcrumb.*?</nav>', page, re.S).group(0)
     assert f'href="/{lang}/questions/"' in breadcrumb
     assert f'<span aria-current="page">{status}</span>' in breadcrumb
@@ -128,7 +146,8 @@ def audience_with_pages(client, synthetic_site) -> tuple:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_toggle_and_alternates_of_a_page_go_to_the_same_page_in_the_other_language(
-        client, synthetic_site, lang):
+    client, synthetic_site, lang
+):
     audience, _ = audience_with_pages(client, synthetic_site)
     other = "fr" if lang == "en" else "en"
     section = {"en": "audiences", "fr": "publics"}
@@ -166,29 +185,38 @@ def test_structured_data_lists_only_the_questions_the_page_shows(client, synthet
     assert faq_names(page) == [e.title for e in shown]
 
 
-@pytest.mark.parametrize("number,pages,window", [
-    (1, 1, [1]),
-    (1, 3, [1, 2, 3]),
-    (2, 3, [1, 2, 3]),
-    (1, 7, [1, 2, None, 7]),
-    (4, 7, [1, 2, 3, 4, 5, 6, 7]),
-    (5, 10, [1, None, 4, 5, 6, None, 10]),
-    (10, 10, [1, None, 9, 10]),
-])
+@pytest.mark.parametrize(
+    "number,pages,window",
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (2, 3, [1, 2, 3]),
+        (1, 7, [1, 2, None, 7]),
+        (4, 7, [1, 2, 3, 4, 5, 6, 7]),
+        (5, 10, [1, None, 4, 5, 6, None, 10]),
+        (10, 10, [1, None, 9, 10]),
+    ],
+)
 def test_pager_window_shows_ends_and_neighbours(number, pages, window):
     assert Pager(number, pages, str).window() == window
 
 
-@pytest.mark.parametrize("url,title,links", [
-    ("/en/phases/", "Phases", [f"/en/phases/{p.slug('en')}/" for p in PHASES.values()]),
-    ("/fr/phases/", "Phases", [f"/fr/phases/{p.slug('fr')}/" for p in PHASES.values()]),
-    ("/en/audiences/", "Audiences",
-     [f"/en/audiences/{a.slug('en')}/" for a in AUDIENCES.values()]),
-    ("/fr/publics/", "Publics", [f"/fr/publics/{a.slug('fr')}/" for a in AUDIENCES.values()]),
-])
+@pytest.mark.parametrize(
+    "url,title,links",
+    [
+        ("/en/phases/", "Phases", [f"/en/phases/{p.slug('en')}/" for p in PHASES.values()]),
+        ("/fr/phases/", "Phases", [f"/fr/phases/{p.slug('fr')}/" for p in PHASES.values()]),
+        (
+            "/en/audiences/",
+            "Audiences",
+            [f"/en/audiences/{a.slug('en')}/" for a in AUDIENCES.values()],
+        ),
+        ("/fr/publics/", "Publics", [f"/fr/publics/{a.slug('fr')}/" for a in AUDIENCES.values()]),
+    ],
+)
 def test_section_folders_list_their_pages_with_counts(client, synthetic_site, url, title, links):
     page = html(client, url)
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     assert f"<h1>{title}</h1>" in main
     assert re.findall(r'<li><a href="([^"]+)">', main) == links
     lang = url[1:3]
@@ -196,17 +224,25 @@ def test_section_folders_list_their_pages_with_counts(client, synthetic_site, ur
     terms = PHASES if "phases" in url else AUDIENCES
     counts = [len(kb.pagelist.listed(synthetic_site, lang, endpoint, id)) for id in terms]
     assert re.findall(r'<p class="meta">(\d+) questions?</p>', page) == [str(c) for c in counts]
-    other = {"/en/phases/": "/fr/phases/", "/fr/phases/": "/en/phases/",
-             "/en/audiences/": "/fr/publics/", "/fr/publics/": "/en/audiences/"}[url]
+    other = {
+        "/en/phases/": "/fr/phases/",
+        "/fr/phases/": "/en/phases/",
+        "/en/audiences/": "/fr/publics/",
+        "/fr/publics/": "/en/audiences/",
+    }[url]
     assert toggle(page) == other
 
 
 def test_term_pages_lead_back_to_their_section_page(client):
-    breadcrumb = re.search(r'<nav class="breadcrumb.*?</nav>',
-                           html(client, "/fr/publics/bureaux-d-aide-sociale/"), re.S).group(0)
+    breadcrumb = re.search(
+        r'<nav class="breadcrumb.*?</nav>',
+        html(client, "/fr/publics/bureaux-d-aide-sociale/"),
+        re.S,
+    ).group(0)
     assert '<a href="/fr/publics/">Publics</a>' in breadcrumb
-    breadcrumb = re.search(r'<nav class="breadcrumb.*?</nav>',
-                           html(client, "/en/phases/phase-3/"), re.S).group(0)
+    breadcrumb = re.search(
+        r'<nav class="breadcrumb.*?</nav>', html(client, "/en/phases/phase-3/"), re.S
+    ).group(0)
     assert '<a href="/en/phases/">Phases</a>' in breadcrumb
 
 
@@ -214,8 +250,9 @@ def test_an_entry_file_named_like_a_page_of_a_list_is_an_error(tmp_path):
     files = pair()
     files["content/en/page-2.md"] = files.pop("content/en/phase-2/planning.md")
     problems = [str(p) for p in load_site(make_site(tmp_path, files)).problems]
-    assert any("content/en/page-2.md:1: file name 'page-2.md' is taken by the pages" in p
-               for p in problems), problems
+    assert any(
+        "content/en/page-2.md:1: file name 'page-2.md' is taken by the pages" in p for p in problems
+    ), problems
 
 
 def sitemap_locs(path: Path) -> list[str]:
@@ -257,10 +294,16 @@ def test_the_build_has_every_page_of_every_list_and_the_sitemap_lists_them(synth
         assert (synthetic_build / lang / "questions" / "page-3" / "index.html").exists()
         assert not (synthetic_build / lang / "questions" / "page-4").exists()
     locs = set(sitemap_locs(synthetic_build / "sitemap.xml"))
-    assert {f"{SITE_URL}/en/questions/page-3/", f"{SITE_URL}/fr/questions/page-2/",
-            f"{SITE_URL}/en/phases/", f"{SITE_URL}/fr/publics/"} <= locs
-    pages = {f"{SITE_URL}/{p.relative_to(synthetic_build).as_posix()}".removesuffix("index.html")
-             for p in synthetic_build.glob("[ef][nr]/**/index.html")}
+    assert {
+        f"{SITE_URL}/en/questions/page-3/",
+        f"{SITE_URL}/fr/questions/page-2/",
+        f"{SITE_URL}/en/phases/",
+        f"{SITE_URL}/fr/publics/",
+    } <= locs
+    pages = {
+        f"{SITE_URL}/{p.relative_to(synthetic_build).as_posix()}".removesuffix("index.html")
+        for p in synthetic_build.glob("[ef][nr]/**/index.html")
+    }
     assert pages == locs
     seen, broken, _ = crawl(synthetic_build)
     assert broken == []
@@ -278,17 +321,22 @@ def paged_server(synthetic_build):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ["/en/questions/page-2/", "/fr/questions/page-3/",
-                                  "/en/audiences/", "/fr/publics/"])
+@pytest.mark.parametrize(
+    "path", ["/en/questions/page-2/", "/fr/questions/page-3/", "/en/audiences/", "/fr/publics/"]
+)
 def test_pages_and_section_pages_pass_axe_and_fit_a_phone(page, paged_server, path):
     from axe_playwright_python.base import AXE_FILE_PATH
 
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(paged_server + path)
     page.add_script_tag(path=str(AXE_FILE_PATH))
-    result = page.evaluate("options => axe.run(document, options)", {
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]})
+    result = page.evaluate(
+        "options => axe.run(document, options)",
+        {
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            "resultTypes": ["violations"],
+        },
+    )
     assert [v["id"] for v in result["violations"]] == []
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
@@ -329,9 +377,15 @@ def test_a_site_of_5000_entries_per_language_has_pages_of_bounded_size(tmp_path)
         assert len(feed.findall("a:entry", NS)) == 50
     assert folders_without_a_page(out) == []
     # French counts take a no-break space between thousands: "3 312 questions".
-    assert re.search(r'<p class="meta">\d\xa0\d{3} questions</p>',
-                     (out / "fr/publics/index.html").read_text(encoding="utf-8"))
-    assert re.search(r'<p class="meta">\d,\d{3} questions</p>',
-                     (out / "en/audiences/index.html").read_text(encoding="utf-8"))
-    print(f"built 5,000 entries per language in {elapsed:.0f} s; largest page "
-          f"{max(sizes.values()):,} bytes")
+    assert re.search(
+        r'<p class="meta">\d\xa0\d{3} questions</p>',
+        (out / "fr/publics/index.html").read_text(encoding="utf-8"),
+    )
+    assert re.search(
+        r'<p class="meta">\d,\d{3} questions</p>',
+        (out / "en/audiences/index.html").read_text(encoding="utf-8"),
+    )
+    print(
+        f"built 5,000 entries per language in {elapsed:.0f} s; largest page "
+        f"{max(sizes.values()):,} bytes"
+    )

@@ -13,10 +13,10 @@ from markupsafe import escape
 import kb.i18n
 import kb.preview
 import kb.site
-from support import make_site
 from kb.app import create_app
 from kb.preview import preview_config
-from support import EN, FR, entry, pair
+
+from support import EN, FR, entry, make_site, pair
 
 OTHER = {
     "content/en/phase-2/transition.md": entry(id="transition", title="What is the transition?"),
@@ -70,8 +70,10 @@ def test_a_broken_entry_shows_its_problems_and_recovers_when_fixed(root):
     # the others only count it, with a link to the editors' workspace.
     status, html = get(client, "/fr/questions/planification/")
     assert status == 200 and "1 erreur de contenu\u00a0: le site ne pourra pas" in html
-    french = (f"{EN}:3: la liste ouverte par '[' n'est pas fermée\u00a0: terminez-la par ']', "
-              "comme dans 'title: [unclosed]'")
+    french = (
+        f"{EN}:3: la liste ouverte par '[' n'est pas fermée\u00a0: terminez-la par ']', "
+        "comme dans 'title: [unclosed]'"
+    )
     assert str(escape(french)) in html
     for url in ("/en/questions/transition/", "/en/"):
         status, html = get(client, url)
@@ -83,15 +85,29 @@ def test_a_broken_entry_shows_its_problems_and_recovers_when_fixed(root):
     assert status == 200 and "content-problems" not in html
 
 
-@pytest.mark.parametrize("lang,url,file,heading,message", [
-    ("en", "/en/questions/planning/", EN, "This page cannot be shown",
-     f"{EN}:12: byte 0xe9 is not valid UTF-8: save the file as UTF-8"),
-    ("fr", "/fr/questions/planification/", FR, "Cette page ne peut pas être affichée",
-     f"{FR}:12: l'octet 0xe9 n'est pas de l'UTF-8 valide\u00a0: enregistrez le fichier en "
-     "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "lang,url,file,heading,message",
+    [
+        (
+            "en",
+            "/en/questions/planning/",
+            EN,
+            "This page cannot be shown",
+            f"{EN}:12: byte 0xe9 is not valid UTF-8: save the file as UTF-8",
+        ),
+        (
+            "fr",
+            "/fr/questions/planification/",
+            FR,
+            "Cette page ne peut pas être affichée",
+            f"{FR}:12: l'octet 0xe9 n'est pas de l'UTF-8 valide\u00a0: enregistrez le fichier en "
+            "UTF-8",
+        ),
+    ],
+)
 def test_an_entry_that_cannot_be_decoded_is_a_page_of_the_site_in_its_language(
-        root, lang, url, file, heading, message):
+    root, lang, url, file, heading, message
+):
     client = preview(root)
     (root / file).write_bytes(entry().encode() + b"caf\xe9\n")  # saved as Latin-1, not UTF-8
     later = time.time_ns() + 2_000_000_000  # as an editor's save would move it on

@@ -7,20 +7,23 @@ import sys
 import pytest
 
 import kb.cli
-from support import make_site
 from kb.cli import main
 from kb.terminal import live_output
-from support import pair
+
+from support import make_site, pair
 
 
-@pytest.mark.parametrize("ci,quiet,tty,shown", [
-    (None, False, True, True),
-    (None, True, True, False),
-    (None, False, False, False),
-    ("true", False, True, False),
-    ("1", False, True, False),
-    ("false", False, True, True),
-])
+@pytest.mark.parametrize(
+    "ci,quiet,tty,shown",
+    [
+        (None, False, True, True),
+        (None, True, True, False),
+        (None, False, False, False),
+        ("true", False, True, False),
+        ("1", False, True, False),
+        ("false", False, True, True),
+    ],
+)
 def test_progress_is_only_for_a_terminal_outside_ci(monkeypatch, ci, quiet, tty, shown):
     if ci is None:
         monkeypatch.delenv("CI", raising=False)
@@ -44,6 +47,7 @@ def test_a_slow_build_shows_a_progress_line_then_clears_it(tmp_path, monkeypatch
 
 def test_quiet_build_prints_nothing(tmp_path, runner):
     root = make_site(tmp_path / "site", pair())
-    result = runner.invoke(main, ["build", "--root", str(root), "-o", str(tmp_path / "out"),
-                                       "--quiet"])
+    result = runner.invoke(
+        main, ["build", "--root", str(root), "-o", str(tmp_path / "out"), "--quiet"]
+    )
     assert (result.exit_code, result.output) == (0, "")

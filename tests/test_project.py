@@ -31,8 +31,11 @@ def test_the_readme_command_table_names_every_command_and_option():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
-    rows = {re.match(r"\| `kb (\w+)", line).group(1): line for line in table.splitlines()
-            if line.startswith("| `kb ")}
+    rows = {
+        re.match(r"\| `kb (\w+)", line).group(1): line
+        for line in table.splitlines()
+        if line.startswith("| `kb ")
+    }
     assert set(rows) == set(main.commands)
     for name, command in main.commands.items():
         for option in command.params:

@@ -10,17 +10,30 @@ from pathlib import Path
 
 import pytest
 
-from support import make_site
 from kb.cli import main
 from kb.content import load_site
 from kb.scaffold import ID_RULE, slugify
-from support import pair
 
-OPTIONS = ["--id", "transition-period", "--phase", "phase-2", "--audience", "service-providers",
-           "--audience", "ssms", "--topic", "timeline", "--title-en",
-           "What happens during the Transition Period: who does what?", "--title-fr",
-           "Que se passe-t-il pendant la période de transition\u00a0?", "--slug-fr",
-           "periode-de-transition"]
+from support import make_site, pair
+
+OPTIONS = [
+    "--id",
+    "transition-period",
+    "--phase",
+    "phase-2",
+    "--audience",
+    "service-providers",
+    "--audience",
+    "ssms",
+    "--topic",
+    "timeline",
+    "--title-en",
+    "What happens during the Transition Period: who does what?",
+    "--title-fr",
+    "Que se passe-t-il pendant la période de transition\u00a0?",
+    "--slug-fr",
+    "periode-de-transition",
+]
 EN_FILE = "content/en/phase-2/transition-period.md"
 FR_FILE = "content/fr/phase-2/periode-de-transition.md"
 
@@ -29,6 +42,7 @@ FR_FILE = "content/fr/phase-2/periode-de-transition.md"
 def kb(runner):
     def invoke(root, *args: str, input: str | None = None):
         return runner.invoke(main, [args[0], "--root", str(root), *args[1:]], input=input)
+
     return invoke
 
 
@@ -70,27 +84,40 @@ def test_publishing_the_placeholders_is_an_error(root, kb):
         file.write_text(file.read_text().replace("status: draft", "status: published"))
     result = kb(root, "check")
     assert result.exit_code == 1
-    assert (f"{EN_FILE}:9: placeholder text 'TODO:' in a published entry (lines 9, 12): "
-            "replace it, or set 'status: draft'") in result.stderr
+    assert (
+        f"{EN_FILE}:9: placeholder text 'TODO:' in a published entry (lines 9, 12): "
+        "replace it, or set 'status: draft'"
+    ) in result.stderr
 
 
 def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root, kb):
-    answers = "\n".join([
-        "Transition Period", "transition-period",  # a bad id, then a good one
-        "phase-9", "phase-2",
-        "providers", "service-providers, ssms",
-        "timeline contracts",
-        "What happens during the Transition Period?",
-        "Que se passe-t-il pendant la période de transition?",
-        "",  # accept the French file name made from the French title
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Transition Period",
+                "transition-period",  # a bad id, then a good one
+                "phase-9",
+                "phase-2",
+                "providers",
+                "service-providers, ssms",
+                "timeline contracts",
+                "What happens during the Transition Period?",
+                "Que se passe-t-il pendant la période de transition?",
+                "",  # accept the French file name made from the French title
+            ]
+        )
+        + "\n"
+    )
     result = kb(root, "new", input=answers)
     assert result.exit_code == 0, result.output
-    assert ("Error: id 'Transition Period' may contain only lower-case letters a to z, digits "
-            "and hyphens, such as transition-period: try 'transition-period'") in result.output
+    assert (
+        "Error: id 'Transition Period' may contain only lower-case letters a to z, digits "
+        "and hyphens, such as transition-period: try 'transition-period'"
+    ) in result.output
     assert "Error: unknown phase 'phase-9' (did you mean 'phase-3'?)" in result.output
     assert "Error: unknown audience 'providers' (did you mean 'service-providers'?)" in (
-        result.output)
+        result.output
+    )
     fr = load_site(root).get("fr", "transition-period")
     assert fr.slug == "que-se-passe-t-il-pendant-la-periode-de-transition"
     assert fr.topics == ("timeline", "contracts")
@@ -112,13 +139,24 @@ def test_new_refuses_an_id_already_in_use(root, kb):
     assert "id 'planning' is already used by content/en/phase-2/planning.md" in result.output
 
 
-@pytest.mark.parametrize("option,value,message", [
-    ("--phase", "phase-4", "unknown phase 'phase-4' (did you mean 'phase-3'?): use prototype, "
-                           "phase-1, phase-2, phase-3, all"),
-    ("--topic", "contract", "unknown topic 'contract' (did you mean 'contracts'?)"),
-    ("--slug-fr", "Période", "file name 'Période' may contain only lower-case letters a to z, "
-                             "digits and hyphens, such as transition-period: try 'periode'"),
-])
+@pytest.mark.parametrize(
+    "option,value,message",
+    [
+        (
+            "--phase",
+            "phase-4",
+            "unknown phase 'phase-4' (did you mean 'phase-3'?): use prototype, "
+            "phase-1, phase-2, phase-3, all",
+        ),
+        ("--topic", "contract", "unknown topic 'contract' (did you mean 'contracts'?)"),
+        (
+            "--slug-fr",
+            "Période",
+            "file name 'Période' may contain only lower-case letters a to z, "
+            "digits and hyphens, such as transition-period: try 'periode'",
+        ),
+    ],
+)
 def test_new_checks_options_against_the_vocabularies(root, option, value, message, kb):
     args = list(OPTIONS)
     if option in args:
@@ -131,11 +169,14 @@ def test_new_checks_options_against_the_vocabularies(root, option, value, messag
     assert not (root / EN_FILE).exists()
 
 
-@pytest.mark.parametrize("text,slug", [
-    ("Qu’est-ce que la période de planification?", "qu-est-ce-que-la-periode-de-planification"),
-    ("L'œuvre des SSM — 2023", "l-oeuvre-des-ssm-2023"),
-    ("Rôles et responsabilités : qui fait quoi ?", "roles-et-responsabilites-qui-fait-quoi"),
-])
+@pytest.mark.parametrize(
+    "text,slug",
+    [
+        ("Qu’est-ce que la période de planification?", "qu-est-ce-que-la-periode-de-planification"),
+        ("L'œuvre des SSM — 2023", "l-oeuvre-des-ssm-2023"),
+        ("Rôles et responsabilités : qui fait quoi ?", "roles-et-responsabilites-qui-fait-quoi"),
+    ],
+)
 def test_french_file_names_are_made_from_the_title(text, slug):
     assert slugify(text) == slug
 
@@ -147,9 +188,24 @@ def test_long_titles_make_file_names_cut_at_a_word():
 
 
 def test_every_bad_option_is_reported_at_once_in_plain_words_without_the_usage_text(root, kb):
-    args = ["--id", "Transition Period", "--phase", "phase-9", "--audience", "providers",
-            "--audience", "ssms", "--topic", "timeline", "--title-en", " ", "--title-fr", "Oui?",
-            "--slug-fr", "planification"]
+    args = [
+        "--id",
+        "Transition Period",
+        "--phase",
+        "phase-9",
+        "--audience",
+        "providers",
+        "--audience",
+        "ssms",
+        "--topic",
+        "timeline",
+        "--title-en",
+        " ",
+        "--title-fr",
+        "Oui?",
+        "--slug-fr",
+        "planification",
+    ]
     result = kb(root, "new", *args)
     assert result.exit_code == 2  # click's code for a command used wrongly
     assert result.stderr.splitlines() == [
@@ -174,8 +230,10 @@ def test_the_english_file_named_after_the_id_must_be_free_too(root, kb):
     (root / "content/en/phase-1/transition-period.md").write_text("notes\n")
     result = kb(root, "new", *OPTIONS)
     assert result.exit_code == 2
-    assert ("  --slug-en: content/en/phase-1/transition-period.md already has this name: choose "
-            "another file name") in result.stderr.splitlines()
+    assert (
+        "  --slug-en: content/en/phase-1/transition-period.md already has this name: choose "
+        "another file name"
+    ) in result.stderr.splitlines()
 
 
 def test_the_prompt_and_the_refusal_describe_ids_in_the_same_words(root, kb):
@@ -189,28 +247,37 @@ def test_the_prompt_and_the_refusal_describe_ids_in_the_same_words(root, kb):
 def test_end_of_input_at_a_prompt_says_that_nothing_was_written(root):
     """A real `kb new` whose input ends (Ctrl+D at a terminal) after the first two answers."""
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*.md"))
-    result = subprocess.run([str(Path(sys.executable).parent / "kb"), "new", "--root", str(root)],
-                            input="transition-period\nphase-2\n", capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "kb"), "new", "--root", str(root)],
+        input="transition-period\nphase-2\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "Aborted!" not in result.stderr + result.stdout
     assert result.stderr.strip() == (
         "Stopped before the end of the questions: nothing was written. Run `kb new` again, or "
-        "give the answers as options (kb new --help).")
+        "give the answers as options (kb new --help)."
+    )
     assert sorted(p.relative_to(root) for p in (root / "content").rglob("*.md")) == before
 
 
 def test_a_long_french_title_says_that_its_file_name_was_cut(root, kb):
-    long_title = ("Que se passe-t-il pour les fournisseurs de services de l'emploi pendant la "
-                  "période de transition\u00a0?")
-    args = [v if v != OPTIONS[OPTIONS.index("--title-fr") + 1] else long_title
-            for v in OPTIONS[:-2]]  # no --slug-fr: the file name is made from the title
+    long_title = (
+        "Que se passe-t-il pour les fournisseurs de services de l'emploi pendant la "
+        "période de transition\u00a0?"
+    )
+    args = [
+        v if v != OPTIONS[OPTIONS.index("--title-fr") + 1] else long_title for v in OPTIONS[:-2]
+    ]  # no --slug-fr: the file name is made from the title
     result = kb(root, "new", *args, input="\n")  # accept the suggested name
     assert result.exit_code == 0, result.output
     slug = "que-se-passe-t-il-pour-les-fournisseurs-de-services-de"
-    assert ("The French title is long: the file name suggested below stops after a whole word, "
-            f"at {len(slug)} characters ('{slug}'). Keep it or write a shorter one.") in (
-        result.output)
+    assert (
+        "The French title is long: the file name suggested below stops after a whole word, "
+        f"at {len(slug)} characters ('{slug}'). Keep it or write a shorter one."
+    ) in (result.output)
     assert (root / f"content/fr/phase-2/{slug}.md").is_file()
 
 
@@ -222,4 +289,5 @@ def test_a_short_french_title_is_not_said_to_be_cut(root, kb):
 
 def test_a_cut_file_name_does_not_end_on_an_elided_word():
     assert slugify("Les fournisseurs de services et l'emploi", limit=38) == (
-        "les-fournisseurs-de-services-et")
+        "les-fournisseurs-de-services-et"
+    )

@@ -116,6 +116,7 @@ def test_plain_string_analysis_matches_whooshs_analyzers(site):
 def test_phrases_are_found_in_plain_terms():
     phrases = PhraseFilter([("servic", "system", "manag"), ("system", "manag")])
     assert phrases.found(["the", "servic", "system", "manag", "system"]) == [
-        "servic system manag", "system manag",
+        "servic system manag",
+        "system manag",
     ]
     assert phrases.found(["system"]) == []

@@ -184,8 +184,10 @@ def test_did_you_mean_replaces_the_unknown_word(english, french):
 def test_entries_with_more_of_the_words_rank_first(english):
     # "zebra" is in no entry: the entries with the other two words come first, then fewer.
     results = search(english, "transition funding zebra")
-    assert results.relaxed and ids(results)[:2] in (["transition", "body-only"],
-                                                    ["body-only", "transition"])
+    assert results.relaxed and ids(results)[:2] in (
+        ["transition", "body-only"],
+        ["body-only", "transition"],
+    )
 
 
 def test_snippets_mark_matches_and_escape_the_rest(english):

@@ -5,6 +5,7 @@ attributes, links and text, so a change to one that the other lacks fails here."
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -27,7 +28,7 @@ class Markup(HTMLParser):
     order, the order of a link's query parameters and of the words it highlights, and elements that are
     hidden."""
 
-    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr"}
+    VOID: ClassVar[set[str]] = {"br", "img", "input", "meta", "link", "hr", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -71,8 +72,10 @@ class Markup(HTMLParser):
 def link(href: str) -> tuple:
     parts = urlsplit(href)
     # hl lists the words to highlight on arrival, a set: its order is the runtime's own.
-    query = [(key, ",".join(sorted(value.split(","))) if key == "hl" else value)
-             for key, value in parse_qsl(parts.query)]
+    query = [
+        (key, ",".join(sorted(value.split(","))) if key == "hl" else value)
+        for key, value in parse_qsl(parts.query)
+    ]
     return parts.path, tuple(sorted(query)), parts.fragment
 
 
@@ -83,8 +86,9 @@ def markup(html: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("lang, query", QUERIES)
-def test_the_server_and_the_static_page_write_the_same_results(client, frozen_server, page,
-                                                                lang, query):
+def test_the_server_and_the_static_page_write_the_same_results(
+    client, frozen_server, page, lang, query
+):
     response = client.get(PAGES[lang], query_string={"q": query})
     assert response.status_code == 200
     server = markup(response.get_data(as_text=True))

@@ -110,11 +110,25 @@ def server_page(site, lang: str, query: str) -> dict:
         "total": results.total,
         "relaxed": results.relaxed,
         "suggestion": results.suggestion,
-        "counts": {kind: {k: v for k, v in counts.items() if v}
-                   for kind, counts in results.counts.items()},
-        "hits": [{key: hit.as_json()[key] for key in
-                  ("id", "title", "url", "phase", "audiences", "score", "snippet", "sections")}
-                 for hit in results.hits],
+        "counts": {
+            kind: {k: v for k, v in counts.items() if v} for kind, counts in results.counts.items()
+        },
+        "hits": [
+            {
+                key: hit.as_json()[key]
+                for key in (
+                    "id",
+                    "title",
+                    "url",
+                    "phase",
+                    "audiences",
+                    "score",
+                    "snippet",
+                    "sections",
+                )
+            }
+            for hit in results.hits
+        ],
     }
 
 
@@ -126,9 +140,11 @@ def test_the_first_page_is_the_same_in_both_runtimes(site, frozen_server, page, 
     assert len(QUESTIONS[lang].split("|")) >= len(queries) // 3
     page.goto(f"{frozen_server}{PAGES[lang]}")
     page.wait_for_function("typeof kbSearch === 'function'")
-    found = page.evaluate("async (queries) => { const out = []; "
-                          "for (const q of queries) out.push(await kbSearch(q)); return out; }",
-                          queries)
+    found = page.evaluate(
+        "async (queries) => { const out = []; "
+        "for (const q of queries) out.push(await kbSearch(q)); return out; }",
+        queries,
+    )
     wrong = []
     for query, static in zip(queries, found, strict=True):
         expected = server_page(site, lang, query)
@@ -137,8 +153,7 @@ def test_the_first_page_is_the_same_in_both_runtimes(site, frozen_server, page, 
     assert not wrong, f"{len(wrong)} of {len(queries)} differ:\n" + "\n".join(wrong[:5])
 
 
-def test_sub_results_link_to_sections_and_the_answer_is_highlighted_on_arrival(
-        frozen_server, page):
+def test_sub_results_link_to_sections_and_the_answer_is_highlighted_on_arrival(frozen_server, page):
     page.goto(f"{frozen_server}/en/search/?q=dispute+resolution+reporting")
     page.wait_for_selector("#search-results[data-done]")
     first = page.locator(".search-hits > li").first

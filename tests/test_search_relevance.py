@@ -38,4 +38,5 @@ def test_hit_at_3_is_at_least_90_percent_and_hit_at_1_holds_its_floor(site, lang
     assert hit_rate >= THRESHOLD, f"hit@3 {hit_rate:.0%} in {lang}; misses:\n" + "\n".join(misses)
     assert hit_at_1 >= HIT_AT_1_FLOOR[lang] - 1e-9, (
         f"hit@1 {hit_at_1:.3f} in {lang}, below its floor {HIT_AT_1_FLOOR[lang]:.3f}; "
-        "not first:\n" + "\n".join(firsts + misses))
+        "not first:\n" + "\n".join(firsts + misses)
+    )

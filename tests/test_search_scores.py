@@ -9,10 +9,10 @@ import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kb.search.analysis import field_analyzer
+from kb.search.bm25 import scored_indexes
 from kb.search.engine import SearchEngine
 from kb.search.export import export_index
 from kb.search.index import document
-from kb.search.bm25 import scored_indexes
 from kb.taxonomy import LANGS
 
 
@@ -39,7 +39,9 @@ def test_corpus_has_lengths_that_whoosh_approximates(synthetic_site):
     """Whoosh keeps a field's length in one byte: the comparison above only proves that kb
     copies this approximation if some answers have lengths it cannot keep exactly."""
     analyze = field_analyzer("en")
-    lengths = {len(list(analyze(document("en", e)["body"]))) for e in synthetic_site.entries_in("en")}
+    lengths = {
+        len(list(analyze(document("en", e)["body"]))) for e in synthetic_site.entries_in("en")
+    }
     assert any(byte_to_length(length_to_byte(n)) != n for n in lengths)
 
 
@@ -51,7 +53,9 @@ def test_exported_files_are_identical(synthetic_site, tmp_path: Path):
 
     def walk(node, prefix=""):
         differences.extend(prefix + name for name in node.left_only + node.right_only)
-        _, mismatch, errors = filecmp.cmpfiles(node.left, node.right, node.common_files, shallow=False)
+        _, mismatch, errors = filecmp.cmpfiles(
+            node.left, node.right, node.common_files, shallow=False
+        )
         differences.extend(prefix + name for name in mismatch + errors)
         for name, sub in node.subdirs.items():
             walk(sub, f"{prefix}{name}/")

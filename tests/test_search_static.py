@@ -3,16 +3,15 @@ the same entries in the same order as the server's search."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from support import ROOT, serve
 
 from kb.freeze import build
 from kb.search import engine_for
-from kb.search.export import fnv1a
+
+from support import ROOT, serve
 
 PAGES = {"en": "/en/search/", "fr": "/fr/recherche/"}
 # Plain words of the entries and of the synonym groups, as readers type them.
@@ -240,13 +239,17 @@ def test_static_search_works_under_a_sub_path(site, sub_path_server, page):
     assert Path(first).name and page.goto(f"{sub_path_server}{first}").ok
 
 
-@pytest.mark.parametrize("lang,query,path", [
-    ("en", "Ottawa", "/en/catchment-areas/ottawa/"),
-    ("en", "who is the SSM in London", "/en/catchment-areas/london/"),
-    ("fr", "GSS de Windsor", "/fr/regions-designees/windsor-sarnia/"),
-])
-def test_static_search_finds_the_catchment_page_and_links_to_it(frozen_server, page, lang,
-                                                                  query, path):
+@pytest.mark.parametrize(
+    "lang,query,path",
+    [
+        ("en", "Ottawa", "/en/catchment-areas/ottawa/"),
+        ("en", "who is the SSM in London", "/en/catchment-areas/london/"),
+        ("fr", "GSS de Windsor", "/fr/regions-designees/windsor-sarnia/"),
+    ],
+)
+def test_static_search_finds_the_catchment_page_and_links_to_it(
+    frozen_server, page, lang, query, path
+):
     page.goto(f"{frozen_server}{PAGES[lang]}?{urlencode({'q': query})}")
     page.wait_for_selector("#search-results[data-done]")
     first = page.locator(".search-hits > li").first

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import ROOT, bench_corpus
 
 from kb.search.analysis import STOP_WORDS, TOKEN, fold, stemmer
+
+from support import ROOT, bench_corpus
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +42,9 @@ INFLECTIONS = {
 def _vocabulary(lang: str) -> list[str]:
     """Every token (as written) of the content, of 5,000 synthetic entries and INFLECTIONS."""
     texts = [path.read_text("utf-8") for path in (ROOT / "content" / lang).rglob("*.md")]
-    texts += [(ROOT / "content" / name).read_text("utf-8") for name in ("synonyms.yml",
-                                                                          "glossary.yml")]
+    texts += [
+        (ROOT / "content" / name).read_text("utf-8") for name in ("synonyms.yml", "glossary.yml")
+    ]
     for pair in bench_corpus().entries(5000, seed=1):
         texts.append(pair.body[lang])
     texts.append(INFLECTIONS[lang])

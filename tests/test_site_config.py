@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, make_site
 from kb.app import create_app
 from kb.cli import main
 from kb.config import absolute_url, load_config, site_url
 from kb.content import load_site
 from kb.freeze import BuildError, build
-from support import pair
+
+from support import ROOT, make_site, pair
 
 SITE_YML = """\
 site_url: {url}
@@ -34,8 +34,11 @@ sources:
       title: La page du déploiement
       url: https://partners.example.gov/?p=4957
 """
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml",
-      "a": "http://www.w3.org/2005/Atom"}
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+    "a": "http://www.w3.org/2005/Atom",
+}
 
 
 def small_site(tmp_path: Path, url: str | None = None) -> Path:
@@ -43,38 +46,44 @@ def small_site(tmp_path: Path, url: str | None = None) -> Path:
     return make_site(tmp_path / "site", {**pair(), "content/site.yml": yml})
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("https://example.org/kb", "https://example.org/kb/"),
-    ("HTTPS://Example.ORG", "https://example.org/"),
-    ("  https://example.org/kb/  ", "https://example.org/kb/"),
-    ("http://example.org:8080/x/", "http://example.org:8080/x/"),
-    ("https://bücher.example/kb/", "https://xn--bcher-kva.example/kb/"),
-    ("https://example.org/k b/é/", "https://example.org/k%20b/%C3%A9/"),
-    ("https://example.org/already%20escaped/", "https://example.org/already%20escaped/"),
-    ("https://[2001:db8::1]/kb/", "https://[2001:db8::1]/kb/"),
-    ("/kb", "/kb/"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("https://example.org/kb", "https://example.org/kb/"),
+        ("HTTPS://Example.ORG", "https://example.org/"),
+        ("  https://example.org/kb/  ", "https://example.org/kb/"),
+        ("http://example.org:8080/x/", "http://example.org:8080/x/"),
+        ("https://bücher.example/kb/", "https://xn--bcher-kva.example/kb/"),
+        ("https://example.org/k b/é/", "https://example.org/k%20b/%C3%A9/"),
+        ("https://example.org/already%20escaped/", "https://example.org/already%20escaped/"),
+        ("https://[2001:db8::1]/kb/", "https://[2001:db8::1]/kb/"),
+        ("/kb", "/kb/"),
+    ],
+)
 def test_a_site_url_is_made_canonical(given, expected):
     assert site_url(given) == expected
 
 
-@pytest.mark.parametrize("given, says", [
-    ("example.org/kb/", "must start with https:// or http://, e.g. https://example.org/kb/"),
-    ("localhost:8000", "must start with https:// or http://"),
-    ("ftp://example.org/", "must start with https:// or http://"),
-    ("//example.org/kb/", "must start with https:// or http://"),
-    ("https://user:secret@example.org/", "holds a user name or password"),
-    ("https://user@example.org/", "holds a user name or password"),
-    ("https://example.org/kb/?lang=en", "has a query"),
-    ("https://example.org/kb/?", "has a query"),
-    ("https://example.org/kb/#top", "has a fragment"),
-    ("https://", "has no host"),
-    ("https://exa mple.org/", "host name with characters a host cannot have"),
-    ("https://example_site.org/", "host name with characters a host cannot have"),
-    ("https://example.org:99999/", "port that is not a number"),
-    ("", "must be a URL"),
-    (42, "must be a URL"),
-])
+@pytest.mark.parametrize(
+    "given, says",
+    [
+        ("example.org/kb/", "must start with https:// or http://, e.g. https://example.org/kb/"),
+        ("localhost:8000", "must start with https:// or http://"),
+        ("ftp://example.org/", "must start with https:// or http://"),
+        ("//example.org/kb/", "must start with https:// or http://"),
+        ("https://user:secret@example.org/", "holds a user name or password"),
+        ("https://user@example.org/", "holds a user name or password"),
+        ("https://example.org/kb/?lang=en", "has a query"),
+        ("https://example.org/kb/?", "has a query"),
+        ("https://example.org/kb/#top", "has a fragment"),
+        ("https://", "has no host"),
+        ("https://exa mple.org/", "host name with characters a host cannot have"),
+        ("https://example_site.org/", "host name with characters a host cannot have"),
+        ("https://example.org:99999/", "port that is not a number"),
+        ("", "must be a URL"),
+        (42, "must be a URL"),
+    ],
+)
 def test_a_bad_site_url_is_refused_saying_why(given, says):
     with pytest.raises(ValueError, match=re.escape(says)):
         site_url(given)
@@ -88,8 +97,9 @@ def test_a_source_url_may_have_a_query_but_not_a_password():
 
 def test_a_bad_base_url_flag_is_a_usage_error_not_a_traceback(tmp_path, runner):
     out = tmp_path / "out"
-    result = runner.invoke(main, ["build", "--root", str(ROOT), "-o", str(out),
-                                       "--base-url", "example.org/kb/"])
+    result = runner.invoke(
+        main, ["build", "--root", str(ROOT), "-o", str(out), "--base-url", "example.org/kb/"]
+    )
     assert result.exit_code == 2
     assert "Invalid value for '--base-url'" in result.output
     assert "must start with https:// or http://, e.g. https://example.org/kb/" in result.output
@@ -98,12 +108,16 @@ def test_a_bad_base_url_flag_is_a_usage_error_not_a_traceback(tmp_path, runner):
 
 
 def all_text(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*")
-            if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js", ".css")}
+    return {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js", ".css")
+    }
 
 
-def test_a_build_without_a_site_url_has_no_localhost_and_no_absolute_url_to_the_site(tmp_path,
-                                                                                     runner):
+def test_a_build_without_a_site_url_has_no_localhost_and_no_absolute_url_to_the_site(
+    tmp_path, runner
+):
     out = tmp_path / "build"
     result = runner.invoke(main, ["build", "--root", str(ROOT), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -114,16 +128,20 @@ def test_a_build_without_a_site_url_has_no_localhost_and_no_absolute_url_to_the_
     # The only absolute URLs left are the ones content/site.yml and the answers point to, and
     # the structured data's vocabulary.
     sources = [ROOT / "content/site.yml", *(ROOT / "content").rglob("*.md")]
-    official = {url for file in sources for url in re.findall(r"https?://[^\s\"'<>)\]]+",
-                                                               file.read_text(encoding="utf-8"))}
+    official = {
+        url
+        for file in sources
+        for url in re.findall(r"https?://[^\s\"'<>)\]]+", file.read_text(encoding="utf-8"))
+    }
     assert not (out / "sitemap.xml").exists() and not (out / "en/feed.xml").exists()
     for name, text in all_text(out).items():
         assert "localhost" not in text and "127.0.0.1" not in text, name
         for url in re.findall(r"https?://[^\s\"'<>)]+", text):
-            assert url in official or url.startswith(("https://schema.org", "http://www.w3.org/")), \
-                (name, url)
+            assert url in official or url.startswith(
+                ("https://schema.org", "http://www.w3.org/")
+            ), (name, url)
         assert 'rel="canonical"' not in text and 'property="og:url"' not in text, name
-        assert "hreflang=\"en-CA\"" not in text and "application/atom+xml" not in text, name
+        assert 'hreflang="en-CA"' not in text and "application/atom+xml" not in text, name
     assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
     home = (out / "en/index.html").read_text()
     assert 'href="/static/style.css"' in home and 'href="/fr/"' in home
@@ -157,7 +175,9 @@ def test_a_build_with_a_site_url_uses_it_in_every_absolute_url(tmp_path):
 
 def test_the_base_url_flag_overrides_site_yml(tmp_path):
     out = tmp_path / "build"
-    build(small_site(tmp_path, "https://kb.example.org/faq/"), out, base_url="https://other.example/")
+    build(
+        small_site(tmp_path, "https://kb.example.org/faq/"), out, base_url="https://other.example/"
+    )
     assert "<loc>https://other.example/en/</loc>" in (out / "sitemap.xml").read_text()
     assert "kb.example.org" not in "".join(all_text(out).values())
 
@@ -187,20 +207,42 @@ def test_the_real_site_yml_is_valid_and_leaves_the_site_url_unset():
 
 
 BAD = {
-    "site_url": ("site_url: example.org/kb/\n", 1, "the site URL 'example.org/kb/' must start with"),
+    "site_url": (
+        "site_url: example.org/kb/\n",
+        1,
+        "the site URL 'example.org/kb/' must start with",
+    ),
     "password": ("site_url: https://a:b@example.org/\n", 1, "holds a user name or password"),
-    "publisher": (SITE_YML.replace("  fr: ministère des Exemples\n", "").format(url="/"), 2,
-                  "publisher needs its text in 'fr:'"),
-    "contact": (SITE_YML.replace("info@example.org", "write to us").format(url="/"), 5,
-                "contact must be an email address"),
-    "source url": (SITE_YML.replace("https://partners.example.gov/?p=4957", "partners/?p=1")
-                   .format(url="/"), 16, "URL of source 2 'partners/?p=1' must start with"),
-    "source title": (SITE_YML.replace("      title: La FAQ de janvier\n", "").format(url="/"), 7,
-                     "source 1 must give 'en:' and 'fr:'"),
-    "feedback": (SITE_YML.format(url="/") + "feedback_url: mailto:x@example.org\n", 17,
-                 "the feedback URL 'mailto:x@example.org' must start with https://"),
-    "unknown": (SITE_YML.format(url="/") + "siteurl: https://example.org/\n", 17,
-                "unknown key 'siteurl'"),
+    "publisher": (
+        SITE_YML.replace("  fr: ministère des Exemples\n", "").format(url="/"),
+        2,
+        "publisher needs its text in 'fr:'",
+    ),
+    "contact": (
+        SITE_YML.replace("info@example.org", "write to us").format(url="/"),
+        5,
+        "contact must be an email address",
+    ),
+    "source url": (
+        SITE_YML.replace("https://partners.example.gov/?p=4957", "partners/?p=1").format(url="/"),
+        16,
+        "URL of source 2 'partners/?p=1' must start with",
+    ),
+    "source title": (
+        SITE_YML.replace("      title: La FAQ de janvier\n", "").format(url="/"),
+        7,
+        "source 1 must give 'en:' and 'fr:'",
+    ),
+    "feedback": (
+        SITE_YML.format(url="/") + "feedback_url: mailto:x@example.org\n",
+        17,
+        "the feedback URL 'mailto:x@example.org' must start with https://",
+    ),
+    "unknown": (
+        SITE_YML.format(url="/") + "siteurl: https://example.org/\n",
+        17,
+        "unknown key 'siteurl'",
+    ),
     "shape": ("- https://example.org/\n", 1, "must be a mapping of keys"),
 }
 
@@ -220,7 +262,8 @@ def test_kb_check_reports_site_yml_and_kb_build_stops(tmp_path, runner):
     result = runner.invoke(main, ["check", "--root", str(root)])
     assert result.exit_code == 1
     assert "content/site.yml:1: the site URL 'example.org' must start with https:// or http://" in (
-        result.output)
+        result.output
+    )
     with pytest.raises(BuildError) as error:
         build(root, tmp_path / "build")
     assert [p.path for p in error.value.problems] == ["content/site.yml"]

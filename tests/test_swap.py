@@ -15,19 +15,20 @@ from types import SimpleNamespace
 
 import pytest
 
-from support import make_site
 from kb import output as out
 from kb.cache import CACHE_DIR
 from kb.freeze import BuildError, build
-from support import pair
+
+from support import make_site, pair
 
 # What the swap does to folders, one call at a time: with renameat2, or without it.
 STEPS = {True: ("_exchange", "_rename", "remove"), False: ("_rename", "remove")}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,13 @@ def sites(tmp_path_factory):
     new = make_site(base / "new", pair(title="What happens once the Planning Period ends?"))
     build(old, base / "old-build")
     build(new, base / "new-build")
-    return {"old": old, "new": new, "old-build": tree(base / "old-build"),
-            "new-build": tree(base / "new-build"), "old-folder": base / "old-build"}
+    return {
+        "old": old,
+        "new": new,
+        "old-build": tree(base / "old-build"),
+        "new-build": tree(base / "new-build"),
+        "old-folder": base / "old-build",
+    }
 
 
 def previous_build(sites, output: Path) -> None:
@@ -65,6 +71,7 @@ def patch_steps(monkeypatch, fail_at: int, when: str, action, exchange: bool) ->
             if len(calls) - 1 == fail_at and when == "after":
                 action()
             return result
+
         return step
 
     if not exchange:
@@ -73,8 +80,9 @@ def patch_steps(monkeypatch, fail_at: int, when: str, action, exchange: bool) ->
         monkeypatch.setattr(out, name, wrap(getattr(out, name)))
 
 
-def killed_build(root: Path, output: Path, monkeypatch, fail_at: int, when: str,
-                 exchange: bool) -> bool:
+def killed_build(
+    root: Path, output: Path, monkeypatch, fail_at: int, when: str, exchange: bool
+) -> bool:
     """Build in a forked process that is killed at that step: True if it was (not finished)."""
     pid = os.fork()
     if pid == 0:
@@ -87,8 +95,9 @@ def killed_build(root: Path, output: Path, monkeypatch, fail_at: int, when: str,
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
-def test_a_build_killed_at_any_step_of_the_swap_is_recovered_by_the_next(sites, tmp_path,
-                                                                          monkeypatch, exchange):
+def test_a_build_killed_at_any_step_of_the_swap_is_recovered_by_the_next(
+    sites, tmp_path, monkeypatch, exchange
+):
     assert out._renameat2 is not None, "renameat2 is in glibc on Linux"
     output = tmp_path / "build"
     points = 0
@@ -113,8 +122,9 @@ def test_a_build_killed_at_any_step_of_the_swap_is_recovered_by_the_next(sites, 
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
-def test_a_step_of_the_swap_that_fails_leaves_one_whole_build(sites, tmp_path, monkeypatch,
-                                                              exchange):
+def test_a_step_of_the_swap_that_fails_leaves_one_whole_build(
+    sites, tmp_path, monkeypatch, exchange
+):
     output = tmp_path / "build"
 
     def fail():
@@ -201,8 +211,9 @@ def ended(pid: int) -> bool:
 
 
 def staged_files(folder: Path) -> int:
-    return sum(len(files) for staging in folder.glob(".build.tmp-*")
-               for _, _, files in os.walk(staging))
+    return sum(
+        len(files) for staging in folder.glob(".build.tmp-*") for _, _, files in os.walk(staging)
+    )
 
 
 MOMENTS = {  # when to stop a build of the generated site: while...
@@ -223,9 +234,12 @@ def stopped_build(root: Path, output: Path, moment: str, signum: int):
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
     # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a child
     # inherits that (Python then installs no KeyboardInterrupt handler).
-    process = subprocess.Popen([*KB, "build", "--root", str(root), "--output", str(output),
-                                "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_default_sigint)
+    process = subprocess.Popen(
+        [*KB, "build", "--root", str(root), "--output", str(output), "--jobs", "2", "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
     workers: set[int] = set()
     while process.poll() is None:
         kids = children(process.pid)
@@ -258,7 +272,8 @@ def reference(synthetic_root, tmp_path_factory):
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_kill_9_of_a_build_leaves_no_worker_and_the_next_build_is_clean(
-        synthetic_root, reference, tmp_path, moment):
+    synthetic_root, reference, tmp_path, moment
+):
     output = tmp_path / "build"
     shutil.copytree(reference[0], output)
     process, workers = stopped_build(synthetic_root, output, moment, signal.SIGKILL)
@@ -272,8 +287,9 @@ def test_kill_9_of_a_build_leaves_no_worker_and_the_next_build_is_clean(
 
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_sigterm_and_ctrl_c_stop_the_build_and_leave_nothing_behind(synthetic_root, reference,
-                                                                   tmp_path, signum, code):
+def test_sigterm_and_ctrl_c_stop_the_build_and_leave_nothing_behind(
+    synthetic_root, reference, tmp_path, signum, code
+):
     output = tmp_path / "build"
     shutil.copytree(reference[0], output)
     process, workers = stopped_build(synthetic_root, output, "freezing", signum)

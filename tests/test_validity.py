@@ -29,13 +29,18 @@ def test_every_frozen_page_is_valid_html(frozen):
     assert len(pages) > 50
     run = subprocess.run(
         [*vnu_command(), "--errors-only", "--format", "json", "--skip-non-html", str(frozen)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     try:
         messages = json.loads(run.stderr)["messages"]
     except (ValueError, KeyError):
         pytest.fail(f"the validator did not report (exit {run.returncode}): {run.stderr[-2000:]}")
-    errors = [f"{m.get('url', '').split(str(frozen), 1)[-1]}:{m.get('lastLine', '?')}: "
-              f"{m['message']}" for m in messages if m.get("type") != "info"]
+    errors = [
+        f"{m.get('url', '').split(str(frozen), 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m.get("type") != "info"
+    ]
     assert not errors, "\n".join(errors)
     assert run.returncode == 0, run.stderr[-2000:]

@@ -83,7 +83,9 @@ def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postin
             # Whoosh keeps a field's length in one byte: an approximation above 8 or so.
             length = byte_to_length(length_to_byte(lengths[docnum]))
             for term, tf in found.items():
-                score = round(bm25(idf[term], tf * boost, length, average, model.B, model.K1) * SCALE)
+                score = round(
+                    bm25(idf[term], tf * boost, length, average, model.B, model.K1) * SCALE
+                )
                 postings = scores.setdefault(term, {})
                 postings[docnum] = postings.get(docnum, 0) + int(score)
     return {
@@ -97,6 +99,8 @@ def scored_indexes(site, drafts: bool = False) -> dict[str, ScoredIndex]:
     SearchEngine.from_site indexes)."""
     groups = site_groups(site.glossary, site.synonyms)
     return {
-        lang: ScoredIndex(lang, searchable(site, lang, drafts=drafts), Thesaurus.build(lang, groups))
+        lang: ScoredIndex(
+            lang, searchable(site, lang, drafts=drafts), Thesaurus.build(lang, groups)
+        )
         for lang in LANGS
     }

@@ -20,11 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.search.bm25 import ScoredIndex, scored_indexes
 from kb.search.index import SCALE, LanguageIndex, Postings
 from kb.search.passages import BEFORE, MAX_SECTIONS, SNIPPET_CHARS
 from kb.search.query import MAX_GROUPS
 from kb.search.spelling import FEW_RESULTS, MIN_SUGGESTED, by_length
-from kb.search.bm25 import ScoredIndex, scored_indexes
 
 FORMAT = 2
 DOCS_PER_SHARD = 2

@@ -15,13 +15,13 @@ from whoosh.filedb.filestore import RamStorage, Storage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from kb.pagelist import entry_url
 from kb.search.analysis import field_analyzer, normalize, word_analyzer
 from kb.search.passages import sections
 from kb.search.searchers import LiveSearcher, Numbered, live_frequency
 from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
 from kb.taxonomy import AUDIENCES
-from kb.pagelist import entry_url
 
 TITLE_BOOST = 2.0
 # Scores are whole multiples of 1/SCALE, kept as integers: the server and the browser add them
@@ -148,17 +148,27 @@ class LanguageIndex:
     so such an index answers exactly as one built afresh.
     """
 
-    def __init__(self, lang: str, ix: Index, thesaurus: Thesaurus, preload: bool = False,
-                 order: list[str] | None = None, dead: dict[str, int] | None = None,
-                 dead_words: dict[str, int] | None = None):
+    def __init__(
+        self,
+        lang: str,
+        ix: Index,
+        thesaurus: Thesaurus,
+        preload: bool = False,
+        order: list[str] | None = None,
+        dead: dict[str, int] | None = None,
+        dead_words: dict[str, int] | None = None,
+    ):
         self.lang = lang
         self._dead_words = dead_words
         self.ix = ix
         self.thesaurus = thesaurus
         reader = ix.reader()
         live = reader.has_deletions()
-        self._searcher = (LiveSearcher(reader, dead or {}, weighting=QuantizedBM25F()) if live
-                          else Searcher(reader, weighting=QuantizedBM25F()))
+        self._searcher = (
+            LiveSearcher(reader, dead or {}, weighting=QuantizedBM25F())
+            if live
+            else Searcher(reader, weighting=QuantizedBM25F())
+        )
         self._lock = threading.RLock()  # Whoosh readers are not safe across threads
         stored = dict(reader.iter_docs())
         if order is not None:
@@ -204,8 +214,11 @@ class LanguageIndex:
             reader = self._searcher.reader()
             found = {term for name in SEARCHED for term in reader.field_terms(name)}
             if reader.has_deletions():
-                found = {term for term in found
-                         if any(live_frequency(reader, name, term) for name in SEARCHED)}
+                found = {
+                    term
+                    for term in found
+                    if any(live_frequency(reader, name, term) for name in SEARCHED)
+                }
             return sorted(found)
 
     def word_frequencies(self) -> dict[str, int]:
@@ -216,11 +229,15 @@ class LanguageIndex:
                 # Whoosh's totals less the deleted documents' words: the same counts as
                 # reading every posting (seconds after an edit at 1,000 entries).
                 dead = self._dead_words
-                found = {word: int(reader.frequency("words", word)) - dead.get(word, 0)
-                         for word in reader.field_terms("words")}
+                found = {
+                    word: int(reader.frequency("words", word)) - dead.get(word, 0)
+                    for word in reader.field_terms("words")
+                }
             else:
-                found = {word: int(live_frequency(reader, "words", word))
-                         for word in reader.field_terms("words")}
+                found = {
+                    word: int(live_frequency(reader, "words", word))
+                    for word in reader.field_terms("words")
+                }
             return {word: count for word, count in found.items() if count}
 
     def table(self) -> dict[str, Postings]:

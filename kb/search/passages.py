@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from kb.markdown import plain_text
-from kb.search.analysis import TOKEN, fold, normalize, stemmer, STOP_WORDS
+from kb.search.analysis import STOP_WORDS, TOKEN, fold, normalize, stemmer
 
 H2 = re.compile(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 SENTENCE = re.compile(r"(?<=[.!?…])\s+")
@@ -31,8 +31,9 @@ def sections(entry) -> list[Section]:
     found = [("", "", " ".join(f"{summary} {normalize(plain_text(parts[0]))}".split()))]
     for start in range(1, len(parts), 3):
         anchor, heading, body = parts[start : start + 3]
-        found.append((anchor, normalize(plain_text(heading)).rstrip("."),
-                      normalize(plain_text(body))))
+        found.append(
+            (anchor, normalize(plain_text(heading)).rstrip("."), normalize(plain_text(body)))
+        )
     return found
 
 
@@ -47,8 +48,11 @@ def marks(lang: str, text: str, alternatives: list[list[tuple[str, ...]]]) -> li
     """Where the query's groups occur in a text: each alternative as consecutive terms (a phrase
     marked whole), longest first, never overlapping."""
     stop, stem = STOP_WORDS[lang], stemmer(lang)
-    tokens = [(m.start(), m.end(), stem(w)) for m in TOKEN.finditer(text)
-              if (w := fold(m.group())) and w not in stop]
+    tokens = [
+        (m.start(), m.end(), stem(w))
+        for m in TOKEN.finditer(text)
+        if (w := fold(m.group())) and w not in stop
+    ]
     terms = [t for _, _, t in tokens]
     found = []
     for number, group in enumerate(alternatives):
@@ -99,11 +103,19 @@ def _format(text: str, found: list[Mark]) -> str:
     for mark in found:
         if mark.start < start or mark.end > end:
             continue
-        out += [html.escape(text[last : mark.start], quote=False), "<mark>",
-                html.escape(text[mark.start : mark.end], quote=False), "</mark>"]
+        out += [
+            html.escape(text[last : mark.start], quote=False),
+            "<mark>",
+            html.escape(text[mark.start : mark.end], quote=False),
+            "</mark>",
+        ]
         last = mark.end
     out.append(html.escape(text[last:end], quote=False))
-    return (ELLIPSIS + " " if start else "") + "".join(out) + (" " + ELLIPSIS if end < len(text) else "")
+    return (
+        (ELLIPSIS + " " if start else "")
+        + "".join(out)
+        + (" " + ELLIPSIS if end < len(text) else "")
+    )
 
 
 def sub_results(lang: str, parts: list[Section], alternatives) -> list[tuple[str, str]]:

@@ -58,8 +58,19 @@ def _indexed(lang: str, entry) -> tuple[dict[str, str], str]:
     if type(entry) is not Entry:  # a catchment page: its fields follow from other data
         fields = document(lang, entry)
         return fields, _doc_digest(fields)
-    key = (lang, entry.id, entry.title, entry.summary, entry.text, entry.html, entry.phase,
-           tuple(entry.audiences), tuple(entry.topics), entry.slug, entry.path)  # all it reads
+    key = (
+        lang,
+        entry.id,
+        entry.title,
+        entry.summary,
+        entry.text,
+        entry.html,
+        entry.phase,
+        tuple(entry.audiences),
+        tuple(entry.topics),
+        entry.slug,
+        entry.path,
+    )  # all it reads
     found = _fields.get(key)
     if found is None:
         fields = document(lang, entry)
@@ -83,8 +94,12 @@ def update_index(where: Path, lang: str, entries: list, thesaurus: Thesaurus) ->
         shutil.rmtree(where, ignore_errors=True)
         where.mkdir(parents=True)
         ix = FileStorage(str(where)).create_index(make_schema(lang, thesaurus))
-        manifest = {"schema": schema_key, "docs": {}, "dead": dict.fromkeys(LENGTHS, 0),
-                    "dead_words": {}}
+        manifest = {
+            "schema": schema_key,
+            "docs": {},
+            "dead": dict.fromkeys(LENGTHS, 0),
+            "dead_words": {},
+        }
     known: dict[str, str] = manifest["docs"]
     changed = [id for id, value in wanted.items() if known.get(id) != value]
     removed = [id for id in known if id not in wanted]
@@ -93,8 +108,14 @@ def update_index(where: Path, lang: str, entries: list, thesaurus: Thesaurus) ->
         manifest["docs"] = wanted
         manifest["generation"] = ix.latest_generation()
         _save(where, manifest)
-    return LanguageIndex(lang, ix, thesaurus, order=[entry.id for entry in entries],
-                         dead=manifest["dead"], dead_words=manifest["dead_words"])
+    return LanguageIndex(
+        lang,
+        ix,
+        thesaurus,
+        order=[entry.id for entry in entries],
+        dead=manifest["dead"],
+        dead_words=manifest["dead_words"],
+    )
 
 
 def _open(where: Path, schema_key: str):
@@ -116,8 +137,15 @@ def _open(where: Path, schema_key: str):
         return None, None
 
 
-def _write(ix, documents: dict, changed: list[str], removed: list[str], known: dict,
-           dead: dict[str, int], dead_words: dict[str, int]) -> None:
+def _write(
+    ix,
+    documents: dict,
+    changed: list[str],
+    removed: list[str],
+    known: dict,
+    dead: dict[str, int],
+    dead_words: dict[str, int],
+) -> None:
     """Deletes and update_document in one commit; the replaced documents' field lengths are
     counted in `dead`, and their words in `dead_words`, so that scores and spelling can leave
     them out (see LanguageIndex)."""
@@ -128,8 +156,11 @@ def _write(ix, documents: dict, changed: list[str], removed: list[str], known: d
                 stored = searcher.document(id=id)
                 if stored is None:
                     continue
-                for name, value in (("title", stored["title"]), ("body", stored["body"]),
-                                    ("words", f"{stored['title']}\n{stored['body']}")):
+                for name, value in (
+                    ("title", stored["title"]),
+                    ("body", stored["body"]),
+                    ("words", f"{stored['title']}\n{stored['body']}"),
+                ):
                     dead[name] += sum(freq for _, freq, _, _ in ix.schema[name].index(value))
                 words = ix.schema["words"]
                 for term, _, weight, _ in words.index(f"{stored['title']}\n{stored['body']}"):

@@ -94,7 +94,8 @@ class Hit:
             "score": self.score,
             "snippet": self.snippet,
             "sections": [
-                {"title": heading, "url": f"{doc.url}#{anchor}"} for anchor, heading in self.sections
+                {"title": heading, "url": f"{doc.url}#{anchor}"}
+                for anchor, heading in self.sections
             ],
         }
 

@@ -73,8 +73,10 @@ def match(
     best = max(matched.values(), default=0)
     least = min(needed(len(maps)), best)
     kept = {n: count for n, count in matched.items() if count >= least}
-    return any_of([{n: s for n, s in scores.items() if n in kept} for scores in maps]), kept, (
-        best < len(maps)
+    return (
+        any_of([{n: s for n, s in scores.items() if n in kept} for scores in maps]),
+        kept,
+        (best < len(maps)),
     )
 
 

@@ -116,6 +116,12 @@ class Site:
         """entries_in's lists, by (lang, drafts), each sorted when first asked for."""
         return {}
 
+    @cached_property
+    def search_engines(self) -> dict[bool, object]:
+        """The search engines built from this Site (kb.search.engine_for), by drafts: kept with
+        the Site, so a reload's new Site has its own and the old ones go with the old Site."""
+        return {}
+
     def related(self, entry: Entry, drafts: bool = False, limit: int = 5) -> list[Entry]:
         """Entries sharing the most topics with entry, the same phase first, then reading order.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 
 from whoosh.filedb.filestore import Storage
@@ -44,17 +42,9 @@ class SearchEngine:
         return [hit.as_json() for hit in self.search(lang, query, **options).hits]
 
 
-_lock = threading.Lock()
-_engines: list[tuple[weakref.ref, bool, SearchEngine]] = []
-
-
 def engine_for(site, drafts: bool = False) -> SearchEngine:
-    """The engine of a loaded Site, built on first use and dropped with the Site."""
-    with _lock:
-        _engines[:] = [item for item in _engines if item[0]() is not None]
-        for ref, with_drafts, engine in _engines:
-            if ref() is site and with_drafts == drafts:
-                return engine
-        engine = SearchEngine.from_site(site, drafts=drafts)
-        _engines.append((weakref.ref(site), drafts, engine))
-        return engine
+    """The engine of a loaded Site, built on first use and kept with the Site."""
+    engine = site.search_engines.get(drafts)
+    if engine is None:  # two threads may both build it: the same engine, once too often
+        engine = site.search_engines.setdefault(drafts, SearchEngine.from_site(site, drafts=drafts))
+    return engine

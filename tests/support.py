@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import zlib
@@ -242,3 +243,17 @@ def serve(folder: Path | str | None = None, handler: Callable | None = None) -> 
     finally:
         server.shutdown()
         server.server_close()
+
+
+def kb_serve(root: Path) -> tuple[subprocess.Popen, int]:
+    """`kb serve` as a real process on a copy of the real content in root, and its port."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    port = free_port()
+    kb = str(Path(sys.executable).parent / "kb")
+    process = subprocess.Popen(
+        [kb, "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, port

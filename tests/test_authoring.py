@@ -3,9 +3,7 @@ live refresh (a real `kb serve` in Chromium) and its problems in the page's lang
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +14,7 @@ from kb.cli import main
 from kb.content import load_site
 from kb.media import dimensions
 
-from support import EN, OTHER, ROOT, free_port, make_site, pair, png, snapshot
+from support import EN, OTHER, kb_serve, make_site, pair, png, snapshot
 
 IMAGE = "![A chart of the phases](../../media/chart.png)"
 
@@ -147,21 +145,7 @@ def test_french_pages_show_kb_messages_in_french(tmp_path):
 @pytest.fixture()
 def served(tmp_path):
     """`kb serve` as a real process on a copy of the real content, killed at the end."""
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "kb"),
-            "serve",
-            "--root",
-            str(tmp_path),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, port = kb_serve(tmp_path)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

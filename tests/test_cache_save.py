@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 from kb.cache import Store
 
-from support import ROOT, free_port
+from support import kb_serve
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -63,22 +60,8 @@ def test_loads_adding_records_while_a_deferred_save_writes_never_corrupt_the_pac
 
 
 def test_kb_serve_stopped_right_after_an_edit_keeps_it_in_the_cache(tmp_path):
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    port = free_port()
+    process, port = kb_serve(tmp_path)
     url = f"http://127.0.0.1:{port}/en/questions/dispute-resolution/"
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "kb"),
-            "serve",
-            "--root",
-            str(tmp_path),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
         page = _wait(url, "dispute", process)
         assert "kbcachedword" not in page

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from pathlib import Path
 
 from kb import media, memo
 from kb.cache import Store, code_digest, digest
@@ -20,7 +20,10 @@ MAYBE_LINKED = re.compile(r"entry:([a-z0-9-]+)")
 _linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(body)))))
 
 
-def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
+_keys = memo.per_key()
+
+
+def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: int = 0) -> None:
     """Render each body once; entry links become paths relative to an entry page.
 
     A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
@@ -29,7 +32,7 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
     """
     # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
     # link to, and the media files whose sizes it gives; the entry's folder places media links.
-    media_files = _media_stamp(site.root / "content" / media.FOLDER)
+    media_files = media.stamp(site.root / "content" / media.FOLDER)
     contexts = {
         lang: digest(
             code_digest(),
@@ -42,13 +45,13 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
     }
     missed: list[tuple[tuple[str, str], str]] = []
     for key, entry in site.entries.items():
-        lang = entry.lang
-        slugs = tuple(
-            (target, linked.slug if (linked := site.get(lang, target)) else None)
-            for target in _linked_ids(entry.body)
-        )
-        folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
-        render_key = memo.key(contexts[lang], folder, entry.body, slugs)
+        if shape:  # the slugs linked to are part of the shape: the key of a body is kept
+            render_key = _keys(
+                (shape, contexts[entry.lang], entry.path, entry.body),
+                functools.partial(_render_key, site, entry, contexts[entry.lang]),
+            )
+        else:
+            render_key = _render_key(site, entry, contexts[entry.lang])
         record = store.get(render_key)
         if record is None:
             missed.append((key, render_key))
@@ -80,6 +83,16 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int]) -> None:
         memo.keep_renderer((site.root, contexts[lang]), renderer)
 
 
+def _render_key(site: Site, entry, context: str) -> str:
+    """The cache key of entry's HTML: its body, the slugs it links to, its folder, context."""
+    slugs = tuple(
+        (target, linked.slug if (linked := site.get(entry.lang, target)) else None)
+        for target in _linked_ids(entry.body)
+    )
+    folder = entry.path.rsplit("/", 1)[0]  # relative media links start from it
+    return memo.key(context, folder, entry.body, slugs)
+
+
 def _give(site: Site, key: tuple[str, str], page: tuple[str, str], fresh: set[int]) -> None:
     """The entry at key gets its (html, text); a shared one (the last Site's) is copied first."""
     entry = site.entries[key]
@@ -88,18 +101,6 @@ def _give(site: Site, key: tuple[str, str], page: tuple[str, str], fresh: set[in
     if id(entry) not in fresh:
         entry = site.entries[key] = site._slugs[entry.lang, entry.slug] = memo.copy(entry)
     entry.html, entry.text = page
-
-
-def _media_stamp(folder: Path) -> list[tuple[str, int, int]]:
-    """Name, size and time of each file of content/media/: an image's size is on the page."""
-    found = []
-    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return found
 
 
 def _renderer(site: Site, lang: str) -> Renderer:

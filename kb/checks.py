@@ -4,11 +4,12 @@ links and data files that point to entries that exist."""
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import TYPE_CHECKING
 
 from kb import memo
 from kb.taxonomy import LANGS, OTHER_LANG
-from kb.validate import N_, problem
+from kb.validate import N_, Problem, problem
 
 if TYPE_CHECKING:
     from kb.content import Entry, Site
@@ -50,9 +51,24 @@ def add(site: Site, entry: Entry) -> None:
     site._slugs[(entry.lang, entry.slug)] = entry
 
 
-def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Every entry exists in both languages with the same phase, audiences and topics."""
-    paired = _mismatched_ids(site, unread)
+_translations = memo.per_key()
+_references = memo.per_key()
+
+
+def check_translations(site: Site, unread: set[tuple[str, str]], shape: int = 0) -> None:
+    """Every entry exists in both languages with the same phase, audiences and topics.
+
+    shape: kb.loader's number for what this looks at (0: not known, looked at again).
+    """
+    if shape:
+        site.problems.extend(_translations(shape, lambda: _translation_problems(site, unread)))
+    else:
+        site.problems.extend(_translation_problems(site, unread))
+
+
+def _translation_problems(site: Site, unread: set[tuple[str, str]]) -> tuple:
+    found: list[Problem] = []
+    paired = _mismatched_ids(site, unread, found)
     for entry in list(site.entries.values()):
         other = site.translation(entry)
         if (other is None and (OTHER_LANG[entry.lang], entry.id) in unread) or entry.path in paired:
@@ -69,7 +85,7 @@ def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
                     "content/%(other)s/ with '%(line)s'"
                 )
             )
-            site.problems.append(
+            found.append(
                 problem(
                     entry.path,
                     2,
@@ -84,7 +100,7 @@ def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
             continue
         for name in ("phase", "audiences", "topics", "status"):
             if set(_as_tuple(getattr(entry, name))) != set(_as_tuple(getattr(other, name))):
-                site.problems.append(
+                found.append(
                     problem(
                         other.path,
                         2,
@@ -98,9 +114,10 @@ def check_translations(site: Site, unread: set[tuple[str, str]]) -> None:
                         there=str(getattr(entry, name)),
                     )
                 )
+    return tuple(found)
 
 
-def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
+def _mismatched_ids(site: Site, unread: set[tuple[str, str]], found: list[Problem]) -> set[str]:
     """One problem for each pair whose two files give different ids; the paths reported.
 
     An English and a French file without a counterpart are a pair when their ids are close, or
@@ -140,7 +157,7 @@ def _mismatched_ids(site: Site, unread: set[tuple[str, str]]) -> set[str]:
                 "%(en_path)s: both files of a pair need the same id"
             )
         )
-        site.problems.append(
+        found.append(
             problem(
                 fr.path, fr.lines.get("id", 2), msgid, fr_id=fr.id, en_id=en.id, en_path=en.path
             )
@@ -152,42 +169,63 @@ def _as_tuple(value) -> tuple:
     return value if isinstance(value, tuple) else (value,)
 
 
-def check_references(site: Site, unread: set[tuple[str, str]]) -> None:
-    """Links between entries, and the entries that data files point to, must exist."""
+def check_references(site: Site, unread: set[tuple[str, str]], shape: int = 0) -> None:
+    """Links between entries, and the entries that data files point to, must exist.
+
+    shape: kb.loader's number for the entries and data files (0: not known). With it, an
+    entry's findings are reused while its body and that number stay the same.
+    """
     for entry in site.entries.values():
-        for line, target in memo.entry_links(entry.body, entry.body_line):
-            linked = site.get(entry.lang, target)
-            if linked is None and (entry.lang, target) in unread:
-                continue
-            if linked is None and not target:
-                continue  # 'entry: id', with a space: kb.links says so
-            if linked is None:
-                close = difflib.get_close_matches(
-                    target, [i for lang, i in site.entries if lang == entry.lang], n=1
-                )
-                site.problems.append(
-                    problem(
-                        entry.path,
-                        line,
-                        N_(
-                            "link to a missing entry 'entry:%(target)s': no entry has this id (did "
-                            "you mean 'entry:%(close)s'?)"
-                        )
-                        if close
-                        else N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
-                        target=target,
-                        close=close[0] if close else "",
+        if shape:
+            key = (shape, entry.lang, entry.path, entry.draft, entry.body, entry.body_line)
+            site.problems.extend(
+                _references(key, functools.partial(_links_of, site, entry, unread))
+            )
+        else:
+            site.problems.extend(_links_of(site, entry, unread))
+    _data_references(site, unread)
+
+
+def _links_of(site: Site, entry: Entry, unread: set[tuple[str, str]]) -> tuple:
+    """The problems of the links of entry to other entries."""
+    found: list[Problem] = []
+    for line, target in memo.entry_links(entry.body, entry.body_line):
+        linked = site.get(entry.lang, target)
+        if linked is None and (entry.lang, target) in unread:
+            continue
+        if linked is None and not target:
+            continue  # 'entry: id', with a space: kb.links says so
+        if linked is None:
+            close = difflib.get_close_matches(
+                target, [i for lang, i in site.entries if lang == entry.lang], n=1
+            )
+            found.append(
+                problem(
+                    entry.path,
+                    line,
+                    N_(
+                        "link to a missing entry 'entry:%(target)s': no entry has this id (did "
+                        "you mean 'entry:%(close)s'?)"
                     )
+                    if close
+                    else N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
+                    target=target,
+                    close=close[0] if close else "",
                 )
-            elif linked.draft and not entry.draft:
-                site.problems.append(
-                    problem(
-                        entry.path,
-                        line,
-                        N_("link to draft entry '%(target)s', which is not published"),
-                        target=target,
-                    )
+            )
+        elif linked.draft and not entry.draft:
+            found.append(
+                problem(
+                    entry.path,
+                    line,
+                    N_("link to draft entry '%(target)s', which is not published"),
+                    target=target,
                 )
+            )
+    return tuple(found)
+
+
+def _data_references(site: Site, unread: set[tuple[str, str]]) -> None:
     ids = {id for _, id in site.entries} | {id for _, id in unread}
     for item in site.glossary:
         if item.entry and item.entry not in ids:

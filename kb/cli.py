@@ -219,14 +219,21 @@ def build(
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
-def serve(root: str | None, host: str, port: int) -> None:
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look at every content file before each request instead of being told of changes "
+    "by the system: for content on a network drive, whose changes made on another machine "
+    "the system does not see.",
+)
+def serve(root: str | None, host: str, port: int, poll: bool) -> None:
     """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app
     from kb.preview import preview_config, run
     from kb.site import current_engine
 
     # Absolute URLs (sitemap, feeds, canonical links) name the preview's own host.
-    app = create_app({**preview_config(_root(root)), "KB_HOST_URLS": True})
+    app = create_app({**preview_config(_root(root), poll), "KB_HOST_URLS": True})
     with app.app_context():  # index now, not on the first search
         current_engine(drafts=True)
     run(app, host, port)  # kb.preview: reloads in place, writes the cache before it ends

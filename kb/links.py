@@ -8,10 +8,11 @@ their line.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from typing import TYPE_CHECKING
 
-from kb import media
+from kb import media, memo
 from kb.markdown import SAFE_SCHEMES
 from kb.memo import per_text
 from kb.rawhtml import without_code
@@ -26,14 +27,75 @@ SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 HTML_ID = re.compile(r'\bid="([^"]+)"')
 
 
-def check(site: Site) -> list[Problem]:
-    """Every problem of the links and images of every entry of site."""
-    anchors = {key: _anchors(entry.html) for key, entry in site.entries.items()}
-    by_file = {entry.path.rsplit("/", 1)[-1]: entry for entry in site.entries.values()}
+_checked = memo.per_key()
+
+
+def check(site: Site, shape: int = 0) -> list[Problem]:
+    """Every problem of the links and images of every entry of site.
+
+    shape: kb.loader's number for the entries and data files (0: not known). With it, an
+    entry's findings are reused while its body, its page, the pages it links to, the media
+    files and that number stay the same.
+    """
+    anchors = _Anchors(site)
+    by_file = _ByFile(site)
+    media_files = memo.version(
+        (site.root, "media"), media.stamp(site.root / "content" / media.FOLDER)
+    )
     found: list[Problem] = []
     for entry in site.entries.values():
-        found.extend(_check_entry(site, entry, anchors, by_file))
+        work = functools.partial(_check_entry, site, entry, anchors, by_file)
+        if shape:
+            targets = tuple(
+                linked.html if (linked := site.get(entry.lang, target)) else None
+                for target in _entry_targets(entry.body)
+            )
+            key = (shape, media_files, entry.lang, entry.id, entry.path, entry.body)
+            problems, used = _checked((*key, entry.body_line, entry.html, targets), work)
+        else:
+            problems, used = work()
+        found.extend(problems)
+        site.media.update(used)
     return found
+
+
+class _Anchors:
+    """The anchors of each entry's page, by (lang, id): looked up only for the entries checked."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def __getitem__(self, key: tuple[str, str]) -> frozenset[str]:
+        return _anchors(self.site.entries[key].html)
+
+
+class _ByFile:
+    """The entries by file name, made on the first look-up."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    @functools.cached_property
+    def names(self) -> dict[str, Entry]:
+        return {entry.path.rsplit("/", 1)[-1]: entry for entry in self.site.entries.values()}
+
+    def get(self, name: str) -> Entry | None:
+        return self.names.get(name)
+
+
+@per_text
+def _entry_targets(body: str) -> tuple[str, ...]:
+    """The ids of the entries that the links of body point to (whose anchors it may use)."""
+    return tuple(
+        sorted(
+            {
+                target[len("entry:") :].partition("#")[0]
+                for _, _, written in _written(body)
+                for _, _, target in written
+                if target.startswith("entry:")
+            }
+        )
+    )
 
 
 @per_text
@@ -57,8 +119,10 @@ def _written(body: str) -> tuple[tuple[int, tuple, tuple], ...]:
     return tuple(found)
 
 
-def _check_entry(site: Site, entry: Entry, anchors, by_file) -> list[Problem]:
+def _check_entry(site: Site, entry: Entry, anchors, by_file) -> tuple[tuple, tuple]:
+    """(the problems of entry's links and images, (name, bytes) of the media files it uses)."""
     found: list[Problem] = []
+    used: dict[str, int] = {}
     for offset, spaced, written in _written(entry.body):
         line = entry.body_line + offset
         for whole, linked_id in spaced:
@@ -72,17 +136,18 @@ def _check_entry(site: Site, entry: Entry, anchors, by_file) -> list[Problem]:
                 )
             )
         for image, alt, target in written:
-            say = _Say(found, entry.path, line)
+            say = _Say(found, entry.path, line, used)
             if image:
                 _image(site, entry, target, alt, say)
             else:
                 _link(site, entry, target, anchors, by_file, say)
-    return found
+    return tuple(found), tuple(used.items())
 
 
 class _Say:
-    def __init__(self, found: list[Problem], path: str, line: int):
+    def __init__(self, found: list[Problem], path: str, line: int, used: dict[str, int]):
         self.found, self.path, self.line = found, path, line
+        self.used = used  # the media files linked: name → bytes
 
     def __call__(self, msgid: str, level: str = "error", **params) -> None:
         self.found.append(problem(self.path, self.line, msgid, level, **params))
@@ -122,7 +187,7 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
             target=target,
             kb=size // 1000,
         )
-    site.media[name] = size
+    say.used[name] = size
     return name
 
 

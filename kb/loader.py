@@ -127,15 +127,30 @@ def load_site(
         elif sniffed_id is not None:
             unread.add((lang, sniffed_id))
             site.unread[lang, sniffed_id] = found[0].path if found else ""
-    checks.check_translations(site, unread)
-    checks.check_references(site, unread)
+    shape = _shape(site, unread)
+    checks.check_translations(site, unread, shape)
+    checks.check_references(site, unread, shape)
     problems.extend(editorial.check(site))
-    bodies.render(site, store, jobs, fresh)
+    bodies.render(site, store, jobs, fresh, shape)
     memo.keep_copies([(cached[key], entry) for key, entry in site.entries.items()])
-    site.problems.extend(links.check(site))
+    site.problems.extend(links.check(site, shape))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     store.save()
     return site
+
+
+def _shape(site: Site, unread: set[tuple[str, str]]) -> int:
+    """A number for what the rules between entries look at besides the bodies: the same while
+    only bodies change, so their results for the entries that did not change are reused."""
+    entries = tuple(
+        (e.lang, e.id, e.slug, e.path, e.draft, e.phase, e.audiences, e.topics, e.status)
+        + (e.lines.get("id"),)
+        for e in site.entries.values()
+    )
+    return memo.version(
+        (site.root, "shape"),
+        (entries, frozenset(unread), site.glossary, site.timeline, site.catchment_areas),
+    )
 
 
 def read_entry(

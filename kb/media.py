@@ -25,6 +25,18 @@ SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 bp = Blueprint("media", __name__)
 
 
+def stamp(folder: Path) -> list[tuple[str, int, int]]:
+    """Name, size and time of each file of content/media/: an image's size is on the page."""
+    found = []
+    for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return found
+
+
 def media_name(content: Path, entry_path: str, target: str) -> str | None:
     """The name under content/media/ that target, relative to the entry's file, points to."""
     if not target or "://" in target or target.startswith(("#", "/", "entry:", "mailto:")):

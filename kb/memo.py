@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import itertools
 import os
 import re
 import threading
@@ -44,6 +45,48 @@ def forget() -> None:
         _renderers.clear()
     _data.clear()
     _copies.clear()
+    _versions.clear()
+    for kept in _kept:
+        kept.clear()
+
+
+_versions: dict[Any, tuple[Any, int]] = {}
+_numbers = itertools.count(1)
+
+
+def version(name: Any, value: Any) -> int:
+    """A number that stays the same while value equals the value last given under name, and
+    is new (never given before, under any name) when it differs: a short stand-in for a large
+    value in the keys of the results that depend on it, compared once per load."""
+    known = _versions.get(name)
+    if known is not None and known[0] == value:
+        return known[1]
+    number = next(_numbers)
+    _versions[name] = (value, number)
+    return number
+
+
+_kept: list[dict] = []  # every per_key store, for forget()
+
+
+def per_key() -> Callable[[Any, Callable[[], T]], T]:
+    """A store of results by key: kept(key, make) gives make() once for each key, for the last
+    KEPT keys; for results whose inputs the key stands for (a version() among them)."""
+    found: dict[Any, Any] = {}
+    _kept.append(found)
+
+    def kept(key: Any, make: Callable[[], T]) -> T:
+        result = found.get(key, _MISSING)
+        if result is _MISSING:
+            if len(found) >= KEPT:
+                found.clear()
+            result = found[key] = make()
+        return result
+
+    return kept
+
+
+_MISSING = object()
 
 
 @per_text

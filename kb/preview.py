@@ -5,7 +5,6 @@ Active only when KB_RELOAD is set; the build never sees any of it.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import signal
 import sys
@@ -14,7 +13,6 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, url_for
@@ -26,6 +24,7 @@ from kb.app import current_site
 from kb.i18n import TRANSLATIONS, compile_catalog, page_translations
 from kb.taxonomy import LANGS, OTHER_LANG
 from kb.validate import Problem
+from kb.watching import ALL, Polling, watch
 
 KB_PACKAGE = Path(__file__).resolve().parent
 POLL_SECONDS = 0.2  # how often an open page's stream looks for changed files
@@ -33,9 +32,12 @@ STREAM_SECONDS = 30  # then the stream ends and the browser opens a new one
 SAVE_DELAY = 1.0  # the cache is written once edits have paused this long, not on the request
 
 
-def preview_config(root: Path) -> dict[str, Any]:
-    """The configuration of `kb serve`: drafts shown, everything reloaded on change."""
-    return {"KB_ROOT": root, "KB_DRAFTS": True, "KB_RELOAD": True}
+def preview_config(root: Path, poll: bool = False) -> dict[str, Any]:
+    """The configuration of `kb serve`: drafts shown, everything reloaded on change.
+
+    poll: stat every content file at each request instead of asking the kernel (kb.watching).
+    """
+    return {"KB_ROOT": root, "KB_DRAFTS": True, "KB_RELOAD": True, "KB_POLL": poll}
 
 
 def run(app: Flask, host: str, port: int) -> None:
@@ -51,36 +53,11 @@ def run(app: Flask, host: str, port: int) -> None:
         holder.flush()
 
 
-def stamp(folder: Path, pattern: str = "*") -> tuple:
-    """Name, modification time and size of every file under folder: changes when any does.
-
-    Taken before every request: os.walk and one stat a file (Path.rglob and two were 4 times
-    slower).
-    """
-    found = []
-    for directory, _folders, names in os.walk(folder):
-        for name in fnmatch.filter(names, pattern):
-            path = os.path.join(directory, name)
-            try:
-                info = os.stat(path)
-            except OSError:  # removed while we looked: the next request sees the new state
-                continue
-            if S_ISREG(info.st_mode):
-                found.append((path, info.st_mtime_ns, info.st_size))
-    found.sort()
-    return tuple(found)
-
-
-def changed_paths(root: Path, before: tuple, now: tuple) -> set[str] | None:
-    """The files (relative to root) whose name, time or size differ between two stamps; None
-    when one is not under root (the loader then looks at every file itself).
-
-    The loader trusts what it saw of the others at the last load: a file that changes after
-    `now` was taken differs from the stamp kept, so the next request reloads it.
-    """
+def changed_paths(root: Path, paths: set[str] | None) -> set[str] | None:
+    """paths relative to root; None when they are ALL or one is not under root (the loader
+    then looks at every file itself)."""
     prefix = str(root) + os.sep
-    paths = {path for path, _, _ in set(before).symmetric_difference(now)}
-    if not all(path.startswith(prefix) for path in paths):
+    if paths is ALL or not all(path.startswith(prefix) for path in paths):
         return None
     return {path[len(prefix) :].replace(os.sep, "/") for path in paths}
 
@@ -94,14 +71,17 @@ class Watcher:
 
     def __init__(self, app: Flask):
         root = Path(app.config["KB_ROOT"])
+        poll = app.config.get("KB_POLL", False)
         self.app = app
-        self.sources = {
-            "content": (root / "content", "*"),
-            "templates": (root / "templates", "*"),
-            "catalog": (TRANSLATIONS, "*.po"),
-            "static": (root / "static", "*"),
+        # The content may hold thousands of files: the kernel tells which changed. The others
+        # hold a few each: stat'ing them costs less than a kernel watch (128 per user).
+        self.watches = {
+            "content": watch(root / "content", "*", poll),
+            "templates": Polling(root / "templates"),
+            "catalog": Polling(TRANSLATIONS, "*.po"),
+            "static": Polling(root / "static"),
         }
-        self.stamps = {name: stamp(*source) for name, source in self.sources.items()}
+        self.pending: dict[str, set[str] | None] = {}  # changed, not yet reloaded successfully
         self.lock = threading.Lock()  # the development server answers requests in threads
         self.generation = 0  # counts the reloads: the open pages refresh when it changes
 
@@ -110,19 +90,24 @@ class Watcher:
         if not self.lock.acquire(blocking=False):
             return
         try:
-            for name, source in self.sources.items():
-                now = stamp(*source)
-                if now != self.stamps[name] and self.reload(name, self.stamps[name], now):
-                    self.stamps[name] = now
+            for name, watched in self.watches.items():
+                found = watched.look()
+                if found is not ALL and not found and name not in self.pending:
+                    continue
+                known = self.pending.get(name, set())
+                changed = ALL if found is ALL or known is ALL else known | found
+                self.pending[name] = changed
+                if self.reload(name, changed):
+                    del self.pending[name]
                     self.generation += 1
         finally:
             self.lock.release()
 
-    def reload(self, name: str, before: tuple = (), now: tuple = ()) -> bool:
+    def reload(self, name: str, changed: set[str] | None = ALL) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""
         if name == "content":
             holder = self.app.extensions["kb"]
-            return holder.reload(changed_paths(holder.root, before, now))
+            return holder.reload(changed_paths(holder.root, changed))
         if name == "templates" and self.app.jinja_env.cache is not None:
             self.app.jinja_env.cache.clear()  # auto_reload sees edits; this also forgets removals
         if name == "static":

@@ -245,14 +245,15 @@ def serve(folder: Path | str | None = None, handler: Callable | None = None) -> 
         server.server_close()
 
 
-def kb_serve(root: Path) -> tuple[subprocess.Popen, int]:
-    """`kb serve` as a real process on a copy of the real content in root, and its port."""
+def kb_serve(root: Path, *options: str) -> tuple[subprocess.Popen, int]:
+    """`kb serve` (with options) as a real process on a copy of the real content in root, and
+    its port."""
     for name in ("content", "templates", "static"):
         shutil.copytree(ROOT / name, root / name)
     port = free_port()
     kb = str(Path(sys.executable).parent / "kb")
     process = subprocess.Popen(
-        [kb, "serve", "--root", str(root), "--port", str(port)],
+        [kb, "serve", "--root", str(root), "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -95,6 +95,18 @@ class Doc:
         )
 
 
+def _read_docs(reader, known: dict[int, Doc] | None) -> dict[int, Doc]:
+    """Each live document's Doc by Whoosh number. known: the Docs of an earlier reader of the
+    same index whose numbers still hold (segments added, none merged): those are not read
+    again (reading a stored document costs a decompression and an unpickling)."""
+    if known is None:
+        return {docnum: Doc.from_stored(fields) for docnum, fields in reader.iter_docs()}
+    return {
+        docnum: known.get(docnum) or Doc.from_stored(reader.stored_fields(docnum))
+        for docnum in reader.all_doc_ids()
+    }
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part for part in value.split(",") if part)
 
@@ -143,7 +155,9 @@ class LanguageIndex:
     than on first use (a one-off `kb search`, which only needs its query's terms).
     order: the documents' ids in reading order, for an index updated in place (kb.search.persist)
     whose document numbers no longer follow it; dead: the field lengths of its deleted documents;
-    dead_words: how often each word occurs in them (None: counted from the postings).
+    dead_words: how often each word occurs in them (None: counted from the postings);
+    known: the Docs of an earlier LanguageIndex of the same index, by Whoosh number, when those
+    numbers still hold.
     Results number documents by reading order and score with the live documents' statistics,
     so such an index answers exactly as one built afresh.
     """
@@ -157,6 +171,7 @@ class LanguageIndex:
         order: list[str] | None = None,
         dead: dict[str, int] | None = None,
         dead_words: dict[str, int] | None = None,
+        known: dict[int, Doc] | None = None,
     ):
         self.lang = lang
         self._dead_words = dead_words
@@ -170,15 +185,15 @@ class LanguageIndex:
             else Searcher(reader, weighting=QuantizedBM25F())
         )
         self._lock = threading.RLock()  # Whoosh readers are not safe across threads
-        stored = dict(reader.iter_docs())
+        self.by_number = _read_docs(reader, known)
         if order is not None:
-            numbers = {fields["id"]: docnum for docnum, fields in stored.items()}
+            numbers = {doc.id: docnum for docnum, doc in self.by_number.items()}
             self._whoosh = [numbers[id] for id in order]
         else:
-            self._whoosh = sorted(stored)
+            self._whoosh = sorted(self.by_number)
         self._numbered = self._whoosh != list(range(len(self._whoosh)))
         self._reading = {docnum: n for n, docnum in enumerate(self._whoosh)}
-        self.docs = [Doc.from_stored(stored[docnum]) for docnum in self._whoosh]
+        self.docs = [self.by_number[docnum] for docnum in self._whoosh]
         self.facets, self.facet_of = facet_numbers(self.docs)
         self._table: dict[str, Postings] | None = None
         if preload:

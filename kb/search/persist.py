@@ -103,19 +103,42 @@ def update_index(where: Path, lang: str, entries: list, thesaurus: Thesaurus) ->
     known: dict[str, str] = manifest["docs"]
     changed = [id for id, value in wanted.items() if known.get(id) != value]
     removed = [id for id in known if id not in wanted]
+    # The last index opened here, when it read the generation the files now hold: its
+    # documents keep their numbers unless the commit below merges segments.
+    last = _opened.get(where)
+    if last is not None and (last[0], last[1]) != (schema_key, manifest.get("generation")):
+        last = None
+    order = [entry.id for entry in entries]
     if changed or removed or "generation" not in manifest:
-        _write(ix, documents, changed, removed, known, manifest["dead"], manifest["dead_words"])
+        merged = _write(
+            ix, documents, changed, removed, known, manifest["dead"], manifest["dead_words"]
+        )
         manifest["docs"] = wanted
         manifest["generation"] = ix.latest_generation()
         _save(where, manifest)
-    return LanguageIndex(
+        if merged:
+            last = None
+    elif last is not None and last[2] == order:
+        return last[3]  # nothing changed: the same index, already read
+    index = LanguageIndex(
         lang,
         ix,
         thesaurus,
-        order=[entry.id for entry in entries],
+        order=order,
         dead=manifest["dead"],
         dead_words=manifest["dead_words"],
+        known=last[3].by_number if last is not None else None,
     )
+    _opened.pop(where, None)
+    if len(_opened) >= OPENED_KEPT:  # the oldest goes: its files stay open while it is kept
+        del _opened[next(iter(_opened))]
+    _opened[where] = (schema_key, manifest["generation"], order, index)
+    return index
+
+
+# Where → (schema key, generation, order, LanguageIndex): the index last opened there.
+_opened: dict[Path, tuple[str, int, list[str], LanguageIndex]] = {}
+OPENED_KEPT = 4  # both languages, published and drafts, of one site
 
 
 def _open(where: Path, schema_key: str):
@@ -145,10 +168,10 @@ def _write(
     known: dict,
     dead: dict[str, int],
     dead_words: dict[str, int],
-) -> None:
+) -> bool:
     """Deletes and update_document in one commit; the replaced documents' field lengths are
     counted in `dead`, and their words in `dead_words`, so that scores and spelling can leave
-    them out (see LanguageIndex)."""
+    them out (see LanguageIndex). True when the segments were merged: documents renumbered."""
     writer = ix.writer()
     try:
         with ix.searcher() as searcher:
@@ -174,10 +197,12 @@ def _write(
             segments = len(reader.leaf_readers())
         if segments < MAX_SEGMENTS:
             writer.commit(merge=False)  # merging would rewrite every document: seconds, not ms
-        else:  # now and then, one segment again: no deleted documents left to leave out
-            writer.commit(optimize=True)
-            dead.update(dict.fromkeys(LENGTHS, 0))
-            dead_words.clear()
+            return False
+        # Now and then, one segment again: no deleted documents left to leave out.
+        writer.commit(optimize=True)
+        dead.update(dict.fromkeys(LENGTHS, 0))
+        dead_words.clear()
+        return True
     except BaseException:
         writer.cancel()
         raise

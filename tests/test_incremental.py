@@ -286,3 +286,40 @@ def test_the_watcher_hands_over_what_changed_even_when_a_file_changes_between_th
     assert state(holder.get()) == state(load_site(root, cache=Store(root)))
     watcher.check()
     assert len(handed) == 2  # nothing changed since: no reload
+
+
+def test_the_persisted_index_answers_as_a_fresh_one_when_its_segments_merge(root, monkeypatch):
+    """Every second commit merges the segments, renumbering the documents: the index read
+    after it must not reuse what it knew of the old numbers."""
+    from kb.search import persist
+
+    monkeypatch.setattr(persist, "MAX_SEGMENTS", 2)
+    folder = root / CACHE_DIR / "search"
+    persisted_engine(load_site(root), folder)
+    for name, step in STEPS.items():
+        step(root)
+        site = load_site(root)
+        kept, fresh = persisted_engine(site, folder), engine_for(site)
+        for lang in ("en", "fr"):
+            assert _answers(kept, lang) == _answers(fresh, lang), (name, lang)
+            assert kept.indexes[lang].docs == fresh.indexes[lang].docs, (name, lang)
+
+
+def test_after_an_edit_only_the_new_document_is_read(root, monkeypatch):
+    from kb.search import index
+
+    folder = root / CACHE_DIR / "search"
+    before = persisted_engine(load_site(root), folder)
+    read = []
+    original = index.Doc.from_stored.__func__
+    monkeypatch.setattr(
+        index.Doc,
+        "from_stored",
+        classmethod(lambda cls, f: read.append(f["id"]) or original(cls, f)),
+    )
+    STEPS["edit"](root)  # one English entry
+    site = load_site(root)
+    after = persisted_engine(site, folder)
+    assert read == ["dispute-resolution"]  # the others are known by their numbers
+    assert after.indexes["fr"] is before.indexes["fr"]  # French unchanged: the same index
+    assert _answers(after, "en") == _answers(engine_for(site), "en")

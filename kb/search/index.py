@@ -178,7 +178,8 @@ class LanguageIndex:
         self.ix = ix
         self.thesaurus = thesaurus
         reader = ix.reader()
-        live = reader.has_deletions()
+        # Deleted documents, or totals a merge rounded (kb.search.persist): corrected.
+        live = reader.has_deletions() or any((dead or {}).values())
         self._searcher = (
             LiveSearcher(reader, dead or {}, weighting=QuantizedBM25F())
             if live

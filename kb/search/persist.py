@@ -179,12 +179,8 @@ def _write(
                 stored = searcher.document(id=id)
                 if stored is None:
                     continue
-                for name, value in (
-                    ("title", stored["title"]),
-                    ("body", stored["body"]),
-                    ("words", f"{stored['title']}\n{stored['body']}"),
-                ):
-                    dead[name] += sum(freq for _, freq, _, _ in ix.schema[name].index(value))
+                for name, length in _lengths(ix.schema, stored).items():
+                    dead[name] += length
                 words = ix.schema["words"]
                 for term, _, weight, _ in words.index(f"{stored['title']}\n{stored['body']}"):
                     word = words.from_bytes(term)
@@ -195,17 +191,37 @@ def _write(
             writer.update_document(**documents[id])
         with ix.reader() as reader:
             segments = len(reader.leaf_readers())
+            totals = {name: reader.field_length(name) for name in LENGTHS}
         if segments < MAX_SEGMENTS:
             writer.commit(merge=False)  # merging would rewrite every document: seconds, not ms
             return False
-        # Now and then, one segment again: no deleted documents left to leave out.
+        # Now and then, one segment again: no deleted documents left to leave out. A merge
+        # adds up each document's length as Whoosh stores it, in one byte (rounded): `dead`
+        # then holds what the new totals differ by from the exact ones.
+        for id in changed:
+            for name, length in _lengths(ix.schema, documents[id]).items():
+                totals[name] += length
+        live = {name: totals[name] - dead[name] for name in LENGTHS}
         writer.commit(optimize=True)
-        dead.update(dict.fromkeys(LENGTHS, 0))
+        with ix.reader() as reader:
+            dead.update({name: reader.field_length(name) - live[name] for name in LENGTHS})
         dead_words.clear()
         return True
     except BaseException:
         writer.cancel()
         raise
+
+
+def _lengths(schema, fields: dict) -> dict[str, int]:
+    """The exact length of each searched field of a document, as Whoosh counts it."""
+    return {
+        name: sum(freq for _, freq, _, _ in schema[name].index(value))
+        for name, value in (
+            ("title", fields["title"]),
+            ("body", fields["body"]),
+            ("words", f"{fields['title']}\n{fields['body']}"),
+        )
+    }
 
 
 def _save(where: Path, manifest: dict) -> None:

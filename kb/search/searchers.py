@@ -35,6 +35,8 @@ class LiveSearcher(Searcher):
     def _live_doc_frequency(self, name: str, term: str) -> int:
         if (name, term) not in self.ixreader:
             return 0
+        if not self.ixreader.has_deletions():  # only the totals need correcting
+            return self.ixreader.doc_frequency(name, term)
         return sum(1 for _ in self.ixreader.postings(name, term).all_ids())
 
     def field_length(self, fieldname: str) -> int:

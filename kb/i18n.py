@@ -96,7 +96,8 @@ def template_gettext(context: Context, string: str, /, **variables) -> str:
     text = _catalog(context).ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    # Most strings have no variable: formatting them would only copy them ("%%" aside).
+    return text % variables if variables or "%" in text else text
 
 
 @pass_context

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from markupsafe import Markup
 
 from kb.app import current_site
 from kb.content import Entry
-from kb.i18n import use_lang
+from kb.i18n import page_translations, use_lang
 from kb.pagelist import Pager, listed, page_count, page_of
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 
@@ -25,6 +26,25 @@ def taxonomy_globals(state) -> None:
     state.app.jinja_env.globals.update(phases=PHASES, audiences=AUDIENCES)
     # Counts in the page's language: 1,650 in English, 1 650 (no-break space) in French.
     state.app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale=LOCALES[g.lang])
+
+
+@bp.record_once
+def navigation_global(state) -> None:
+    state.app.jinja_env.globals["site_nav"] = site_nav
+
+
+def site_nav(lang: str) -> Markup:
+    """templates/_nav.html, rendered once for all it depends on: the template (the preview
+    reloads edited ones), the language and its catalog, and the prefix URLs are built under."""
+    template = current_app.jinja_env.get_template("_nav.html")
+    catalog = page_translations()
+    key = (template, lang, g.get("lang"), request.script_root, catalog)
+    kept = current_app.extensions.setdefault("kb_navigation", {})
+    if key not in kept:
+        if len(kept) >= 64:  # templates edited in a long preview: forget the old ones
+            kept.clear()
+        kept[key] = Markup(template.render(lang=lang, interface_catalog=catalog))
+    return kept[key]
 
 
 def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:

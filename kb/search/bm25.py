@@ -3,7 +3,7 @@
 The export needs the score of every term in every entry. Writing a Whoosh index and reading each
 posting list back costs about eight times as much as computing the scores: the same analysis
 (each text's words found once, as plain strings), the same statistics (document frequencies,
-field lengths kept as Whoosh keeps them) and Whoosh's own `bm25` function give the numbers a
+field lengths kept as Whoosh keeps them) and Whoosh's `bm25` formula give the numbers a
 Whoosh searcher gives. tests/test_search_scores.py compares the two term by term, and the
 exported files byte by byte.
 """
@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Iterable
 from math import log
 
-from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kb.search.analysis import PhraseFilter, index_terms, words
@@ -78,14 +77,16 @@ def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postin
         average = (sum(lengths) / (doc_count or 1)) or 1
         frequency = Counter(term for found in per_doc for term in found)
         idf = {term: log(doc_count / (n + 1)) + 1 for term, n in frequency.items()}
-        boost = BOOSTS[name]
+        boost, b, k1 = BOOSTS[name], model.B, model.K1
         for docnum, found in enumerate(per_doc):
             # Whoosh keeps a field's length in one byte: an approximation above 8 or so.
             length = byte_to_length(length_to_byte(lengths[docnum]))
+            # whoosh.scoring.bm25 term by term, its length part computed once per document
+            # (the same operations in the same order: the same floats).
+            norm = k1 * ((1 - b) + b * length / average)
             for term, tf in found.items():
-                score = round(
-                    bm25(idf[term], tf * boost, length, average, model.B, model.K1) * SCALE
-                )
+                weight = tf * boost
+                score = round(idf[term] * ((weight * (k1 + 1)) / (weight + norm)) * SCALE)
                 postings = scores.setdefault(term, {})
                 postings[docnum] = postings.get(docnum, 0) + int(score)
     return {

@@ -18,6 +18,7 @@ import math
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kb.search.bm25 import ScoredIndex, scored_indexes
@@ -44,6 +45,7 @@ def fnv1a(text: str) -> int:
     return value
 
 
+@lru_cache(maxsize=65_536)  # postings repeat the same small deltas and scores
 def varint(value: int) -> str:
     """A non-negative integer in DIGITS (search.js decodes it)."""
     digits = []
@@ -160,8 +162,6 @@ def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[int]:
 
 def _term_entry(postings: Postings) -> str:
     """The term's delta-coded postings."""
-    numbers, previous = [], 0
-    for docnum, score in zip(*postings):
-        numbers += [varint(docnum - previous), varint(score)]
-        previous = docnum
-    return "".join(numbers)
+    docnums, scores = postings
+    deltas = map(int.__sub__, docnums, (0, *docnums[:-1]))
+    return "".join(varint(delta) + varint(score) for delta, score in zip(deltas, scores))

@@ -3,6 +3,7 @@ rendered, into a Site (Pelican's "readers")."""
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -76,7 +77,8 @@ def load_site(
     # Ids of files that have errors: their own problems are reported, so the entries that
     # refer to them are not also told that they are missing.
     unread: set[tuple[str, str]] = set()
-    files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang)]
+    seen = None if changed is None else {os.path.join(root, path) for path in changed}
+    files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang, seen)]
     store = cache if cache is not None else Store.open(root)
     store.begin()
     # What reading a file depends on besides its bytes: kb's code, the topics and the sources.

@@ -9,6 +9,7 @@ never changed.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import functools
 import itertools
@@ -46,6 +47,7 @@ def forget() -> None:
     _data.clear()
     _copies.clear()
     _versions.clear()
+    _listings.clear()
     for kept in _kept:
         kept.clear()
 
@@ -212,31 +214,61 @@ def data_file(
     return found[0]
 
 
-def markdown_files(folder: Path) -> list[Path]:
+def markdown_files(folder: Path, changed: set[str] | None = None) -> list[Path]:
     """sorted(folder.rglob("*.md")), in a third of the time (a reload lists every file).
 
     The same rules: every entry named *.md (hidden ones too), real folders walked, links to
     folders not followed, unreadable folders skipped; sorted as paths sort, part by part.
+    changed: the paths known to have changed since the last listing of folder (the preview's
+    watch tells): the last listing is brought up to date for them, the folder not walked.
     """
-    found: list[tuple[tuple[str, ...], Path]] = []
+    key = os.fspath(folder)
+    known = _listings.get(key)
+    if changed is not None and known is not None:
+        found = _patched(key, known, changed)
+    else:
+        found = []
 
-    def walk(directory: str, parts: tuple[str, ...]) -> None:
-        try:
-            entries = list(os.scandir(directory))
-        except (PermissionError, FileNotFoundError, NotADirectoryError):
-            return
-        for entry in entries:
-            if MARKDOWN_NAME.fullmatch(entry.name):
-                found.append(((*parts, entry.name), _path(entry.path)))
+        def walk(directory: str, parts: tuple[str, ...]) -> None:
             try:
-                if entry.is_dir() and not entry.is_symlink():
-                    walk(entry.path, (*parts, entry.name))
-            except OSError:
-                continue
+                entries = list(os.scandir(directory))
+            except (PermissionError, FileNotFoundError, NotADirectoryError):
+                return
+            for entry in entries:
+                if MARKDOWN_NAME.fullmatch(entry.name):
+                    found.append(((*parts, entry.name), _path(entry.path)))
+                try:
+                    if entry.is_dir() and not entry.is_symlink():
+                        walk(entry.path, (*parts, entry.name))
+                except OSError:
+                    continue
 
-    walk(os.fspath(folder), ())
-    found.sort(key=lambda item: item[0])
+        walk(key, ())
+        found.sort(key=lambda item: item[0])
+    if len(_listings) >= RENDERERS_KEPT:
+        _listings.clear()
+    _listings[key] = found
     return [path for _, path in found]
+
+
+def _patched(folder: str, found: list, changed: set[str]) -> list:
+    """The listing found (sorted (parts, path) pairs), with each changed path under folder put
+    in or taken out as it exists now or not."""
+    prefix = folder + os.sep
+    for path in sorted(changed):
+        parts = tuple(path[len(prefix) :].split(os.sep))
+        if not path.startswith(prefix) or not MARKDOWN_NAME.fullmatch(parts[-1]):
+            continue
+        at = bisect.bisect_left(found, parts, key=lambda item: item[0])
+        there = at < len(found) and found[at][0] == parts
+        if os.path.lexists(path) and not there:
+            found.insert(at, (parts, _path(path)))
+        elif not os.path.lexists(path) and there:
+            del found[at]
+    return found
+
+
+_listings: dict[str, list[tuple[tuple[str, ...], Path]]] = {}  # folder → its last listing
 
 
 MARKDOWN_NAME = re.compile(fnmatch.translate("*.md"))

@@ -5,6 +5,7 @@ Active only when KB_RELOAD is set; the build never sees any of it.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -44,6 +45,10 @@ def run(app: Flask, host: str, port: int) -> None:
     """Serve the preview until Ctrl-C or SIGTERM; the cache is written before it ends."""
     holder = app.extensions["kb"]
     holder.save_delay = SAVE_DELAY
+    # What is loaded now (the cache's records, the Site, the indexes) lives as long as the
+    # preview: the collector need not walk it again at every reload (a tenth of a second at
+    # 5,000 entries). What later reloads make is collected as usual.
+    gc.freeze()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds to the finally
     try:
         # No Werkzeug reloader: this module reloads content, templates and the catalog in place.

@@ -254,6 +254,15 @@ def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
     (folder / "link.md").symlink_to(folder / "a.md")
     assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))
     assert memo.markdown_files(tmp_path / "missing") == []
+    # Told what changed, the last listing is brought up to date without walking the folder.
+    (folder / "a" / "b" / "new.md").write_text("x", encoding="utf-8")
+    (folder / "a.md").unlink()
+    (folder / "b" / "z.md").rename(folder / "b" / "y.md")
+    (folder / "c.md").write_text("x", encoding="utf-8")  # not told: not listed yet
+    told = {str(folder / name) for name in ("a/b/new.md", "a.md", "b/z.md", "b/y.md", "n.txt")}
+    listed = memo.markdown_files(folder, told)
+    assert listed == [p for p in sorted(folder.rglob("*.md")) if p != folder / "c.md"]
+    assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))  # walked again
 
 
 def test_the_watcher_hands_over_what_changed_even_when_a_file_changes_between_the_looks(root):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from xml.etree import ElementTree
 
 import markdown
 from markdown import util
 from markdown.extensions.abbr import AbbrTreeprocessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -37,8 +39,6 @@ TRIGGER_CHARACTERS = frozenset("".join(c for needs in TRIGGERS.values() for c in
 # leave every text as it was (Python-Markdown: "ignore undefined refs").
 REFERENCES = {"reference", "short_reference", "image_reference", "short_image_ref"}
 DEFINED = "a reference definition"  # what these need besides their characters
-INLINE_PRIORITY = 20  # the inline pass's place among Markdown's own treeprocessors
-ABBR_PRIORITY = 7  # the abbr extension's
 
 
 class QuickInline(InlineProcessor):
@@ -131,6 +131,17 @@ class QuickAbbr(AbbrTreeprocessor):
     splits of different texts do not depend on one another).
     """
 
+    _keys: tuple[str, ...] = ()
+
+    def run(self, root: ElementTree.Element) -> None:
+        if not self.abbrs:
+            return
+        if tuple(self.abbrs) != self._keys:  # the glossary's regex, built once, not per body
+            self._keys = tuple(self.abbrs)
+            longest_first = sorted(self._keys, key=len, reverse=True)
+            self.RE = re.compile(rf"\b(?:{'|'.join(re.escape(key) for key in longest_first)})\b")
+        self.iter_element(root)
+
     def iter_element(
         self, el: ElementTree.Element, parent: ElementTree.Element | None = None
     ) -> None:
@@ -162,12 +173,25 @@ class QuickAbbr(AbbrTreeprocessor):
             child.tail = tail
 
 
+class QuickAttrList(AttrListTreeprocessor):
+    """The attr_list extension's processor, run only on a tree whose text holds a brace.
+
+    Each of its rules needs a {…} in a text or tail, which itertext gives all of.
+    """
+
+    def run(self, doc: ElementTree.Element) -> None:
+        if "{" in "".join(doc.itertext()):
+            super().run(doc)
+
+
 def install(md: markdown.Markdown) -> None:
-    """Replace md's inline pass and abbr processor by the quick ones (the toc extension is
-    QuickTocExtension), when this Markdown has what they replace."""
+    """Put the quick processors in place of Markdown's own (the toc extension is
+    QuickTocExtension), where this Markdown has them, at the same place in the order."""
     stock = md.treeprocessors["inline"]
     if type(stock) is InlineProcessor and hasattr(stock, "_InlineProcessor__handleInline"):
-        md.treeprocessors.register(QuickInline(md), "inline", INLINE_PRIORITY)
+        md.treeprocessors.register(QuickInline(md), "inline", 20)
     if "abbr" in md.treeprocessors and type(md.treeprocessors["abbr"]) is AbbrTreeprocessor:
         abbrs = md.treeprocessors["abbr"].abbrs  # shared with the extension and its block parser
-        md.treeprocessors.register(QuickAbbr(md, abbrs), "abbr", ABBR_PRIORITY)
+        md.treeprocessors.register(QuickAbbr(md, abbrs), "abbr", 7)
+    if "attr_list" in md.treeprocessors:
+        md.treeprocessors.register(QuickAttrList(md), "attr_list", 8)

@@ -191,10 +191,15 @@ def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
     assert isinstance(quick._md.treeprocessors["inline"], mdfast.QuickInline)
     assert isinstance(quick._md.treeprocessors["abbr"], mdfast.QuickAbbr)
     assert isinstance(quick._md.treeprocessors["toc"], mdfast.QuickToc)
+    assert isinstance(quick._md.treeprocessors["attr_list"], mdfast.QuickAttrList)
     monkeypatch.setattr(mdfast, "install", lambda md: None)
     monkeypatch.setattr(mdfast, "QuickTocExtension", TocExtension)
     stock = renderer()
     assert type(stock._md.treeprocessors["toc"]).__name__ == "TocTreeprocessor"
+    # Each quick processor stands where Python-Markdown's own stands, and is one of its kind.
+    quick_order, stock_order = list(quick._md.treeprocessors), list(stock._md.treeprocessors)
+    assert len(quick_order) == len(stock_order)
+    assert all(isinstance(q, type(s)) for q, s in zip(quick_order, stock_order))
     for body in TRICKY + TRICKY[::-1]:
         for path in ("", "content/en/phase-2/x.md"):
             assert quick.render(body, path) == stock.render(body, path), body

@@ -103,10 +103,16 @@ def _give(site: Site, key: tuple[str, str], page: tuple[str, str], fresh: set[in
     entry.html, entry.text = page
 
 
+# The href of an entry page from another (a pure function of both, asked for on every link).
+_entry_href = functools.lru_cache(maxsize=1 << 16)(
+    lambda lang, slug: from_entry_page(entry_url(lang, slug), lang)
+)
+
+
 def _renderer(site: Site, lang: str) -> Renderer:
     def resolve(target: str) -> str | None:
         linked = site.get(lang, target)
-        return from_entry_page(entry_url(lang, linked.slug), lang) if linked else None
+        return _entry_href(lang, linked.slug) if linked else None
 
     areas = (
         f"../../{SECTIONS['catchments'][lang]}/"  # from an entry page, /<lang>/questions/<slug>/

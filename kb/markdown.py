@@ -14,7 +14,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kb import media
+from kb import mdfast, media
 
 # Markdown images are renamed for the sanitiser, which removes raw <img> (unchecked, unsized).
 # The name ends with a secret of this process: the tag written by hand in an entry is an unknown
@@ -161,18 +161,18 @@ class Renderer:
                 "footnotes",
                 "tables",
                 "sane_lists",
-                "toc",
+                mdfast.QuickTocExtension(permalink=False, toc_depth="2-4"),
                 EntryLinkExtension(
                     {"entry": resolve, "catchment": resolve_catchment or (lambda target: None)}
                 ),
             ],
             extension_configs={
                 "abbr": {"glossary": abbreviations},
-                "toc": {"permalink": False, "toc_depth": "2-4"},
                 "footnotes": {"BACKLINK_TITLE": "↩"},
             },
             output_format="html",
         )
+        mdfast.install(self._md)
 
     def render(self, body: str, path: str = "") -> str:
         """body as safe HTML; path (content/en/…md) places the relative links to media files."""

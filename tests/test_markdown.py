@@ -128,3 +128,80 @@ def test_plain_text_keeps_blocks_apart_as_sentences():
         "Planning period\u00a0: from February."
     )
     assert plain_text("<p>One\n  line</p><p></p>") == "One line."
+
+
+# Bodies where kb.mdfast's processors could part from Python-Markdown's own: abbreviations in
+# code, links, headings and emphasis, each inline syntax and its escapes, reference links with
+# and without definitions (one body after another), the [TOC] marker, raw HTML, images.
+TRICKY = [
+    "EO and EOs, `EO`, [EO link](entry:planning), **EO** _EO_ ***EO***, EO-x x-EO EO_x l’EO.",
+    "## EO heading\n\n### The SSM *role* `x`\n\n#### IES [link](https://eo.ca)\n\n## EO heading\n",
+    "## Head {#custom}\n\nA paragraph EO\n{: .para }\n\n## Other {: .h lang=fr }",
+    "Text <span>EO</span> <b>bold</b> <script>alert(1)</script> <img src=x> EO.",
+    "```\nEO <b>code</b> `x`\n```\n\n    indented EO <i>\n\nEO",
+    '![alt EO](../../media/chart.png) ![Decorative](../../media/chart.png "t") ![x][ref]\n\n'
+    "[ref]: ../../media/chart.png",
+    "[x][ref] [ref] ![y][ref] [z][] and [^1] with no definition at all.",
+    '[x][ref] and [ref][]\n\n[ref]: https://example.org "Title EO"',
+    "*emph **strong *deep* EO** x* __under _score_ EO__ a_b_c snake_case and * lone star",
+    "Break  \nhere EO  \nand \\*escaped\\* \\`tick\\` \\[bracket] &amp; &copy; &#169; AT&T < 3 > 2",
+    "<https://example.org/EO> <a@b.ca> <mailto:a@b.ca> <https://x.y/?a=1&b=2>",
+    "[TOC]\n\n## First EO\n\n## Second\n\n### Third\n",
+    "\\[TOC]\n\n## One\n\n## One\n",
+    "Note[^1] EO and[^n].\n\n[^1]: The EO note with `code`.\n[^n]: Second *note*.",
+    "*[HTML]: Hyper Text\n*[EO]: Overridden\n\nHTML and EO here.",
+    "*[EO]: ''\n\nEO cleared; SSM kept.",
+    "| Col EO | Col *B* |\n|---|:-:|\n| a `|` b | [l](entry:nowhere) |\n| EO | <i>x</i> |\n",
+    "Term EO\n:   Definition with EO and *em*.\n\n1. one EO\n2. two\n\n* a\n* b EO",
+    "[a](catchment:#phase-2) [b](entry:planning#dates) [d](javascript:alert(1)) "
+    "[`code link`](entry:planning) ``double `tick` `` *star `code` star*",
+    "<div markdown=1>EO *x*</div>\n\n<div>\nblock EO\n</div>\n\n<!-- EO -->\n\n<?php x ?>",
+    "Unclosed `code and *emphasis and [link and <b and &amp",
+    "_",
+    "`",
+    "[",
+    "",
+]
+
+
+def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
+    """kb.mdfast's inline pass, abbr and toc give the HTML of Python-Markdown's own, byte for
+    byte, body after body on one Renderer."""
+    import struct
+    import zlib
+
+    from markdown.extensions.toc import TocExtension
+
+    from kb import mdfast
+
+    (tmp_path / "media").mkdir()
+    ihdr = struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)
+    (tmp_path / "media" / "chart.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )  # fmt: skip
+    abbreviations = {"EO": "Employment Ontario", "EOs": "Employment Ontarios", "SSM": "S", "x": ""}
+
+    def renderer() -> Renderer:
+        return Renderer(
+            {"planning": "../planning/"}.get, abbreviations, tmp_path, {"": "../a/"}.get
+        )
+
+    quick = renderer()
+    assert isinstance(quick._md.treeprocessors["inline"], mdfast.QuickInline)
+    assert isinstance(quick._md.treeprocessors["abbr"], mdfast.QuickAbbr)
+    assert isinstance(quick._md.treeprocessors["toc"], mdfast.QuickToc)
+    assert isinstance(quick._md.treeprocessors["attr_list"], mdfast.QuickAttrList)
+    monkeypatch.setattr(mdfast, "install", lambda md: None)
+    monkeypatch.setattr(mdfast, "QuickTocExtension", TocExtension)
+    stock = renderer()
+    assert type(stock._md.treeprocessors["toc"]).__name__ == "TocTreeprocessor"
+    # Each quick processor stands where Python-Markdown's own stands, and is one of its kind.
+    quick_order, stock_order = list(quick._md.treeprocessors), list(stock._md.treeprocessors)
+    assert len(quick_order) == len(stock_order)
+    assert all(isinstance(q, type(s)) for q, s in zip(quick_order, stock_order))
+    for body in TRICKY + TRICKY[::-1]:
+        for path in ("", "content/en/phase-2/x.md"):
+            assert quick.render(body, path) == stock.render(body, path), body
+    assert 'height="2"' in quick.render(TRICKY[5], "content/en/phase-2/x.md")
+    assert '<div class="toc">' in quick.render(TRICKY[11]) and "toc" not in quick.render(TRICKY[1])

@@ -3,6 +3,7 @@ or found by stat'ing every file (`kb serve --poll`), and the same answers from b
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -32,6 +33,8 @@ def kind(request):
 
 
 def _watch(folder, kind, pattern="*"):
+    # The apps of earlier tests hold a kernel watch each until collected (128 per user).
+    gc.collect()
     made = watching.watch(folder, pattern, poll=kind == "polling")
     assert isinstance(made, watching.Notified if kind == "notified" else watching.Polling)
     return made

@@ -14,6 +14,8 @@ import struct
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -258,3 +260,18 @@ def kb_serve(root: Path, *options: str) -> tuple[subprocess.Popen, int]:
         stderr=subprocess.DEVNULL,
     )
     return process, port
+
+
+def wait_for_page(url: str, text: str, process: subprocess.Popen) -> str:
+    """The page at url once it shows text, while the process (a kb serve) runs."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                page = response.read().decode("utf-8")
+            if text in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never showed {text!r}")

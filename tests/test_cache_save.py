@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 import time
-import urllib.request
 
 from kb.cache import Store
 
-from support import kb_serve
+from support import kb_serve, wait_for_page
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -63,11 +61,11 @@ def test_kb_serve_stopped_right_after_an_edit_keeps_it_in_the_cache(tmp_path):
     process, port = kb_serve(tmp_path)
     url = f"http://127.0.0.1:{port}/en/questions/dispute-resolution/"
     try:
-        page = _wait(url, "dispute", process)
+        page = wait_for_page(url, "dispute", process)
         assert "kbcachedword" not in page
         file = tmp_path / ENTRY
         file.write_text(file.read_text(encoding="utf-8") + "\nkbcachedword.\n", encoding="utf-8")
-        _wait(url, "kbcachedword", process)
+        wait_for_page(url, "kbcachedword", process)
         process.send_signal(signal.SIGTERM)  # well within the quiet second: the save is pending
         assert process.wait(timeout=20) == 0
     finally:
@@ -76,17 +74,3 @@ def test_kb_serve_stopped_right_after_an_edit_keeps_it_in_the_cache(tmp_path):
     records = Store.open(tmp_path).records
     assert any("kbcachedword" in str(record) for record in records.values())
     assert not list((tmp_path / ".kb-cache").glob(".tmp-*"))  # no half-written file left
-
-
-def _wait(url: str, text: str, process: subprocess.Popen) -> str:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                page = response.read().decode("utf-8")
-            if text in page:
-                return page
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never showed {text!r}")

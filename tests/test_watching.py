@@ -9,7 +9,6 @@ import shutil
 import signal
 import sys
 import time
-import urllib.request
 
 import pytest
 
@@ -17,7 +16,7 @@ from kb import watching
 from kb.app import create_app
 from kb.preview import preview_config
 
-from support import kb_serve
+from support import kb_serve, wait_for_page
 
 KINDS = ["notified", "polling"]
 linux_only = pytest.mark.skipif(watching.inotify_simple is None, reason="inotify is Linux's")
@@ -155,24 +154,10 @@ def test_kb_serve_poll_shows_an_edit(tmp_path):
     process, port = kb_serve(tmp_path, "--poll")
     url = f"http://127.0.0.1:{port}/en/questions/dispute-resolution/"
     try:
-        assert "kbpollword" not in _page(url, "dispute", process)
+        assert "kbpollword" not in wait_for_page(url, "dispute", process)
         file = tmp_path / "content/en/phase-2/dispute-resolution.md"
         file.write_text(file.read_text(encoding="utf-8") + "\nkbpollword.\n", encoding="utf-8")
-        _page(url, "kbpollword", process)
+        wait_for_page(url, "kbpollword", process)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
-
-
-def _page(url: str, text: str, process) -> str:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                page = response.read().decode("utf-8")
-            if text in page:
-                return page
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never showed {text!r}")

@@ -23,7 +23,7 @@ _linked_ids = memo.per_text(lambda body: tuple(sorted(set(MAYBE_LINKED.findall(b
 _keys = memo.per_key()
 
 
-def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: int = 0) -> None:
+def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: int) -> None:
     """Render each body once; entry links become paths relative to an entry page.
 
     A body's HTML depends on the body, on where the entries it links to are (their slugs) and on
@@ -45,13 +45,11 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: i
     }
     missed: list[tuple[tuple[str, str], str]] = []
     for key, entry in site.entries.items():
-        if shape:  # the slugs linked to are part of the shape: the key of a body is kept
-            render_key = _keys(
-                (shape, contexts[entry.lang], entry.path, entry.body),
-                functools.partial(_render_key, site, entry, contexts[entry.lang]),
-            )
-        else:
-            render_key = _render_key(site, entry, contexts[entry.lang])
+        # The slugs linked to are part of the shape: a body's key is kept while it holds.
+        render_key = _keys(
+            (shape, contexts[entry.lang], entry.path, entry.body),
+            functools.partial(_render_key, site, entry, contexts[entry.lang]),
+        )
         record = store.get(render_key)
         if record is None:
             missed.append((key, render_key))

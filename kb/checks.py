@@ -55,15 +55,12 @@ _translations = memo.per_key()
 _references = memo.per_key()
 
 
-def check_translations(site: Site, unread: set[tuple[str, str]], shape: int = 0) -> None:
+def check_translations(site: Site, unread: set[tuple[str, str]], shape: int) -> None:
     """Every entry exists in both languages with the same phase, audiences and topics.
 
-    shape: kb.loader's number for what this looks at (0: not known, looked at again).
+    shape: kb.loader's number for what this looks at: the findings are reused while it holds.
     """
-    if shape:
-        site.problems.extend(_translations(shape, lambda: _translation_problems(site, unread)))
-    else:
-        site.problems.extend(_translation_problems(site, unread))
+    site.problems.extend(_translations(shape, lambda: _translation_problems(site, unread)))
 
 
 def _translation_problems(site: Site, unread: set[tuple[str, str]]) -> tuple:
@@ -169,20 +166,15 @@ def _as_tuple(value) -> tuple:
     return value if isinstance(value, tuple) else (value,)
 
 
-def check_references(site: Site, unread: set[tuple[str, str]], shape: int = 0) -> None:
+def check_references(site: Site, unread: set[tuple[str, str]], shape: int) -> None:
     """Links between entries, and the entries that data files point to, must exist.
 
-    shape: kb.loader's number for the entries and data files (0: not known). With it, an
-    entry's findings are reused while its body and that number stay the same.
+    shape: kb.loader's number for the entries and data files: an entry's findings are reused
+    while its body and that number stay the same.
     """
     for entry in site.entries.values():
-        if shape:
-            key = (shape, entry.lang, entry.path, entry.draft, entry.body, entry.body_line)
-            site.problems.extend(
-                _references(key, functools.partial(_links_of, site, entry, unread))
-            )
-        else:
-            site.problems.extend(_links_of(site, entry, unread))
+        key = (shape, entry.lang, entry.path, entry.draft, entry.body, entry.body_line)
+        site.problems.extend(_references(key, functools.partial(_links_of, site, entry, unread)))
     _data_references(site, unread)
 
 

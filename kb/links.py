@@ -30,12 +30,12 @@ HTML_ID = re.compile(r'\bid="([^"]+)"')
 _checked = memo.per_key()
 
 
-def check(site: Site, shape: int = 0) -> list[Problem]:
+def check(site: Site, shape: int) -> list[Problem]:
     """Every problem of the links and images of every entry of site.
 
-    shape: kb.loader's number for the entries and data files (0: not known). With it, an
-    entry's findings are reused while its body, its page, the pages it links to, the media
-    files and that number stay the same.
+    shape: kb.loader's number for the entries and data files: an entry's findings are reused
+    while its body, its page, the pages it links to, the media files and that number stay the
+    same.
     """
     anchors = _Anchors(site)
     by_file = _ByFile(site)
@@ -44,16 +44,15 @@ def check(site: Site, shape: int = 0) -> list[Problem]:
     )
     found: list[Problem] = []
     for entry in site.entries.values():
-        work = functools.partial(_check_entry, site, entry, anchors, by_file)
-        if shape:
-            targets = tuple(
-                linked.html if (linked := site.get(entry.lang, target)) else None
-                for target in _entry_targets(entry.body)
-            )
-            key = (shape, media_files, entry.lang, entry.id, entry.path, entry.body)
-            problems, used = _checked((*key, entry.body_line, entry.html, targets), work)
-        else:
-            problems, used = work()
+        targets = tuple(
+            linked.html if (linked := site.get(entry.lang, target)) else None
+            for target in _entry_targets(entry.body)
+        )
+        key = (shape, media_files, entry.lang, entry.id, entry.path, entry.body, entry.body_line)
+        problems, used = _checked(
+            (*key, entry.html, targets),
+            functools.partial(_check_entry, site, entry, anchors, by_file),
+        )
         found.extend(problems)
         site.media.update(used)
     return found

@@ -4,6 +4,7 @@ give, after adds, edits, renames, deletes and translations."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -205,7 +206,39 @@ RELOADS = {
     "delete": STEPS["delete"],
     "broken file": STEPS["broken"],
     "broken file fixed": lambda root: (root / "content/en/phase-2/half-saved.md").unlink(),
+    # The message names the registry's first source: its order is part of what a read gives.
+    "an entry without its source": lambda root: _edit(
+        root / OVERVIEW, "\nsources: [ets-faq-2023-01]", ""
+    ),
+    "sources reordered": lambda root: _first_source_last(root / "content/sources.yml"),
+    # Whether a file is a link is not in its bytes: what a read gives must not depend on it.
+    "the entry made a link": lambda root: _linked(root, OVERVIEW),
+    # A link's own stat stays the same when the file it leads to changes: read every time.
+    "the file it leads to fixed": lambda root: _edit(
+        root / "content/shared/phase-1-overview.md",
+        "\nupdated:",
+        "\nsources: [ets-faq-2023-01]\nupdated:",
+    ),
+    "the file it leads to edited": lambda root: _edit(
+        root / "content/shared/phase-1-overview.md", "\n---\n", "\n---\nShared text.\n\n"
+    ),
 }
+OVERVIEW = "content/en/phase-1/phase-1-overview.md"
+
+
+def _first_source_last(file: Path) -> None:
+    """The first block of sources.yml moved to its end (the same sources, in another order)."""
+    head, _, rest = file.read_text(encoding="utf-8").partition("\n\n")
+    first, _, others = rest.partition("\n\n")
+    file.write_text(f"{head}\n\n{others.rstrip()}\n\n{first}\n", encoding="utf-8")
+
+
+def _linked(root: Path, path: str) -> None:
+    """The file at path moved to content/shared/, and a link to it left in its place."""
+    (root / "content/shared").mkdir()
+    shared = root / "content/shared" / Path(path).name
+    (root / path).rename(shared)
+    (root / path).symlink_to(os.path.relpath(shared, (root / path).parent))
 
 
 def _from_nothing(root: Path) -> tuple:

@@ -194,7 +194,8 @@ def _cached_read(
     """(the cached record, or None and the bytes to parse, and the record's key).
 
     The preview's store remembers each file's lstat: an unchanged one is not even opened, and
-    one the watcher did not see change is not even looked at (a link is always read).
+    one the watcher did not see change is not even looked at (a link, or a file with
+    several names, is always read).
     Files that cannot be read are reported here and never cached (that check is cheap).
     """
     path = memo.relative(file, root)
@@ -213,9 +214,10 @@ def _cached_read(
         signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
     except OSError:
         signature = None
-    if signature is None or stat.S_ISLNK(info.st_mode):
-        # A link's own stat stays the same when the file it leads to changes (and the watch
-        # names only that file): a link is read at every load, its record found by its bytes.
+    if signature is None or stat.S_ISLNK(info.st_mode) or info.st_nlink > 1:
+        # A link's own stat stays the same when the file it leads to changes, and the watch
+        # names only the name a file with several (hard links) was written through: such a
+        # file is read at every load, its record found by its bytes.
         store.stats.pop(path, None)
         signature = None
     if signature is not None and known is not None and known[0] == signature:

@@ -386,3 +386,18 @@ def test_after_an_edit_only_the_new_document_is_read(root, monkeypatch):
     assert read == ["dispute-resolution"]  # the others are known by their numbers
     assert after.indexes["fr"] is before.indexes["fr"]  # French unchanged: the same index
     assert _answers(after, "en") == _answers(engine_for(site), "en")
+
+
+def test_a_file_with_two_names_is_read_again_under_both(root):
+    """The watch names the name written through; the other name, a hard link to the same file,
+    changed too (the French entry here is the English file under a second name)."""
+    holder = SiteHolder(root)
+    holder.get()
+    french = _french(root)
+    french.unlink()
+    os.link(root / EN, french)
+    assert holder.reload({str(french.relative_to(root))})
+    _edit(root / EN, "quarterly", "every three months, quarterly")  # in place: the same inode
+    assert holder.reload({EN})
+    assert "every three months" in holder.get().get("fr", "dispute-resolution").summary
+    assert state(holder.get()) == _from_nothing(root)

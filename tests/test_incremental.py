@@ -317,6 +317,11 @@ def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
     listed = memo.markdown_files(folder, told)
     assert listed == [p for p in sorted(folder.rglob("*.md")) if p != folder / "c.md"]
     assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))  # walked again
+    # A folder replaced by a link to one with the same files: a walk does not follow it.
+    (folder / "a" / "b").rename(tmp_path / "b")
+    (folder / "a" / "b").symlink_to(tmp_path / "b", target_is_directory=True)
+    told = {str(folder / "a/b"), str(folder / "a/b/c.md"), str(folder / "a/b/new.md")}
+    assert memo.markdown_files(folder, told) == sorted(folder.rglob("*.md"))
 
 
 def test_the_watcher_hands_over_what_changed_even_when_a_file_changes_between_the_looks(root):

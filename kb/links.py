@@ -219,11 +219,21 @@ def _image(site: Site, entry: Entry, target: str, alt: str, say: _Say) -> None:
             ),
             target=target,
         )
-    elif media.dimensions(site.root / "content" / media.FOLDER / name) is None:
+    elif _unreadable(site.root / "content" / media.FOLDER / name):
         say(
             N_("image '%(target)s' cannot be read: save it again as PNG, JPEG, GIF, WebP or SVG"),
             target=target,
         )
+
+
+def _unreadable(file) -> bool:
+    """Whether kb cannot read the image's size (media.dimensions remembers each file by its
+    time: an image saved again is read again)."""
+    try:
+        mtime = file.stat().st_mtime_ns
+    except OSError:
+        return True
+    return media.dimensions(file, mtime) is None
 
 
 def _link(site: Site, entry: Entry, target: str, anchors, by_file, say: _Say) -> None:

@@ -36,6 +36,7 @@ from kb.validate import (
 from kb.yamlhints import silent_slips
 
 READ_CHUNK = 500  # files a worker reads at a time
+SNIFFED = 4096  # bytes of a file that is not an entry looked at for its id
 # 'id: x', and the slips 'id x' and 'id:x': the pair is then not also said to be missing.
 ID_LINE = re.compile(
     rb"^id(?::[ \t]*|[ \t]+)[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t\r]*$", re.MULTILINE
@@ -81,11 +82,12 @@ def load_site(
     files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang, seen)]
     store = cache if cache is not None else Store.open(root)
     store.begin()
-    # What reading a file depends on besides its bytes: kb's code, the topics and the sources.
+    # What reading a file depends on besides its bytes: kb's code, the topics and the sources,
+    # in their files' order (a problem gives the first as its example).
     context = digest(
         code_digest(),
-        sorted(site.topics.items()),
-        None if source_ids is None else sorted(source_ids),
+        list(site.topics.items()),
+        None if source_ids is None else list(source_ids),
     )
     records: list[tuple | None] = []
     missed: list[tuple[int, str, Path, bytes, str]] = []
@@ -103,7 +105,8 @@ def load_site(
             entry = parse_entry(root, file, lang, raw, site.topics, found, source_ids)
             if entry is not None:
                 found.extend(editorial.check_entry(entry))
-            results.append((entry, found, None if entry else _sniff_id(file)))
+            # From the bytes read, as the record's key: not from the file (it may be a link).
+            results.append((entry, found, None if entry else _id_in(raw[:SNIFFED])))
         return results
 
     chunks = chunked(missed, READ_CHUNK)
@@ -191,7 +194,8 @@ def _cached_read(
     """(the cached record, or None and the bytes to parse, and the record's key).
 
     The preview's store remembers each file's lstat: an unchanged one is not even opened, and
-    one the watcher did not see change is not even looked at.
+    one the watcher did not see change is not even looked at (a link, or a file with
+    several names, is always read).
     Files that cannot be read are reported here and never cached (that check is cheap).
     """
     path = memo.relative(file, root)
@@ -209,6 +213,12 @@ def _cached_read(
         info = file.lstat()
         signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
     except OSError:
+        signature = None
+    if signature is None or stat.S_ISLNK(info.st_mode) or info.st_nlink > 1:
+        # A link's own stat stays the same when the file it leads to changes, and the watch
+        # names only the name a file with several (hard links) was written through: such a
+        # file is read at every load, its record found by its bytes.
+        store.stats.pop(path, None)
         signature = None
     if signature is not None and known is not None and known[0] == signature:
         record = store.get(known[1])
@@ -310,9 +320,14 @@ def _sniff_id(file: Path) -> str | None:
         if file.is_symlink() or not stat.S_ISREG(file.stat().st_mode):
             return None  # a named pipe would never answer, a link may lead anywhere: not opened
         with file.open("rb") as source:
-            head = source.read(4096)
+            head = source.read(SNIFFED)
     except OSError:
         return None
+    return _id_in(head)
+
+
+def _id_in(head: bytes) -> str | None:
+    """The id a line 'id: ...' of head gives, if any."""
     match = ID_LINE.search(head)
     return match.group(1).decode() if match else None
 

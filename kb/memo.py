@@ -261,11 +261,22 @@ def _patched(folder: str, found: list, changed: set[str]) -> list:
             continue
         at = bisect.bisect_left(found, parts, key=lambda item: item[0])
         there = at < len(found) and found[at][0] == parts
-        if os.path.lexists(path) and not there:
+        listed = os.path.lexists(path) and _walked(folder, parts)
+        if listed and not there:
             found.insert(at, (parts, _path(path)))
-        elif not os.path.lexists(path) and there:
+        elif not listed and there:
             del found[at]
     return found
+
+
+def _walked(folder: str, parts: tuple[str, ...]) -> bool:
+    """Whether the folders of parts, under folder, are real ones (a walk does not follow a
+    link to a folder: the files it leads to are not listed)."""
+    for end in range(1, len(parts)):
+        directory = os.path.join(folder, *parts[:end])
+        if os.path.islink(directory) or not os.path.isdir(directory):
+            return False
+    return True
 
 
 _listings: dict[str, list[tuple[tuple[str, ...], Path]]] = {}  # folder → its last listing

@@ -12,7 +12,7 @@ import fnmatch
 import os
 import weakref
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_IFDIR
 
 try:
     import inotify_simple
@@ -23,20 +23,27 @@ ALL = None  # a look's answer when it cannot name the files: a folder moved, eve
 
 
 def stamp(folder: Path, pattern: str = "*") -> tuple:
-    """Name, modification time and size of every file under folder: changes when any does.
+    """Name, mode, inode, modification time and size of every file under folder (all the
+    loader knows a file by), and name and mode of every folder: changes when any does.
 
     os.walk and one stat a file (Path.rglob and two were 4 times slower).
     """
     found = []
-    for directory, _folders, names in os.walk(folder):
+    for directory, folders, names in os.walk(folder):
         for name in fnmatch.filter(names, pattern):
             path = os.path.join(directory, name)
             try:
                 info = os.stat(path)
-            except OSError:  # removed while we looked: the next look sees the new state
-                continue
-            if S_ISREG(info.st_mode):
-                found.append((path, info.st_mtime_ns, info.st_size))
+            except OSError:
+                try:
+                    info = os.lstat(path)  # a link that leads nowhere: the loader reports it
+                except OSError:  # removed while we looked: the next look sees the new state
+                    continue
+            found.append((path, info.st_mode, info.st_ino, info.st_mtime_ns, info.st_size))
+        # A folder named as an entry is listed (and reported) by the loader: its coming and
+        # going counts, not its time (which every file added in it changes).
+        for name in fnmatch.filter(folders, pattern):
+            found.append((os.path.join(directory, name), S_IFDIR, 0, 0, 0))
     found.sort()
     return tuple(found)
 
@@ -53,7 +60,7 @@ class Polling:
         now = stamp(self.folder, self.pattern)
         if now == self.stamp:
             return set()
-        changed = {path for path, _, _ in set(self.stamp).symmetric_difference(now)}
+        changed = {path for path, *_ in set(self.stamp).symmetric_difference(now)}
         self.stamp = now
         return changed
 

@@ -4,6 +4,7 @@ give, after adds, edits, renames, deletes and translations."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -214,7 +215,56 @@ RELOADS = {
     "delete": STEPS["delete"],
     "broken file": STEPS["broken"],
     "broken file fixed": lambda root: (root / "content/en/phase-2/half-saved.md").unlink(),
+    # The message names the registry's first source: its order is part of what a read gives.
+    "an entry without its source": lambda root: _edit(
+        root / OVERVIEW, "\nsources: [ets-faq-2023-01]", ""
+    ),
+    "sources reordered": lambda root: _first_source_last(root / "content/sources.yml"),
+    # Whether a file is a link is not in its bytes: what a read gives must not depend on it.
+    "the entry made a link": lambda root: _linked(root, OVERVIEW),
+    # A link's own stat stays the same when the file it leads to changes: read every time.
+    "the file it leads to fixed": lambda root: _edit(
+        root / "content/shared/phase-1-overview.md",
+        "\nupdated:",
+        "\nsources: [ets-faq-2023-01]\nupdated:",
+    ),
+    "the file it leads to edited": lambda root: _edit(
+        root / "content/shared/phase-1-overview.md", "\n---\n", "\n---\nShared text.\n\n"
+    ),
+    "an image that cannot be read": lambda root: _image(root, b"not an image"),
+    "the image saved again": lambda root: _image(root, PNG),
 }
+OVERVIEW = "content/en/phase-1/phase-1-overview.md"
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (640).to_bytes(4) + (480).to_bytes(4)
+
+
+def _image(root: Path, data: bytes) -> None:
+    """content/media/map.png written with data, shown by an entry (the first time)."""
+    (root / "content/media").mkdir(exist_ok=True)
+    (root / "content/media/map.png").write_bytes(data)
+    entry = root / "content/en/phase-3/phase-3-overview.md"
+    if "map.png" not in entry.read_text(encoding="utf-8"):
+        entry.write_text(
+            entry.read_text(encoding="utf-8") + "\n![The map](../../media/map.png)\n",
+            encoding="utf-8",
+        )
+
+
+def _first_source_last(file: Path) -> None:
+    """The first block of sources.yml moved to its end (the same sources, in another order)."""
+    head, _, rest = file.read_text(encoding="utf-8").partition("\n\n")
+    first, _, others = rest.partition("\n\n")
+    file.write_text(f"{head}\n\n{others.rstrip()}\n\n{first}\n", encoding="utf-8")
+
+
+def _linked(root: Path, path: str) -> None:
+    """The file at path moved to content/shared/, and a link to it left in its place."""
+    (root / "content/shared").mkdir()
+    shared = root / "content/shared" / Path(path).name
+    (root / path).rename(shared)
+    (root / path).symlink_to(os.path.relpath(shared, (root / path).parent))
 
 
 def _from_nothing(root: Path) -> tuple:
@@ -226,7 +276,11 @@ def test_each_reload_gives_exactly_what_a_load_from_nothing_gives(root):
     holder = SiteHolder(root)
     holder.get()
     broken = []
-    other = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    # Each load from nothing in a process of its own, forked from one that has loaded nothing:
+    # a fork of this one would inherit what its caches hold (not all of them are kb.memo's).
+    started = multiprocessing.get_context("forkserver")
+    started.set_forkserver_preload(["kb.content", "kb.cache", "kb.memo"])
+    other = ProcessPoolExecutor(1, mp_context=started, max_tasks_per_child=1)
     for name, step in RELOADS.items():
         step(root)
         assert holder.reload(), name
@@ -272,6 +326,11 @@ def test_the_files_listed_are_those_rglob_finds_in_its_order(tmp_path):
     listed = memo.markdown_files(folder, told)
     assert listed == [p for p in sorted(folder.rglob("*.md")) if p != folder / "c.md"]
     assert memo.markdown_files(folder) == sorted(folder.rglob("*.md"))  # walked again
+    # A folder replaced by a link to one with the same files: a walk does not follow it.
+    (folder / "a" / "b").rename(tmp_path / "b")
+    (folder / "a" / "b").symlink_to(tmp_path / "b", target_is_directory=True)
+    told = {str(folder / "a/b"), str(folder / "a/b/c.md"), str(folder / "a/b/new.md")}
+    assert memo.markdown_files(folder, told) == sorted(folder.rglob("*.md"))
 
 
 def test_the_watcher_hands_over_what_changed_even_when_a_file_changes_between_the_looks(root):
@@ -324,3 +383,18 @@ def test_after_an_edit_only_the_new_document_is_read(root, monkeypatch):
     assert read == ["dispute-resolution"]  # the others are known by their numbers
     assert after.indexes["fr"] is before.indexes["fr"]  # French unchanged: the same index
     assert _answers(after, "en") == _answers(engine_for(site), "en")
+
+
+def test_a_file_with_two_names_is_read_again_under_both(root):
+    """The watch names the name written through; the other name, a hard link to the same file,
+    changed too (the French entry here is the English file under a second name)."""
+    holder = SiteHolder(root)
+    holder.get()
+    french = _french(root)
+    french.unlink()
+    os.link(root / EN, french)
+    assert holder.reload({str(french.relative_to(root))})
+    _edit(root / EN, "quarterly", "every three months, quarterly")  # in place: the same inode
+    assert holder.reload({EN})
+    assert "every three months" in holder.get().get("fr", "dispute-resolution").summary
+    assert state(holder.get()) == _from_nothing(root)

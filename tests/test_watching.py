@@ -75,6 +75,27 @@ def test_a_file_saved_by_rename_over_it_is_named(tmp_path, kind):
     assert str(entry) in watch.look()
 
 
+def test_a_chmod_a_copy_with_the_same_time_and_a_link_to_nowhere_are_named(tmp_path, kind):
+    """What changes a load without changing a file's time or size: its mode, the file itself
+    (the loader knows a file by its inode too), an entry that is a link which leads nowhere."""
+    entry, other = tmp_path / "entry.md", tmp_path / "other.md"
+    entry.write_text("same", encoding="utf-8")
+    other.write_text("size", encoding="utf-8")
+    os.utime(other, ns=(entry.stat().st_atime_ns, entry.stat().st_mtime_ns))
+    watch = _watch(tmp_path, kind)
+    entry.chmod(0o000)
+    assert watch.look() == {str(entry)}  # unreadable now: the loader says so
+    os.replace(other, entry)  # the same time and size, another file
+    assert str(entry) in watch.look()
+    nowhere = tmp_path / "nowhere.md"
+    nowhere.symlink_to(tmp_path / "missing.md")
+    assert watch.look() == {str(nowhere)}  # listed by the loader, which reports it
+    nowhere.unlink()
+    assert watch.look() == {str(nowhere)}
+    (tmp_path / "folder.md").mkdir()  # the loader lists it too, and says it is no entry
+    assert watch.look() in ({str(tmp_path / "folder.md")}, watching.ALL)
+
+
 def test_only_files_of_the_pattern_are_named(tmp_path, kind):
     watch = _watch(tmp_path, kind, "*.po")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")

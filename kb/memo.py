@@ -245,7 +245,7 @@ def markdown_files(folder: Path, changed: set[str] | None = None) -> list[Path]:
 
         walk(key, ())
         found.sort(key=lambda item: item[0])
-    if len(_listings) >= RENDERERS_KEPT:
+    if len(_listings) >= LISTINGS_KEPT:
         _listings.clear()
     _listings[key] = found
     return [path for _, path in found]
@@ -280,6 +280,7 @@ def _walked(folder: str, parts: tuple[str, ...]) -> bool:
 
 
 _listings: dict[str, list[tuple[tuple[str, ...], Path]]] = {}  # folder → its last listing
+LISTINGS_KEPT = 8  # two languages, a few sites (the tests load several)
 
 
 MARKDOWN_NAME = re.compile(fnmatch.translate("*.md"))

@@ -108,7 +108,7 @@ class Watcher:
         finally:
             self.lock.release()
 
-    def reload(self, name: str, changed: set[str] | None = ALL) -> bool:
+    def reload(self, name: str, changed: set[str] | None) -> bool:
         """Reload one source; False keeps it marked as changed, to try again next request."""
         if name == "content":
             holder = self.app.extensions["kb"]

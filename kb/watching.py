@@ -64,9 +64,6 @@ class Polling:
         self.stamp = now
         return changed
 
-    def close(self) -> None:
-        pass
-
 
 if inotify_simple is not None:
     _FLAGS = inotify_simple.flags

@@ -37,6 +37,8 @@ def without_code(body: str) -> str:
 
     HTML inside code is shown as text, never removed, so it must not be reported.
     """
+    if "`" not in body and "~" not in body:
+        return body  # no fence, no code span: most bodies, kept as they are
     lines, fence = [], None
     for line in body.split("\n"):
         match = FENCE.match(line)
@@ -62,6 +64,8 @@ def _unsafe_scheme(href: str) -> str | None:
 
 def _unclosed(body: str, first_line: int) -> list[tuple[int, str]]:
     """(line, tag) of each raw-text element (script, style, title…) left open in body."""
+    if "<" not in body:
+        return []  # no tag at all: most bodies
     text = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), without_code(body))
     found = []
     for match in SWALLOWING_START.finditer(text):
@@ -181,6 +185,8 @@ class _Finder(HTMLParser):
 
 def removed_html(body: str, first_line: int) -> list[tuple[int, str]]:
     """Every piece of raw HTML in body that the sanitiser drops, as (line, message)."""
+    if "<" not in body:
+        return []  # no tag, so nothing to drop: most bodies
     finder = _Finder(first_line, set(_unclosed(body, first_line)))
     finder.feed(without_code(body))
     finder.close()

@@ -164,6 +164,45 @@ TRICKY = [
 ]
 
 
+def test_plain_text_strips_tags_as_an_html_parser_does(tmp_path):
+    """plain_text finds tags with a regex; on sanitised HTML it keeps what a parser keeps (nh3
+    told to keep no tag), attributes holding '>' and '<' and fragments cut at headings included."""
+    import html as html_module
+    import re
+
+    import nh3
+
+    from kb.markdown import BLOCK_END, BREAK
+    from kb.search.passages import H2
+
+    parser = nh3.Cleaner(tags=set())
+
+    def parsed(html: str) -> str:
+        text = html_module.unescape(parser.clean(BLOCK_END.sub(BREAK, html)))
+        blocks = re.sub(r"[ \t\n\r\f\v]+", " ", text).split(BREAK)
+        sentences = [block.strip(" ") for block in blocks if block.strip(" ")]
+        return " ".join(s if s.endswith(tuple(".!?:;…")) else f"{s}." for s in sentences)
+
+    renderer = Renderer({"planning": "../planning/"}.get, {"EO": 'Employment "Ontario" <EO>'})
+    bodies = [
+        *TRICKY,
+        '[a > b](https://x.ca/?q=<b> "x > y < z") and <abbr title="1 > 2">T</abbr> &lt;i&gt;',
+        "## A > B & C\n\nText\u00a0: 37\u00a0%\n\n## <em>Second</em> 'quoted'\n\n| a | b |\n|-|-|\n| 1 | 2 |",
+    ]
+    checked = 0
+    for body in bodies:
+        html = renderer.render(body)
+        for piece in [html, *H2.split(html)]:
+            assert plain_text(piece) == parsed(piece), piece
+            checked += 1
+    # The sanitiser escapes '>' in attributes too; a tag that holds one still ends at its '>'.
+    for piece in ['<p><a title="x > y" href="/">a</a> b</p>', "<p>x<br>y</p><ol><li>z</li></ol>"]:
+        assert plain_text(piece) == parsed(piece)
+        checked += 1
+    assert checked > len(bodies)
+    assert plain_text(renderer.render(bodies[-2])) == "a > b and T <i>."
+
+
 def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
     """kb.mdfast's inline pass, abbr and toc give the HTML of Python-Markdown's own, byte for
     byte, body after body on one Renderer."""

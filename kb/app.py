@@ -35,7 +35,12 @@ class _Flask(Flask):
 
 def current_config() -> SiteConfig:
     """content/site.yml as loaded with the Site, with the app's KB_SITE_URL (a flag) over it."""
-    return current_site().config.with_site_url(current_app.config["KB_SITE_URL"])
+    app = current_app._get_current_object()  # a read through the proxy costs 3 µs
+    config, url = app.extensions["kb"].get().config, app.config["KB_SITE_URL"]
+    kept = app.extensions.get("kb_served_config")  # pages ask several times each
+    if kept is None or kept[0] is not config or kept[1] != url:
+        kept = app.extensions["kb_served_config"] = (config, url, config.with_site_url(url))
+    return kept[2]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -29,7 +29,7 @@ NEEDS_SITE_URL = frozenset({"hosting.sitemap", "hosting.feed"})
 
 def absolute(path: str) -> str | None:
     """The absolute URL of a site path from url_for, or None when the site has no URL."""
-    if current_app.config["KB_HOST_URLS"] and has_request_context():
+    if current_app._get_current_object().config["KB_HOST_URLS"] and has_request_context():
         return request.host_url.rstrip("/") + path  # kb serve: links that work in the preview
     config = current_config()
     if config.absolute is None:

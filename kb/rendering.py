@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from kb.app import current_site
 from kb.content import Entry
-from kb.i18n import page_translations, use_lang
+from kb.i18n import current_lang, page_translations, use_lang
 from kb.pagelist import Pager, listed, page_count, page_of
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 
@@ -36,10 +36,11 @@ def navigation_global(state) -> None:
 def site_nav(lang: str) -> Markup:
     """templates/_nav.html, rendered once for all it depends on: the template (the preview
     reloads edited ones), the language and its catalog, and the prefix URLs are built under."""
-    template = current_app.jinja_env.get_template("_nav.html")
+    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
+    template = app.jinja_env.get_template("_nav.html")
     catalog = page_translations()
-    key = (template, lang, g.get("lang"), request.script_root, catalog)
-    kept = current_app.extensions.setdefault("kb_navigation", {})
+    key = (template, lang, current_lang(), request._get_current_object().script_root, catalog)
+    kept = app.extensions.setdefault("kb_navigation", {})
     if key not in kept:
         if len(kept) >= 64:  # templates edited in a long preview: forget the old ones
             kept.clear()
@@ -75,8 +76,8 @@ def pull_lang(endpoint: str | None, values: dict | None) -> None:
 
 @bp.url_defaults
 def add_lang(endpoint: str, values: dict) -> None:
-    if endpoint in LOCALIZED:
-        values.setdefault("lang", g.get("lang", "en"))
+    if endpoint in LOCALIZED and "lang" not in values:
+        values["lang"] = current_lang()
 
 
 def entries() -> list[Entry]:
@@ -91,10 +92,11 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
     shown = context.get("entries") or ([context["entry"]] if "entry" in context else [])
     modified = max((e.updated for e in shown), default=current_site().last_updated)
     faq_entries = shown if context.pop("faq", False) else []
+    lang = current_lang()
     return render_template(
         template,
-        lang=g.lang,
-        other_lang=OTHER_LANG[g.lang],
+        lang=lang,
+        other_lang=OTHER_LANG[lang],
         lang_names=LANG_NAMES,
         alternates=alternates,
         modified=modified,

@@ -92,7 +92,7 @@ def init_app(app: Flask, site: Site | None = None) -> None:
 
 
 def current_site() -> Site:
-    return current_app.extensions["kb"].get()
+    return current_app._get_current_object().extensions["kb"].get()  # one proxy read, not two
 
 
 def current_engine(drafts: bool = False):

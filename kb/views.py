@@ -9,10 +9,11 @@ from flask import abort, current_app, g, render_template, request, url_for
 
 from kb import catchment_views, list_views  # noqa: F401 (their routes, on the same blueprint)
 from kb.app import current_site
-from kb.i18n import collation_key
+from kb.i18n import collation_key, current_lang
 from kb.rendering import LOCALIZED, bp, entries, render, root_bp, route  # noqa: F401 (kb.views.bp…)
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES
 from kb.translation import state as translation_state
+from kb.urlcache import cached_url_for
 
 
 @root_bp.route("/")
@@ -29,19 +30,20 @@ def home() -> str:
 
 @route("entry", "entries", "<slug>")
 def entry(slug: str) -> str:
-    site = current_site()
-    page = site.by_slug(g.lang, slug)
-    if page is None or (page.draft and not current_app.config["KB_DRAFTS"]):
+    site, app, lang = current_site(), current_app._get_current_object(), current_lang()
+    drafts = app.config["KB_DRAFTS"]
+    page = site.by_slug(lang, slug)
+    if page is None or (page.draft and not drafts):
         abort(404)
     translation = site.translation(page)
-    alternates = {page.lang: url_for("pages.entry", slug=page.slug, lang=page.lang)}
-    other = OTHER_LANG[g.lang]
+    alternates = {page.lang: cached_url_for("pages.entry", slug=page.slug, lang=page.lang)}
+    other = OTHER_LANG[lang]
     alternates[other] = (
-        url_for("pages.entry", slug=translation.slug, lang=other)
+        cached_url_for("pages.entry", slug=translation.slug, lang=other)
         if translation
-        else url_for("pages.home", lang=other)
+        else cached_url_for("pages.home", lang=other)
     )
-    related = site.related(page, drafts=current_app.config["KB_DRAFTS"])
+    related = site.related(page, drafts=drafts)
     stale = translation_state(site, page) == "stale"  # readers are told (translation-notice)
     return render(
         "entry.html",

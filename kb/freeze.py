@@ -9,9 +9,11 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb import output as out
@@ -130,6 +132,7 @@ def _build(
                 "FREEZER_STATIC_IGNORE": ["*.tmp"],
             }
         )
+        app.test_client_class = _CookielessClient  # the freezer's
         pages = list(all_pages(site))
         _check_endpoints(app, pages, pageless_endpoints(site))
         if config.absolute is None:  # files made of absolute URLs: nothing to write them with
@@ -233,7 +236,9 @@ def _freeze(
     chunk: list[Page] = []
     # One freezer per process, given each chunk in turn: a Freezer adds a url_defaults function
     # to the app when it is made, so one per chunk would pile them up.
-    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+    freezer = _Freezer(
+        app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
+    )
     freezer.register_generator(lambda: chunk)
     statics: list[str] = []
 
@@ -251,7 +256,7 @@ def _freeze(
         statics.extend(
             url
             for url, _ in _frozen(
-                Freezer(
+                _Freezer(
                     app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
                 )
             )
@@ -272,6 +277,23 @@ def _freeze(
         statics.clear()
     report(statics)  # no page left to freeze: the static files and the reused pages
     return count
+
+
+class _CookielessClient(FlaskClient):
+    """The freezer's test client: a static page sets no cookie, and a cookie jar costs two URL
+    parses per page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["use_cookies"] = False
+        super().__init__(*args, **kwargs)
+
+
+class _Freezer(Freezer):
+    """Frozen-Flask's freezer, its output folder found once (it is asked several times a page)."""
+
+    @cached_property
+    def root(self) -> Path:
+        return super().root
 
 
 def _frozen(freezer: Freezer) -> list[tuple[str, Path]]:

@@ -237,7 +237,10 @@ def plain_text(html: str) -> str:
     Employment Service', not a heading run into the list that follows it.
     """
     text = html_module.unescape(TAG.sub("", BLOCK_END.sub(BREAK, html)))
-    # Collapse ASCII whitespace only: no-break spaces are part of French typography.
-    blocks = re.sub(r"[ \t\n\r\f\v]+", " ", text).split(BREAK)
+    # Collapse ASCII whitespace only: no-break spaces are part of French typography. (Splitting
+    # at spaces costs a third of a regex that matches every space.)
+    for space in "\t\n\r\f\v":
+        text = text.replace(space, " ")
+    blocks = " ".join([word for word in text.split(" ") if word]).split(BREAK)
     sentences = [block.strip(" ") for block in blocks if block.strip(" ")]
     return " ".join(s if s.endswith(SENTENCE_END) else f"{s}." for s in sentences)

@@ -196,7 +196,13 @@ def test_plain_text_strips_tags_as_an_html_parser_does(tmp_path):
             assert plain_text(piece) == parsed(piece), piece
             checked += 1
     # The sanitiser escapes '>' in attributes too; a tag that holds one still ends at its '>'.
-    for piece in ['<p><a title="x > y" href="/">a</a> b</p>', "<p>x<br>y</p><ol><li>z</li></ol>"]:
+    # Every ASCII space collapses, a no-break space is kept.
+    pieces = [
+        '<p><a title="x > y" href="/">a</a> b</p>',
+        "<p>x<br>y</p><ol><li>z</li></ol>",
+        "<p> a\t\tb\r\n c\f\vd\u00a0 e </p>\n\n<p>\u00a0</p><p> \t</p>",
+    ]
+    for piece in pieces:
         assert plain_text(piece) == parsed(piece)
         checked += 1
     assert checked > len(bodies)

@@ -186,7 +186,7 @@ def build(
         for problem in error.problems:
             click.echo(problem_text(problem), err=True)
         reason = (
-            gettext("%(count)d problem(s)", count=len(error.problems))
+            ngettext("%(num)d problem", "%(num)d problems", len(error.problems))
             if error.problems
             else localized(error)
         )

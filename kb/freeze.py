@@ -80,7 +80,9 @@ def build(
         with _terminate_as_interrupt():
             return _build(root, output, base_url, progress, jobs, compress, strict)
     except WorkerDied as error:
-        raise BuildError(f"{error}; nothing was written") from None
+        raise BuildError(
+            Phrase(N_("%(reason)s; nothing was written"), reason=error.args[0])
+        ) from None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ except ImportError:  # not on Windows: builds there are not guarded against each
     fcntl = None
 
 import kb
+from kb.frontmatter import N_, Phrase
 
 MARKER = ".kb-build"
 MARKER_TEXT = (
@@ -41,29 +42,54 @@ def claim(root: Path, output: Path) -> Path:
     _refuse_sources(root.resolve(), output)
     recover(output)
     if output.is_symlink() or (output.exists() and not output.is_dir()):
-        raise OutputError(f"{output} is not a folder: choose a folder for the site with --output")
+        raise OutputError(
+            Phrase(
+                N_("%(output)s is not a folder: choose a folder for the site with --output"),
+                output=str(output),
+            )
+        )
     if output.is_dir() and not owned(output):
         raise OutputError(
-            f"refusing to replace {output}: it holds files kb did not write (it has no {MARKER} "
-            f"marker). Move them away, or choose another folder with --output (e.g. build/)."
+            Phrase(
+                N_(
+                    "refusing to replace %(output)s: it holds files kb did not write (it has no "
+                    "%(marker)s marker). Move them away, or choose another folder with --output "
+                    "(e.g. build/)."
+                ),
+                output=str(output),
+                marker=MARKER,
+            )
         )
     return output
 
 
 def _refuse_sources(root: Path, output: Path) -> None:
     if root.is_relative_to(output):
-        raise OutputError(_refusal(output, f"it holds the project folder {root}"))
-    protected = {root / name: f"the site's {name}/ folder" for name in SOURCES}
-    protected[Path(kb.__file__).resolve().parent] = "kb's own code"
+        raise OutputError(
+            _refusal(output, Phrase(N_("it holds the project folder %(folder)s"), folder=str(root)))
+        )
+    protected = {
+        root / name: Phrase(
+            N_("%(folder)s is the site's %(name)s/ folder"), folder=str(root / name), name=name
+        )
+        for name in SOURCES
+    }
+    code = Path(kb.__file__).resolve().parent
+    protected[code] = Phrase(N_("%(folder)s is kb's own code"), folder=str(code))
     for folder, what in protected.items():
         if output == folder or output.is_relative_to(folder) or folder.is_relative_to(output):
-            raise OutputError(_refusal(output, f"{folder} is {what}"))
+            raise OutputError(_refusal(output, what))
 
 
-def _refusal(output: Path, why: str) -> str:
-    return (
-        f"refusing to write the site into {output}: {why}, and a build replaces its output "
-        "folder whole. Choose a folder of its own with --output (the default is build/)."
+def _refusal(output: Path, why: Phrase) -> Phrase:
+    return Phrase(
+        N_(
+            "refusing to write the site into %(output)s: %(why)s, and a build replaces its "
+            "output folder whole. Choose a folder of its own with --output (the default is "
+            "build/)."
+        ),
+        output=str(output),
+        why=why,
     )
 
 

@@ -16,6 +16,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
+from kb.frontmatter import N_, Phrase
+
 # Below this many entry files a build takes about a second, and one process does it all.
 PARALLEL_FROM = 100
 
@@ -71,7 +73,10 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
             child.join()
         if isinstance(error, BrokenProcessPool):
             raise WorkerDied(
-                f"a worker process stopped before its work was done: {error}"
+                Phrase(
+                    N_("a worker process stopped before its work was done: %(detail)s"),
+                    detail=str(error),  # Python's own words
+                )
             ) from None
         raise
     else:

@@ -54,13 +54,27 @@ def test_kb_build_in_french(tmp_path, run):
     (root / EN).write_text(entry(phase="[phase-2]"), encoding="utf-8")
     broken = run(["build", "--root", str(root), "--output", str(out)], FRENCH)
     assert broken.exit_code == 1
-    assert f"construction arrêtée{NBSP}: 1 problème(s); {out}/ est resté tel quel" in broken.stderr
+    assert f"construction arrêtée{NBSP}: 1 problème; {out}/ est resté tel quel" in broken.stderr
     refused = run(["build", "--root", str(root), "--base-url", "ftp://x.org/"], FRENCH)
     assert "l'URL du site 'ftp://x.org/' doit commencer par https:// ou http://" in refused.stderr
     assert (
-        "build stopped: 1 problem(s)"
+        "build stopped: 1 problem;"
         in run(["build", "--root", str(root), "--output", str(out)]).stderr
     )
+    # The output folder is refused in French too, whatever the reason.
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "notes.txt").write_text("mine", encoding="utf-8")
+    theirs = run(["build", "--root", str(root), "--output", str(tmp_path / "theirs")], FRENCH)
+    assert theirs.exit_code == 1
+    assert f"remplacement de {tmp_path / 'theirs'} refusé{NBSP}: il contient des fichiers" in (
+        theirs.stderr
+    )
+    inside = run(["build", "--root", str(root), "--output", str(root / "content" / "x")], FRENCH)
+    assert (
+        f"écriture du site dans {root / 'content' / 'x'} refusée{NBSP}: {root / 'content'} est "
+        "le dossier content/ du site, et une construction remplace tout son dossier de sortie."
+    ) in inside.stderr
+    assert (tmp_path / "theirs" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_kb_new_in_french(tmp_path, run):

@@ -3,7 +3,7 @@
 Run `python -m kb.catalog` after changing a UI string; then translate the new msgstr entries.
 It runs, from the project's folder:
 
-    pybabel extract -F babel.cfg -k lazy_gettext -o messages.pot templates kb
+    pybabel extract -F babel.cfg -k lazy_gettext -k plural:1,2 -o messages.pot templates kb
     pybabel update -i messages.pot -o kb/translations/fr/LC_MESSAGES/messages.po -l fr_CA \
         --no-fuzzy-matching --ignore-obsolete -w 100
 """
@@ -49,6 +49,8 @@ def _extract(folder: Path) -> Path:
         str(MAPPING),
         "-k",
         "lazy_gettext",
+        "-k",
+        "plural:1,2",  # kb.clickwords' plural messages
         "--project",
         "kb",
         "-o",

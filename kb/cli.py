@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from kb.clickwords import LocalizedGroup, option, speak_the_command_language
+from kb.frontmatter import N_
 from kb.loader import load_site
 from kb.parallel import PARALLEL_FROM
 from kb.taxonomy import AUDIENCES, LANGS, PHASES
@@ -28,6 +30,8 @@ from kb.terminal import (
     warnings_summary,
 )
 from kb.validate import errors
+
+speak_the_command_language()  # click's words, in KB_LANG's language
 
 
 def _root(root: str | None) -> Path:
@@ -52,35 +56,37 @@ def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(localized(error)) from None
 
 
-root_option = click.option(
-    "--root", type=click.Path(file_okay=False), help="Site folder (default: .)"
+root_option = option(
+    "--root", type=click.Path(file_okay=False), help=N_("Site folder (default: .)")
 )
 
 
-@click.group()
+@click.group(
+    cls=LocalizedGroup, help=N_("kb: the Employment Services Transformation knowledge base.")
+)
 def main() -> None:
-    """kb: the Employment Services Transformation knowledge base."""
+    pass
 
 
-@main.command()
+@main.command(help=N_("Validate all content; print every problem as path:line: message."))
 @root_option
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: one line per problem; json: an array, for tools.",
+    help=N_("text: one line per problem; json: an array, for tools."),
 )
-@click.option(
+@option(
     "--lang",
     type=click.Choice(LANGS),
     default=None,
-    help="Language of the messages (fr: as on the French preview pages; "
-    "default: KB_LANG, else en).",
+    help=N_(
+        "Language of the messages (fr: as on the French preview pages; default: KB_LANG, else en)."
+    ),
 )
 def check(root: str | None, fmt: str, lang: str | None = None) -> None:
-    """Validate all content; print every problem as path:line: message."""
     from kb.i18n import translations
 
     site = load_site(_root(root))
@@ -106,36 +112,40 @@ def check(root: str | None, fmt: str, lang: str | None = None) -> None:
     sys.exit(1 if errors(site.problems) else 0)
 
 
-@main.command()
+@main.command(help=N_("Validate, index and freeze the site into OUTPUT, atomically."))
 @root_option
-@click.option(
+@option(
     "--output",
     "-o",
     default="build",
     type=click.Path(file_okay=False),
-    help="Output folder (default: build/).",
+    help=N_("Output folder (default: build/)."),
 )
-@click.option(
+@option(
     "--base-url",
     default=None,
     callback=_site_url,
-    help="URL the site is served from, e.g. https://example.org/kb/ "
-    "(default: site_url in content/site.yml).",
+    help=N_(
+        "URL the site is served from, e.g. https://example.org/kb/ "
+        "(default: site_url in content/site.yml)."
+    ),
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--strict", is_flag=True, help="Fail on any warning too (for CI).")
-@click.option(
+@option("--quiet", "-q", is_flag=True, help=N_("Print only errors."))
+@option("--strict", is_flag=True, help=N_("Fail on any warning too (for CI)."))
+@option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes to build with (default: every core, for sites of "
-    f"{PARALLEL_FROM} entry files or more).",
+    help=N_(
+        "Processes to build with (default: every core, for sites of %(count)d entry files or more)."
+    ),
+    help_values={"count": PARALLEL_FROM},
 )
-@click.option(
+@option(
     "--compress",
     is_flag=True,
-    help="Also write a .gz copy of each text file, for servers that serve them.",
+    help=N_("Also write a .gz copy of each text file, for servers that serve them."),
 )
 def build(
     root: str | None,
@@ -146,7 +156,6 @@ def build(
     compress: bool,
     strict: bool = False,
 ) -> None:
-    """Validate, index and freeze the site into OUTPUT, atomically."""
     from kb.freeze import BuildError, OutputError, Terminated
     from kb.freeze import build as freeze_build
 
@@ -215,19 +224,20 @@ def build(
     warnings_summary(report.warnings)
 
 
-@main.command()
+@main.command(help=N_("Development server: live search, drafts shown, reload on change."))
 @root_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
-@click.option(
+@option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
+@option("--port", default=8000, type=int, show_default=True, help=N_("Port to listen on."))
+@option(
     "--poll",
     is_flag=True,
-    help="Look at every content file before each request instead of being told of changes "
-    "by the system: for content on a network drive, whose changes made on another machine "
-    "the system does not see.",
+    help=N_(
+        "Look at every content file before each request instead of being told of changes "
+        "by the system: for content on a network drive, whose changes made on another machine "
+        "the system does not see."
+    ),
 )
 def serve(root: str | None, host: str, port: int, poll: bool) -> None:
-    """Development server: live search, drafts shown, reload on change."""
     from kb.app import create_app
     from kb.preview import preview_config, run
     from kb.site import current_engine
@@ -239,18 +249,18 @@ def serve(root: str | None, host: str, port: int, poll: bool) -> None:
     run(app, host, port)  # kb.preview: reloads in place, writes the cache before it ends
 
 
-@main.command(cls=NewCommand)
-@root_option
-@click.option("--id", "id_", help="Id shared by both languages, also the English file name.")
-@click.option("--phase", help="prototype, phase-1, phase-2, phase-3 or all.")
-@click.option("--audience", "audiences", multiple=True, help="Repeat for each audience.")
-@click.option(
-    "--topic", "topics", multiple=True, help="Repeat for each topic of content/topics.yml."
+@main.command(
+    cls=NewCommand, help=N_("Start an entry: English and French drafts with valid front matter.")
 )
-@click.option("--title-en", help="The question, in English.")
-@click.option("--title-fr", help="The question, in French.")
-@click.option("--slug-en", help="English file name (default: the id).")
-@click.option("--slug-fr", help="French file name (default: from the French title).")
+@root_option
+@option("--id", "id_", help=N_("Id shared by both languages, also the English file name."))
+@option("--phase", help=N_("prototype, phase-1, phase-2, phase-3 or all."))
+@option("--audience", "audiences", multiple=True, help=N_("Repeat for each audience."))
+@option("--topic", "topics", multiple=True, help=N_("Repeat for each topic of content/topics.yml."))
+@option("--title-en", help=N_("The question, in English."))
+@option("--title-fr", help=N_("The question, in French."))
+@option("--slug-en", help=N_("English file name (default: the id)."))
+@option("--slug-fr", help=N_("French file name (default: from the French title)."))
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -264,7 +274,6 @@ def new(
     slug_en: str | None,
     slug_fr: str | None,
 ) -> None:
-    """Start an entry: English and French drafts with valid front matter."""
     import datetime as dt
 
     from kb import scaffold
@@ -318,18 +327,19 @@ def new(
     )
 
 
-@main.command()
+@main.command(
+    help=N_("Every entry file: status, translation state, errors and warnings. Always exit 0.")
+)
 @root_option
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: a table; json: an array of rows, for tools.",
+    help=N_("text: a table; json: an array of rows, for tools."),
 )
 def status(root: str | None, fmt: str) -> None:
-    """Every entry file: status, translation state, errors and warnings. Always exit 0."""
     from kb import status as report
 
     rows = report.rows(load_site(_root(root)))
@@ -339,12 +349,13 @@ def status(root: str | None, fmt: str) -> None:
         click.echo(report.text(rows), nl=False)
 
 
-@main.command()
+@main.command(
+    help=N_("Mark pairs as saying the same thing: rewrites only each file's fingerprint line.")
+)
 @root_option
 @click.argument("ids", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Every pair of the site.")
+@option("--all", "all_", is_flag=True, help=N_("Every pair of the site."))
 def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
-    """Mark pairs as saying the same thing: rewrites only each file's fingerprint line."""
     from kb.sync import SyncError
     from kb.sync import sync as mark
 
@@ -364,20 +375,22 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
     )
 
 
-@main.command()
+@main.command(
+    help=N_("Search the entries; with no QUERY, one query per line of stdin, one JSON line each.")
+)
 @root_option
 @click.argument("query", required=False)
-@click.option("--lang", required=True, type=click.Choice(LANGS), help="Language searched.")
-@click.option(
+@option("--lang", required=True, type=click.Choice(LANGS), help=N_("Language searched."))
+@option(
     "--limit",
     default=10,
     type=click.IntRange(1, 1000),
     show_default=True,
-    help="Most results shown.",
+    help=N_("Most results shown."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
-@click.option("--audience", type=click.Choice(list(AUDIENCES)), help="Only entries for them.")
-@click.option("--phase", type=click.Choice(list(PHASES)), help="Only entries of this phase.")
+@option("--json", "as_json", is_flag=True, help=N_("Print a JSON array of results."))
+@option("--audience", type=click.Choice(list(AUDIENCES)), help=N_("Only entries for them."))
+@option("--phase", type=click.Choice(list(PHASES)), help=N_("Only entries of this phase."))
 def search(
     root: str | None,
     query: str | None,
@@ -387,7 +400,6 @@ def search(
     audience: str | None,
     phase: str | None,
 ) -> None:
-    """Search the entries; with no QUERY, one query per line of stdin, one JSON line each."""
     from kb.cache import CACHE_DIR
     from kb.search.listing import listing
     from kb.search.persist import persisted_engine

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from kb.clickwords import LocalizedCommand
 from kb.frontmatter import Phrase
 from kb.taxonomy import LANGS
 
@@ -176,7 +177,7 @@ def check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -
     return values
 
 
-class NewCommand(click.Command):
+class NewCommand(LocalizedCommand):
     """`kb new`: the end of input (Ctrl+D) says that nothing was written, not 'Aborted!'."""
 
     def invoke(self, ctx: click.Context):

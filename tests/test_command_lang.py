@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 
 from kb.cli import main
@@ -114,3 +115,58 @@ def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path, run):
     result = run(["check", "--root", str(root)], {"KB_LANG": "de"})
     assert result.exit_code == 2
     assert "KB_LANG=de is not a language of kb: use en or fr" in result.stderr
+
+
+def test_help_and_click_s_own_words_in_french(run):
+    def spaced(output: str) -> str:  # ASCII spaces made one (no-break spaces kept)
+        return re.sub(r"[ \n]+", " ", output)
+
+    french = run(["build", "--help"], FRENCH, prog_name="kb")
+    assert french.exit_code == 0
+    text = spaced(french.output)
+    assert text.startswith(f"Utilisation{NBSP}: kb build [OPTIONS]")
+    assert "Valider, indexer et figer le site dans OUTPUT" in text
+    assert f"Dossier de sortie (par défaut{NBSP}: build/)." in text
+    assert "pour les sites de 100 fichiers d'entrée ou plus" in text  # a value filled in
+    assert "Afficher ce message et quitter." in text
+    listing = spaced(run(["--help"], FRENCH, prog_name="kb").output)
+    assert "Commands:" not in listing and "Chercher dans les entrées" in listing
+    wrong = run(["build", "--jobs", "0"], FRENCH, prog_name="kb")
+    assert wrong.exit_code == 2
+    assert f"Essayez «{NBSP}kb build --help{NBSP}» pour obtenir de l'aide." in wrong.output
+    assert (
+        f"Erreur{NBSP}: Valeur non valide pour '--jobs' / '-j'{NBSP}: 0 n'est pas dans "
+        "l'intervalle x>=1."
+    ) in wrong.output
+    typo = run(["bild"], FRENCH)
+    assert "Commande 'bild' inconnue. Vouliez-vous dire 'build'?" in typo.output
+    # English stays click's and kb's own words, and so does a KB_LANG kb does not know.
+    english = run(["build", "--help"], prog_name="kb")
+    assert english.output.startswith("Usage: kb build [OPTIONS]")
+    assert "Output folder (default: build/)." in english.output
+    assert "Show this message and exit." in english.output
+    assert "Error: Invalid value for '--jobs'" in run(["build", "--jobs", "0"]).output
+    unknown = run(["build", "--jobs", "0"], {"KB_LANG": "de"})
+    assert "Error: Invalid value for '--jobs'" in unknown.output
+
+
+def test_every_help_text_and_click_word_has_its_french():
+    """A help text changed or added without its French would show in English: the catalog
+    must hold each one, translated."""
+    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, LocalizedOption
+    from kb.i18n import translations
+
+    french = translations("fr")
+    helps = [main._help_msgid]
+    for command in main.commands.values():
+        helps.append(command._help_msgid)
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert isinstance(param, LocalizedOption), param.opts
+                helps.append(param._help_msgid)
+    same = {"Options"}  # the same word in French
+    for msgid in [*helps, *CLICK_WORDS]:
+        assert msgid in same or french.gettext(msgid) != msgid, msgid
+    for singular, plural in CLICK_PLURALS:
+        assert french.ngettext(singular, plural, 1) != singular, singular
+        assert french.ngettext(singular, plural, 2) != plural, plural

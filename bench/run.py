@@ -57,6 +57,8 @@ def build_all(
             out = base / f"out-{name}"
             shutil.rmtree(out, ignore_errors=True)
             tool = tools[name]
+            for cache in tool.caches:
+                shutil.rmtree(base / tool.source / cache, ignore_errors=True)
             run = measure(tool.command(base / tool.source, out), base / tool.source, log)
             runs[name].append(run)
             LOADS.append(os.getloadavg()[0])

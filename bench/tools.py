@@ -38,6 +38,9 @@ class Tool:
     note: str = ""
     version: str = ""
     theme: str = ""  # MkDocs only: material when it installed, else the built-in mkdocs theme
+    # What a build keeps for the next one, under its corpus folder: removed before each build,
+    # so that every round measures a cold build (bench/loop.py measures the warm one).
+    caches: tuple[str, ...] = ()
 
     def command(self, root: Path, out: Path) -> list[str]:
         return [part.format(root=root, out=out) for part in self.argv or []]
@@ -92,7 +95,10 @@ def discover(python: Path | None) -> dict[str, Tool]:
     """Every tool of the comparison, with a note saying why one that is missing is skipped."""
     tools = {
         "kb": Tool(
-            "kb", "kb", kb_command() + ["build", "--root", "{root}", "--output", "{out}", "--quiet"]
+            "kb",
+            "kb",
+            kb_command() + ["build", "--root", "{root}", "--output", "{out}", "--quiet"],
+            caches=(".kb-cache",),
         )
     }
     tools["kb"].version = _kb_version()

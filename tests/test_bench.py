@@ -61,6 +61,28 @@ def test_the_corpus_is_written_for_every_tool(tmp_path):
     assert len(list((roots["hugo"] / "content").rglob("*.md"))) >= 10
 
 
+def test_every_round_builds_kb_cold(tmp_path, monkeypatch):
+    """kb keeps what it read and rendered under its site (.kb-cache/): each round removes it, so
+    no round after the first measures a warm build."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import run as bench_run
+
+    from tools import Tool
+
+    (tmp_path / "kb").mkdir()
+    # A build that fails if the last one's cache is still there, and leaves one behind.
+    script = (
+        "import pathlib, sys; cache = pathlib.Path(sys.argv[1]) / '.kb-cache'; "
+        "sys.exit(3) if cache.exists() else cache.mkdir()"
+    )
+    tools = {
+        "kb": Tool("kb", "kb", [sys.executable, "-c", script, "{root}"], caches=(".kb-cache",)),
+        **{name: Tool(name, name, None) for name in ("mkdocs", "pelican", "hugo", "pagefind")},
+    }
+    runs = bench_run.build_all(12, tools, tmp_path, 3, tmp_path / "log")
+    assert [run.ok for run in runs["kb"]] == [True, True, True]
+
+
 def test_stages_add_up_to_the_build(synthetic_root, tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import stages

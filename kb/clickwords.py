@@ -21,6 +21,7 @@ def plural(singular: str, plural: str) -> tuple[str, str]:  # a plural message f
 
 
 SHOW_HELP = N_("Show this message and exit.")  # what --help does
+HEADING = N_("{heading}:")  # Options:, Commands: (French puts a no-break space before the colon)
 # What click says that an editor may see: help pages, usage errors, prompts.
 CLICK_WORDS = (
     N_("Usage:"),
@@ -29,6 +30,8 @@ CLICK_WORDS = (
     SHOW_HELP,
     N_("Error: {message}"),
     N_("Try '{command} {option}' for help."),
+    HEADING,
+    N_("Choose from:\n\t{choices}"),
     N_("Aborted!"),
     N_("Missing command."),
     N_("No such command {name!r}."),
@@ -77,22 +80,26 @@ CLICK_MODULES = (
 
 
 def _catalog():
-    from kb.terminal import catalog
+    """The command language's catalog; None for English (nothing to read: the catalog, and
+    Flask-Babel with it, is loaded only for another language)."""
+    from kb.terminal import catalog, command_lang
 
     try:
-        return catalog()
+        return None if command_lang() == "en" else catalog()
     except click.UsageError:  # KB_LANG is not a language of kb: it is told in English
-        from kb.i18n import translations
-
-        return translations("en")
+        return None
 
 
 def _gettext(message: str) -> str:
-    return _catalog().gettext(message)
+    found = _catalog()
+    return message if found is None else found.gettext(message)
 
 
 def _ngettext(singular: str, plural: str, count: int) -> str:
-    return _catalog().ngettext(singular, plural, count)
+    found = _catalog()
+    if found is None:
+        return singular if count == 1 else plural
+    return found.ngettext(singular, plural, count)
 
 
 def speak_the_command_language() -> None:
@@ -132,11 +139,23 @@ class LocalizedOption(click.Option):
         super().__init__(*args, **kwargs)
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """Help pages whose headings are punctuated in the command's language."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_gettext(HEADING).format(heading=heading)}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class _Localized:
     """A command whose help is a catalog id, and whose --help says what it does in the
     command's language (click makes that option once, in the language of the first call)."""
 
     help = _help_property("_help_msgid")
+    context_class = _Context
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)

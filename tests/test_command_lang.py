@@ -130,7 +130,8 @@ def test_help_and_click_s_own_words_in_french(run):
     assert "pour les sites de 100 fichiers d'entrée ou plus" in text  # a value filled in
     assert "Afficher ce message et quitter." in text
     listing = spaced(run(["--help"], FRENCH, prog_name="kb").output)
-    assert "Commands:" not in listing and "Chercher dans les entrées" in listing
+    assert f"Commandes{NBSP}:" in listing and "Chercher dans les entrées" in listing
+    assert f"Options{NBSP}:" in text
     wrong = run(["build", "--jobs", "0"], FRENCH, prog_name="kb")
     assert wrong.exit_code == 2
     assert f"Essayez «{NBSP}kb build --help{NBSP}» pour obtenir de l'aide." in wrong.output
@@ -138,11 +139,18 @@ def test_help_and_click_s_own_words_in_french(run):
         f"Erreur{NBSP}: Valeur non valide pour '--jobs' / '-j'{NBSP}: 0 n'est pas dans "
         "l'intervalle x>=1."
     ) in wrong.output
+    missing = run(["search", "x"], FRENCH)
+    assert f"Erreur{NBSP}: Option manquante '--lang'. Choisissez parmi{NBSP}:" in missing.output
+    assert (
+        "n'est pas un nombre valide."
+        in run(["search", "--lang", "en", "--limit", "x"], FRENCH).output
+    )
     typo = run(["bild"], FRENCH)
     assert "Commande 'bild' inconnue. Vouliez-vous dire 'build'?" in typo.output
     # English stays click's and kb's own words, and so does a KB_LANG kb does not know.
     english = run(["build", "--help"], prog_name="kb")
     assert english.output.startswith("Usage: kb build [OPTIONS]")
+    assert "\nOptions:\n" in english.output
     assert "Output folder (default: build/)." in english.output
     assert "Show this message and exit." in english.output
     assert "Error: Invalid value for '--jobs'" in run(["build", "--jobs", "0"]).output

@@ -13,13 +13,13 @@ from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskClient
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from kb import output as out
 from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
+from kb.freezeclient import FreezerClient
 from kb.frontmatter import N_, Phrase
 from kb.hosting import NEEDS_SITE_URL
 from kb.loader import load_site
@@ -134,7 +134,7 @@ def _build(
                 "FREEZER_STATIC_IGNORE": ["*.tmp"],
             }
         )
-        app.test_client_class = _CookielessClient  # the freezer's
+        app.test_client_class = FreezerClient  # the freezer's: one WSGI call a page
         pages = list(all_pages(site))
         _check_endpoints(app, pages, pageless_endpoints(site))
         if config.absolute is None:  # files made of absolute URLs: nothing to write them with
@@ -279,15 +279,6 @@ def _freeze(
         statics.clear()
     report(statics)  # no page left to freeze: the static files and the reused pages
     return count
-
-
-class _CookielessClient(FlaskClient):
-    """The freezer's test client: a static page sets no cookie, and a cookie jar costs two URL
-    parses per page."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs["use_cookies"] = False
-        super().__init__(*args, **kwargs)
 
 
 class _Freezer(Freezer):

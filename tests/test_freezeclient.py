@@ -1,0 +1,89 @@
+"""The freezer's client (kb.freezeclient) asks the app exactly what Werkzeug's test client asks,
+and the site it freezes is the test client's, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kb.freeze
+from kb.app import create_app
+from kb.freezeclient import CookielessClient, FreezerClient, environ_for, page_environ
+
+from support import ROOT, SITE_URL, snapshot
+
+BASE_URLS = [None, "/", SITE_URL, "https://example.org/kb/", "http://localhost:8000/"]
+
+
+@pytest.fixture(scope="module")
+def freezer_app(site):
+    return create_app({"KB_ROOT": ROOT, "SITE": site, "KB_SITE_URL": SITE_URL})
+
+
+def page_urls(frozen: Path) -> list[str]:
+    """The URL of every page of the frozen site."""
+    urls = []
+    for page in frozen.rglob("*.html"):
+        path = "/" + page.relative_to(frozen).as_posix()
+        urls.append(path.removesuffix("index.html"))
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("base_url", BASE_URLS)
+def test_each_page_is_asked_with_the_test_clients_environ(freezer_app, frozen, base_url):
+    urls = page_urls(frozen)
+    assert len(urls) > 100
+    for url in urls:
+        copied = page_environ(freezer_app, url, base_url)
+        built = environ_for(freezer_app, url, base_url)
+        assert copied is not None, url
+        assert copied.pop("wsgi.input").read() == built.pop("wsgi.input").read() == b""
+        assert copied == built, url
+
+
+def test_a_page_gets_the_test_clients_answer(freezer_app):
+    for url in ["/", "/en/", "/fr/", "/en/questions/", "/fr/recherche/"]:
+        lean = FreezerClient(freezer_app).get(url, base_url=SITE_URL)
+        tested = CookielessClient(freezer_app).get(url, base_url=SITE_URL)
+        assert (lean.status_code, lean.mimetype, lean.data) == (
+            tested.status_code,
+            tested.mimetype,
+            tested.data,
+        ), url
+        assert lean.status == "200 OK"
+
+
+@pytest.mark.parametrize("url", ["/en/search/?q=caf%C3%A9", "/fr/é/", "/en/%7Efile/"])
+def test_a_url_to_encode_goes_through_the_test_client(freezer_app, url):
+    assert page_environ(freezer_app, url, SITE_URL) is None
+    lean = FreezerClient(freezer_app).get(url, base_url=SITE_URL)
+    tested = CookielessClient(freezer_app).get(url, base_url=SITE_URL)
+    assert type(lean) is type(tested)
+    assert (lean.status_code, lean.data) == (tested.status_code, tested.data)
+
+
+def test_an_error_goes_through_the_test_client(freezer_app):
+    """A page that is not 200 gets the test client's response (its redirects followed, its
+    status for Frozen-Flask's message)."""
+    missing = FreezerClient(freezer_app).get("/en/questions/no-such-question/", base_url="/")
+    assert missing.status_code == 404
+    assert missing.status == "404 NOT FOUND"
+    assert type(missing) is not kb.freezeclient.PageResponse
+
+
+def test_the_site_frozen_with_the_test_client_is_the_same(frozen, tmp_path, monkeypatch):
+    monkeypatch.setattr(kb.freeze, "FreezerClient", CookielessClient)
+    monkeypatch.setattr(kb.freeze.PageCache, "get", lambda cache, key: None)  # every page asked
+    with_test_client = tmp_path / "build"
+    kb.freeze.build(ROOT, with_test_client, base_url=SITE_URL, jobs=1)
+    assert snapshot(with_test_client) == snapshot(frozen)
+
+
+def test_templates_read_their_globals_from_one_dict(freezer_app):
+    """kb.app._Environment: a template's globals are a dict, not Jinja's ChainMap (read key by
+    key in Python on every render), and hold every global of the environment."""
+    template = freezer_app.jinja_env.get_template("base.html")
+    assert type(template.globals) is dict
+    assert freezer_app.jinja_env.globals.items() <= template.globals.items()
+    assert {"url_for", "_", "site_nav", "phases"} <= template.globals.keys()

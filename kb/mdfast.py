@@ -7,9 +7,12 @@ import re
 from xml.etree import ElementTree
 
 import markdown
-from markdown import util
-from markdown.extensions.abbr import AbbrTreeprocessor
+from markdown import blockprocessors, util
+from markdown.extensions.abbr import AbbrBlockprocessor, AbbrTreeprocessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -39,6 +42,23 @@ TRIGGER_CHARACTERS = frozenset("".join(c for needs in TRIGGERS.values() for c in
 # leave every text as it was (Python-Markdown: "ignore undefined refs").
 REFERENCES = {"reference", "short_reference", "image_reference", "short_image_ref"}
 DEFINED = "a reference definition"  # what these need besides their characters
+
+
+# What a block needs for each block processor to take it (one of these strings): a block that
+# lacks them all is one its test turns down, or, for the last three (whose test takes every
+# block), one its run puts back untouched. Each test is a regex search of the whole block, and
+# the parser tries them all on each block in turn.
+BLOCK_NEEDS = {
+    "table": (TableProcessor, ("|",)),
+    "hashheader": (blockprocessors.HashHeaderProcessor, ("#",)),
+    "setextheader": (blockprocessors.SetextHeaderProcessor, ("\n=", "\n-")),
+    "hr": (blockprocessors.HRProcessor, ("-", "_", "*")),
+    "deflist": (DefListProcessor, (":",)),
+    "quote": (blockprocessors.BlockQuoteProcessor, (">",)),
+    "footnote": (FootnoteBlockProcessor, ("[^",)),
+    "abbr": (AbbrBlockprocessor, ("*[",)),
+    "reference": (blockprocessors.ReferenceProcessor, ("]:",)),
+}
 
 
 class QuickInline(InlineProcessor):
@@ -184,9 +204,62 @@ class QuickAttrList(AttrListTreeprocessor):
             super().run(doc)
 
 
+class FixedOrder(util.Registry):
+    """A registry that lists its items in order once, not again for every block it is asked
+    for (a list made each time); listed again when an item is added or removed."""
+
+    _listed: list | None = None
+
+    def __iter__(self):
+        if self._listed is None:
+            self._listed = list(super().__iter__())
+        return iter(self._listed)
+
+    def register(self, item, name: str, priority: float) -> None:
+        self._listed = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._listed = None
+        super().deregister(name, strict)
+
+
+def _guarded(test, needs: tuple[str, ...]):
+    """test(parent, block), asked only of a block that holds one of needs."""
+    if len(needs) == 1:
+        (need,) = needs
+
+        def guarded(parent, block):
+            return need in block and test(parent, block)
+
+    else:
+
+        def guarded(parent, block):
+            return any(need in block for need in needs) and test(parent, block)
+
+    return guarded
+
+
+def _quick_blocks(md: markdown.Markdown) -> None:
+    """The block parser's processors tried only on blocks they can take, listed once; the
+    block-level test made of a set (Markdown's is a list, scanned for each element)."""
+    processors = md.parser.blockprocessors
+    for name, (kind, needs) in BLOCK_NEEDS.items():
+        if name in processors and type(processors[name]) is kind:
+            processors[name].test = _guarded(processors[name].test, needs)
+    processors.__class__ = FixedOrder
+    block_level = frozenset(md.block_level_elements)
+
+    def is_block_level(tag) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in block_level
+
+    md.is_block_level = is_block_level
+
+
 def install(md: markdown.Markdown) -> None:
     """Put the quick processors in place of Markdown's own (the toc extension is
     QuickTocExtension), where this Markdown has them, at the same place in the order."""
+    _quick_blocks(md)
     stock = md.treeprocessors["inline"]
     if type(stock) is InlineProcessor and hasattr(stock, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(QuickInline(md), "inline", 20)

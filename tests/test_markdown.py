@@ -157,6 +157,17 @@ TRICKY = [
     "[`code link`](entry:planning) ``double `tick` `` *star `code` star*",
     "<div markdown=1>EO *x*</div>\n\n<div>\nblock EO\n</div>\n\n<!-- EO -->\n\n<?php x ?>",
     "Unclosed `code and *emphasis and [link and <b and &amp",
+    # Blocks, for the block processors tried only on blocks holding what they need:
+    "# One\n\n## Two ##\nText # not a heading\n\nSetext EO\n=\n\nOther\n-\n\nA - b = c",
+    "***\n\n- - -\n\n___\n\n* * *\nafter\n\n--\n\n_a_ *b* -c-",
+    "a | b\n--|--\n1 | 2\n\n| one |\n| --- |\n| x |\n\nx | y with no separator\n\n|\n|",
+    "> quoted EO\n> > nested\n\n3 > 2 and a>b\n\n>\n",
+    "Term\n: one\n:   two\n\nA time: 10:30, not a definition\n\n: lone colon",
+    "Text[^a] more\n[^a]: Inside the block.\n[^b]: Another.\n\n[^]: empty id",
+    "Before\n*[SSM]: Service System Manager\nSSM after\n\n*[ not an abbreviation",
+    "Text [r] here\n[r]:https://example.org 'T'\n[s]: <https://x.y>\n\n[x]: y: z\n\n]: odd",
+    "See [q] and [q][].\n\n[q]:https://example.org",
+    "1. one\n2. two\n\n    code in the list\n\n- a\n    - b\n+ c\n\n10) paren",
     "_",
     "`",
     "[",
@@ -256,4 +267,27 @@ def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
         for path in ("", "content/en/phase-2/x.md"):
             assert quick.render(body, path) == stock.render(body, path), body
     assert 'height="2"' in quick.render(TRICKY[5], "content/en/phase-2/x.md")
+    assert isinstance(quick._md.parser.blockprocessors, mdfast.FixedOrder)
+    assert type(stock._md.parser.blockprocessors) is not mdfast.FixedOrder
     assert '<div class="toc">' in quick.render(TRICKY[11]) and "toc" not in quick.render(TRICKY[1])
+
+
+def test_quick_processors_render_the_synthetic_site_as_python_markdown_does(
+    synthetic_site, monkeypatch
+):
+    """Every body of a generated site (lists, tables, links, abbreviations) gives the same HTML
+    through kb.mdfast's processors as through Python-Markdown's own."""
+    from markdown.extensions.toc import TocExtension
+
+    from kb import mdfast
+    from kb.bodies import _renderer
+
+    quick = {lang: _renderer(synthetic_site, lang) for lang in ("en", "fr")}
+    monkeypatch.setattr(mdfast, "install", lambda md: None)
+    monkeypatch.setattr(mdfast, "QuickTocExtension", TocExtension)
+    stock = {lang: _renderer(synthetic_site, lang) for lang in ("en", "fr")}
+    entries = list(synthetic_site.entries.values())
+    assert len(entries) >= 300
+    for entry in entries:
+        expected = stock[entry.lang].render(entry.body, entry.path)
+        assert quick[entry.lang].render(entry.body, entry.path) == expected, entry.path

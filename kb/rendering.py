@@ -24,8 +24,18 @@ def taxonomy_globals(state) -> None:
     """The fixed vocabularies, for every template and for macros imported without context (which
     Jinja can keep compiled between pages, unlike imports with context)."""
     state.app.jinja_env.globals.update(phases=PHASES, audiences=AUDIENCES)
+    state.app.jinja_env.filters["in_phases"] = in_phases
     # Counts in the page's language: 1,650 in English, 1 650 (no-break space) in French.
     state.app.jinja_env.filters["number"] = lambda n: format_decimal(n, locale=LOCALES[g.lang])
+
+
+def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
+    """Each phase that has items, in the phases' order, with its items in their order (in one
+    pass: a selectattr per phase in the template cost a quarter of a list page)."""
+    grouped: dict[str, list[Entry]] = {}
+    for item in items:
+        grouped.setdefault(item.phase, []).append(item)
+    return [(phase, grouped[phase.id]) for phase in PHASES.values() if phase.id in grouped]
 
 
 @bp.record_once

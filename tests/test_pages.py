@@ -137,3 +137,19 @@ def test_drafts_are_hidden_unless_the_development_server_shows_them(tmp_path):
     preview = create_app({"TESTING": True, "KB_ROOT": root, "KB_DRAFTS": True}).test_client()
     html = preview.get("/en/questions/planning/").get_data(as_text=True)
     assert 'class="draft-banner"' in html
+
+
+def test_lists_group_entries_by_phase_in_order(site):
+    """kb.rendering.in_phases: the phases that have entries, in the phases' order, each with its
+    entries in reading order (what by_phase in templates/_macros.html shows)."""
+    from kb.rendering import in_phases
+    from kb.taxonomy import PHASES
+
+    entries = site.entries_in("en")
+    groups = in_phases(reversed(entries))
+    assert [phase.id for phase, _ in groups] == [
+        p for p in PHASES if any(e.phase == p for e in entries)
+    ]
+    for phase, items in groups:
+        assert items == [e for e in reversed(entries) if e.phase == phase.id]
+    assert in_phases([]) == []

@@ -78,12 +78,3 @@ def test_the_site_frozen_with_the_test_client_is_the_same(frozen, tmp_path, monk
     with_test_client = tmp_path / "build"
     kb.freeze.build(ROOT, with_test_client, base_url=SITE_URL, jobs=1)
     assert snapshot(with_test_client) == snapshot(frozen)
-
-
-def test_templates_read_their_globals_from_one_dict(freezer_app):
-    """kb.app._Environment: a template's globals are a dict, not Jinja's ChainMap (read key by
-    key in Python on every render), and hold every global of the environment."""
-    template = freezer_app.jinja_env.get_template("base.html")
-    assert type(template.globals) is dict
-    assert freezer_app.jinja_env.globals.items() <= template.globals.items()
-    assert {"url_for", "_", "site_nav", "phases"} <= template.globals.keys()

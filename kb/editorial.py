@@ -68,6 +68,10 @@ def _placeholders(entry: Entry) -> list[Problem]:
         (entry.lines.get(key, 2), getattr(entry, key) or "")
         for key in ("title", "period", "summary")
     ]
+    # One search of the whole body first: a placeholder is a word, so it is in the body exactly
+    # when it is on one of its lines (most bodies have none, and need no line by line search).
+    if not PLACEHOLDER.search(entry.body) and not any(PLACEHOLDER.search(t) for _, t in texts):
+        return []
     texts += [(entry.body_line + n, line) for n, line in enumerate(entry.body.split("\n"))]
     lines = sorted({line for line, text in texts if PLACEHOLDER.search(text)})
     if not lines:

@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -143,6 +142,7 @@ class PageCache:
 
     def __init__(self, root: Path):
         self.folder = root / CACHE_DIR / FOLDER
+        self._ready = False  # the folder and its .gitignore made (once, not for every page)
 
     def get(self, key: str) -> tuple[str, str, bytes] | None:
         """(URL, path in the output, bytes), or None when missing, damaged or not kb's."""
@@ -171,16 +171,20 @@ class PageCache:
     def put(self, key: str, url: str, path: str, data: bytes) -> None:
         payload = url.encode("utf-8") + b"\0" + path.encode("utf-8") + b"\0" + data
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")  # never committed, wherever it is
-            handle, name = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            if not self._ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                ignore = self.folder.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("*\n", encoding="utf-8")  # never committed, wherever it is
+                self._ready = True
+            # A name of this process's own (workers write side by side), swapped in whole.
+            name = f"{self.folder}/.tmp-{os.getpid()}-{key}"
+            handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(handle, "wb") as out:
                 out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(name, self.folder / key)
+            os.replace(name, f"{self.folder}/{key}")
         except OSError:  # a read-only site folder: the cache is only a saving
-            pass
+            self._ready = False
 
     def keep(self, keys: set[str]) -> None:
         """Remove the pages no longer built (and leftovers of interrupted writes)."""

@@ -10,6 +10,8 @@ KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*):(?: +(.*))?$")
 NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):([^\s/].*)$")
 NO_COLON = re.compile(r"^([A-Za-z_][\w-]*) +(\S.*)$")
 TEXT_KEYS = ("title", "summary", "period")
+# An indented line that starts with a key: what the second slip needs (the first needs a '#').
+INDENTED_KEY = re.compile(r"^ +\s*[A-Za-z_][\w-]*:", re.MULTILINE)
 
 Hint = tuple[int, str, dict]  # line, catalog message id, its values
 
@@ -104,6 +106,8 @@ def explain(text: str, first_line: int, problem_line: int, context_line: int | N
 def silent_slips(text: str, first_line: int, keys: tuple[str, ...]) -> list[Hint]:
     """Slips that are valid YAML but lose what the editor meant: text cut at ' #', a key
     indented under a key with no value."""
+    if "#" not in text and not INDENTED_KEY.search(text):
+        return []  # most front matter: neither slip is possible, no line by line look
     found: list[Hint] = []
     lines = text.split("\n")
     for index, line in enumerate(lines):

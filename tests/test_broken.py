@@ -411,3 +411,27 @@ def test_data_files_that_are_pipes_or_links_out_of_content_are_refused(tmp_path,
         f"content/{name}:1: is a symbolic link to {(root / 'private.yml').resolve()}, outside "
         "content/: copy the file into content/ instead"
     ) in answers(kb("check", "--root", root))
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "id: a\ntitle: plain\nphase: phase-1\n",
+        "id:\n  title: under a key with no value\n",
+        "id:\n \u00a0title: indented with a no-break space too\n",
+        "id:\n  title: x\r\n",
+        "audiences:\n  - service-providers\n  - ssm\n",
+        "title: cut # here\n",
+        "summary: #1 answer\n",
+        "period: 2024\nid:\n\n\n  topics: [a]\n",
+    ],
+)
+def test_quick_look_for_yaml_slips_finds_what_the_full_look_finds(front, monkeypatch):
+    """kb.yamlhints.silent_slips skips front matter with no '#' and no indented key: the full
+    look, line by line, finds no slip in it either."""
+    from kb import yamlhints
+
+    keys = ("id", "title", "summary", "period", "topics")
+    quick = yamlhints.silent_slips(front, 2, keys)
+    monkeypatch.setattr(yamlhints, "INDENTED_KEY", re.compile(""))  # every text looked at
+    assert quick == yamlhints.silent_slips(front, 2, keys)

@@ -107,7 +107,11 @@ def _written(body: str) -> tuple[tuple[int, tuple, tuple], ...]:
     """(line offset, spaced 'entry: id' matches, links) of each line of body that has any:
     the regex work of a body, done once per body."""
     found = []
+    if "](" not in body:
+        return ()  # both patterns need it
     for offset, text in enumerate(without_code(body).split("\n")):
+        if "](" not in text:
+            continue  # most lines of a body
         spaced = tuple((match.group(0), match.group(1)) for match in SPACED_ENTRY.finditer(text))
         written = tuple(
             (match.group(1), match.group(2), match.group(3).strip("<>"))

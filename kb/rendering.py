@@ -40,7 +40,27 @@ def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
 
 @bp.record_once
 def navigation_global(state) -> None:
-    state.app.jinja_env.globals["site_nav"] = site_nav
+    state.app.jinja_env.globals.update(site_nav=site_nav, list_item=list_item)
+
+
+def list_item(entry: Entry, lang: str, show_phase: bool = True) -> Markup:
+    """One item of an entry list (templates/_macros.html's entry_item), rendered once for all
+    it depends on: the entry, the template (the preview reloads edited ones), the language and
+    its catalog, the prefix URLs are built under. Items are kept for the current Site only (a
+    Site's entries do not change once it is loaded), each with its entry, so the id in a key
+    is never another entry's."""
+    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
+    macros = app.jinja_env.get_template("_macros.html")
+    script_root = request._get_current_object().script_root
+    key = (macros, lang, id(page_translations()), script_root, show_phase, id(entry))
+    current = app.extensions["kb"].get()  # current_site(), without reading the proxy again
+    site, kept = app.extensions.get("kb_list_items", (None, {}))
+    if site is not current:
+        site, kept = app.extensions["kb_list_items"] = (current, {})
+    found = kept.get(key)
+    if found is None or found[0] is not entry:
+        found = kept[key] = (entry, Markup(macros.module.entry_item(entry, lang, show_phase)))
+    return found[1]
 
 
 def site_nav(lang: str) -> Markup:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from html import unescape
+from html import escape, unescape
 
 import pytest
 
 from kb.taxonomy import AUDIENCES, PHASES
 
-from support import toggle_href
+from support import ROOT, toggle_href
 
 
 def test_splash_offers_both_languages(client):
@@ -153,3 +153,29 @@ def test_lists_group_entries_by_phase_in_order(site):
     for phase, items in groups:
         assert items == [e for e in reversed(entries) if e.phase == phase.id]
     assert in_phases([]) == []
+
+
+def test_list_items_follow_the_site_they_are_rendered_for(site):
+    """kb.rendering.list_item keeps each rendered item for the current Site: an entry changed in
+    a new Site (a reload of the preview) is listed as it is now, in both languages."""
+    import dataclasses
+
+    from kb.app import create_app
+
+    app = create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site})
+    client = app.test_client()
+    for lang in ("en", "fr"):
+        first = site.entries_in(lang)[0]
+        url = f"/{lang}/questions/"  # all questions, page 1
+        before = client.get(url).get_data(as_text=True)
+        assert f">{escape(first.title)}</a>" in before
+        changed = dataclasses.replace(first, title=f"{first.title} (changed)")
+        entries = {**site.entries, (lang, first.id): changed}
+        app.extensions["kb"]._site = dataclasses.replace(site, entries=entries)
+        after = client.get(url).get_data(as_text=True)
+        assert f">{escape(changed.title)}</a>" in after
+        kept_for, items = app.extensions["kb_list_items"]
+        assert kept_for is app.extensions["kb"]._site  # the last Site's items let go
+        assert all(entry is not first for entry, _ in items.values())
+        app.extensions["kb"]._site = site
+        assert client.get(url).get_data(as_text=True) == before

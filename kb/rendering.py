@@ -8,7 +8,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
-from kb.app import current_site
+from kb.app import current_config, current_site
 from kb.content import Entry
 from kb.i18n import current_lang, page_translations, use_lang
 from kb.pagelist import Pager, listed, page_count, page_of
@@ -39,8 +39,26 @@ def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
 
 
 @bp.record_once
-def navigation_global(state) -> None:
-    state.app.jinja_env.globals.update(site_nav=site_nav, list_item=list_item)
+def fragment_globals(state) -> None:
+    state.app.jinja_env.globals.update(fragment=fragment, list_item=list_item)
+
+
+def fragment(name: str) -> Markup:
+    """A part of every page that is the same on every page of a language (the navigation, the
+    footer), rendered once for all it depends on: the template (the preview reloads edited
+    ones), the language and its catalog, the prefix URLs are built under, content/site.yml."""
+    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
+    template = app.jinja_env.get_template(name)
+    catalog, lang, config = page_translations(), current_lang(), current_config()
+    key = (template, lang, request._get_current_object().script_root, catalog, id(config))
+    kept = app.extensions.setdefault("kb_fragments", {})
+    found = kept.get(key)
+    if found is None or found[0] is not config:  # the config is kept: its id is its own
+        if len(kept) >= 64:  # templates edited in a long preview: forget the old ones
+            kept.clear()
+        html = Markup(template.render(lang=lang, interface_catalog=catalog))
+        found = kept[key] = (config, html)
+    return found[1]
 
 
 def list_item(entry: Entry, lang: str, show_phase: bool = True) -> Markup:

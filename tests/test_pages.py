@@ -179,3 +179,23 @@ def test_list_items_follow_the_site_they_are_rendered_for(site):
         assert all(entry is not first for entry, _ in items.values())
         app.extensions["kb"]._site = site
         assert client.get(url).get_data(as_text=True) == before
+
+
+def test_the_footer_follows_the_site_configuration(site):
+    """kb.rendering.fragment renders the footer once per language and configuration: a new
+    content/site.yml (a reload of the preview) shows on the next page, in both languages."""
+    import dataclasses
+
+    from kb.app import create_app
+
+    app = create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site})
+    client = app.test_client()
+    publisher = {"en": "A new publisher", "fr": "Un nouvel éditeur"}
+    config = dataclasses.replace(site.config, publisher=publisher)
+    for lang in ("en", "fr"):
+        assert publisher[lang] not in client.get(f"/{lang}/").get_data(as_text=True)
+    app.extensions["kb"]._site = dataclasses.replace(site, config=config)
+    for lang in ("en", "fr"):
+        page = client.get(f"/{lang}/").get_data(as_text=True)
+        assert escape(publisher[lang]) in page
+        assert page.count('<footer class="site-footer">') == 1

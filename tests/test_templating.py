@@ -64,4 +64,4 @@ def test_templates_read_their_globals_from_one_dict():
     template = app.jinja_env.get_template("base.html")
     assert type(template.globals) is dict
     assert app.jinja_env.globals.items() <= template.globals.items()
-    assert {"url_for", "_", "site_nav", "phases"} <= template.globals.keys()
+    assert {"url_for", "_", "fragment", "phases"} <= template.globals.keys()

@@ -40,7 +40,7 @@ def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
 
 @bp.record_once
 def fragment_globals(state) -> None:
-    state.app.jinja_env.globals.update(fragment=fragment, list_item=list_item)
+    state.app.jinja_env.globals.update(fragment=fragment, list_items=list_items)
 
 
 def fragment(name: str) -> Markup:
@@ -61,39 +61,28 @@ def fragment(name: str) -> Markup:
     return found[1]
 
 
-def list_item(entry: Entry, lang: str, show_phase: bool = True) -> Markup:
-    """One item of an entry list (templates/_macros.html's entry_item), rendered once for all
-    it depends on: the entry, the template (the preview reloads edited ones), the language and
-    its catalog, the prefix URLs are built under. Items are kept for the current Site only (a
-    Site's entries do not change once it is loaded), each with its entry, so the id in a key
+def list_items(entries: Iterable[Entry], lang: str, show_phase: bool = True) -> Markup:
+    """The items of an entry list (templates/_macros.html's entry_item), each rendered once for
+    all it depends on: the entry, the template (the preview reloads edited ones), the language
+    and its catalog, the prefix URLs are built under. Items are kept for the current Site only
+    (a Site's entries do not change once it is loaded), each with its entry, so the id in a key
     is never another entry's."""
     app = current_app._get_current_object()  # each read through a proxy costs 3 µs
     macros = app.jinja_env.get_template("_macros.html")
-    script_root = request._get_current_object().script_root
-    key = (macros, lang, id(page_translations()), script_root, show_phase, id(entry))
+    common = (macros, lang, id(page_translations()), request._get_current_object().script_root)
     current = app.extensions["kb"].get()  # current_site(), without reading the proxy again
     site, kept = app.extensions.get("kb_list_items", (None, {}))
     if site is not current:
         site, kept = app.extensions["kb_list_items"] = (current, {})
-    found = kept.get(key)
-    if found is None or found[0] is not entry:
-        found = kept[key] = (entry, Markup(macros.module.entry_item(entry, lang, show_phase)))
-    return found[1]
-
-
-def site_nav(lang: str) -> Markup:
-    """templates/_nav.html, rendered once for all it depends on: the template (the preview
-    reloads edited ones), the language and its catalog, and the prefix URLs are built under."""
-    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
-    template = app.jinja_env.get_template("_nav.html")
-    catalog = page_translations()
-    key = (template, lang, current_lang(), request._get_current_object().script_root, catalog)
-    kept = app.extensions.setdefault("kb_navigation", {})
-    if key not in kept:
-        if len(kept) >= 64:  # templates edited in a long preview: forget the old ones
-            kept.clear()
-        kept[key] = Markup(template.render(lang=lang, interface_catalog=catalog))
-    return kept[key]
+    items = []
+    for entry in entries:
+        key = (*common, show_phase, id(entry))
+        found = kept.get(key)
+        if found is None or found[0] is not entry:
+            html = Markup(macros.module.entry_item(entry, lang, show_phase))
+            found = kept[key] = (entry, html)
+        items.append(found[1])
+    return Markup("".join(items))
 
 
 def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:

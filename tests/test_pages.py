@@ -156,7 +156,7 @@ def test_lists_group_entries_by_phase_in_order(site):
 
 
 def test_list_items_follow_the_site_they_are_rendered_for(site):
-    """kb.rendering.list_item keeps each rendered item for the current Site: an entry changed in
+    """kb.rendering.list_items keeps each rendered item for the current Site: an entry changed in
     a new Site (a reload of the preview) is listed as it is now, in both languages."""
     import dataclasses
 

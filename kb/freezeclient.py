@@ -4,8 +4,8 @@ Frozen-Flask asks the app for every page through `app.test_client()`. Werkzeug's
 builds each request's environ from scratch and wraps each response for inspection, which costs
 about a third of what rendering an entry page costs. A static page needs neither: the environ of
 every page is the same but for its path, so it is built once by Werkzeug and copied, and the
-response is read once. A URL that is not plain ASCII path characters, and a response that is not
-200 (a redirect, an error), go through the test client itself, so they behave exactly as before.
+response is read once. A URL that is not plain ASCII path characters, and a redirect (which the
+test client follows), go through the test client itself, so they behave exactly as before.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import EnvironBuilder, FlaskClient
 
 # Characters that quoting and unquoting leave as they are: a path made of them needs no encoding.
-PLAIN_PATH = re.compile(r"/[A-Za-z0-9._~/-]*")
+PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*")  # "//x" would name a host
 PER_PAGE = ("PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI", "wsgi.input")
 
 
@@ -36,7 +36,7 @@ class PageResponse:
     """What Frozen-Flask reads of a response."""
 
     status: str
-    content_type: str
+    content_type: str | None
     data: bytes
 
     @property
@@ -44,8 +44,9 @@ class PageResponse:
         return int(self.status.split(None, 1)[0])
 
     @property
-    def mimetype(self) -> str:
-        return self.content_type.split(";", 1)[0].strip().lower()
+    def mimetype(self) -> str | None:
+        """As Werkzeug gives it: the type as sent, without its parameters."""
+        return self.content_type.partition(";")[0].strip() if self.content_type else None
 
     def close(self) -> None:
         pass
@@ -62,7 +63,7 @@ class FreezerClient:
         environ = page_environ(self.app, url, base_url)
         if environ is not None:
             response = _call(self.app, environ)
-            if response.status_code == 200:
+            if not 300 <= response.status_code < 400:  # a redirect: the test client follows it
                 return response
         client = CookielessClient(self.app, self.response_wrapper)
         return client.get(url, follow_redirects=follow_redirects, base_url=base_url)
@@ -103,16 +104,18 @@ def _base_environ(app: Flask, base_url: str | None) -> dict:
 def _call(app: Flask, environ: dict) -> PageResponse:
     """One WSGI call: the status, the content type and the whole body."""
     started: list = []
+    written: list[bytes] = []
 
     def start_response(status, headers, exc_info=None):
         started[:] = [status, headers]
+        return written.append  # WSGI's write(), which Flask never calls
 
     body = app(environ, start_response)
     try:
-        data = b"".join(body)
+        data = b"".join([*written, *body])
     finally:
         if hasattr(body, "close"):
             body.close()
     status, headers = started
-    content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+    content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
     return PageResponse(status, content_type, data)

@@ -40,7 +40,12 @@ def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
 
 @bp.record_once
 def fragment_globals(state) -> None:
-    state.app.jinja_env.globals.update(fragment=fragment, list_items=list_items)
+    state.app.jinja_env.globals.update(fragment=fragment, list_items=list_items, site_nav=site_nav)
+
+
+def site_nav(lang: str) -> Markup:
+    """The navigation, as templates made before fragment() ask for it (`site_nav(lang)`)."""
+    return fragment("_nav.html")
 
 
 def fragment(name: str) -> Markup:
@@ -63,20 +68,24 @@ def fragment(name: str) -> Markup:
 
 def list_items(entries: Iterable[Entry], lang: str, show_phase: bool = True) -> Markup:
     """The items of an entry list (templates/_macros.html's entry_item), each rendered once for
-    all it depends on: the entry, the template (the preview reloads edited ones), the language
-    and its catalog, the prefix URLs are built under. Items are kept for the current Site only
-    (a Site's entries do not change once it is loaded), each with its entry, so the id in a key
-    is never another entry's."""
+    all it depends on: the entry, the template, the language and its catalog, the prefix URLs
+    are built under. Items are kept for the current Site and template only (a Site's entries
+    do not change once it is loaded; the preview reloads an edited template), each with its
+    entry, so the id in a key is never another entry's; the catalog is in the key itself."""
     app = current_app._get_current_object()  # each read through a proxy costs 3 µs
     macros = app.jinja_env.get_template("_macros.html")
-    common = (macros, lang, id(page_translations()), request._get_current_object().script_root)
     current = app.extensions["kb"].get()  # current_site(), without reading the proxy again
-    site, kept = app.extensions.get("kb_list_items", (None, {}))
-    if site is not current:
-        site, kept = app.extensions["kb_list_items"] = (current, {})
+    owner, kept = app.extensions.get("kb_list_items", ((None, None), {}))
+    # A new Site or template lets the old items go; so do many catalog edits (two items an
+    # entry is the usual: with and without its phase).
+    too_many = len(kept) > 4 * len(current.entries) + 64
+    if owner[0] is not current or owner[1] is not macros or too_many:
+        owner, kept = app.extensions["kb_list_items"] = ((current, macros), {})
+    script_root = request._get_current_object().script_root
+    common = (lang, current_lang(), page_translations(), script_root, show_phase)
     items = []
     for entry in entries:
-        key = (*common, show_phase, id(entry))
+        key = (*common, id(entry))
         found = kept.get(key)
         if found is None or found[0] is not entry:
             html = Markup(macros.module.entry_item(entry, lang, show_phase))

@@ -63,18 +63,33 @@ def test_a_url_to_encode_goes_through_the_test_client(freezer_app, url):
     assert (lean.status_code, lean.data) == (tested.status_code, tested.data)
 
 
-def test_an_error_goes_through_the_test_client(freezer_app):
-    """A page that is not 200 gets the test client's response (its redirects followed, its
-    status for Frozen-Flask's message)."""
-    missing = FreezerClient(freezer_app).get("/en/questions/no-such-question/", base_url="/")
-    assert missing.status_code == 404
-    assert missing.status == "404 NOT FOUND"
-    assert type(missing) is not kb.freezeclient.PageResponse
+def test_an_error_is_answered_as_the_test_client_answers_it(freezer_app):
+    """A page that is not found gets the status Frozen-Flask reports, rendered once."""
+    url = "/en/questions/no-such-question/"
+    lean = FreezerClient(freezer_app).get(url, base_url="/")
+    tested = CookielessClient(freezer_app).get(url, base_url="/")
+    assert (lean.status, lean.status_code, lean.mimetype, lean.data) == (
+        tested.status,
+        tested.status_code,
+        tested.mimetype,
+        tested.data,
+    )
+    assert lean.status == "404 NOT FOUND"
 
 
-def test_the_site_frozen_with_the_test_client_is_the_same(frozen, tmp_path, monkeypatch):
+def test_a_redirect_is_followed_by_the_test_client(freezer_app):
+    """/en/questions redirects to /en/questions/: the test client follows it, as before."""
+    lean = FreezerClient(freezer_app).get("/en/questions", follow_redirects=True, base_url="/")
+    assert type(lean) is not kb.freezeclient.PageResponse
+    assert lean.status_code == 200
+    assert lean.data == FreezerClient(freezer_app).get("/en/questions/", base_url="/").data
+
+
+def test_the_site_frozen_with_the_test_client_is_the_same(tmp_path, monkeypatch):
+    """Both builds freeze every page (the page cache neither read nor written)."""
+    monkeypatch.setattr(kb.freeze.PageCache, "get", lambda cache, key: None)
+    monkeypatch.setattr(kb.freeze.PageCache, "put", lambda cache, *args: None)
+    kb.freeze.build(ROOT, tmp_path / "lean", base_url=SITE_URL, jobs=1)
     monkeypatch.setattr(kb.freeze, "FreezerClient", CookielessClient)
-    monkeypatch.setattr(kb.freeze.PageCache, "get", lambda cache, key: None)  # every page asked
-    with_test_client = tmp_path / "build"
-    kb.freeze.build(ROOT, with_test_client, base_url=SITE_URL, jobs=1)
-    assert snapshot(with_test_client) == snapshot(frozen)
+    kb.freeze.build(ROOT, tmp_path / "tested", base_url=SITE_URL, jobs=1)
+    assert snapshot(tmp_path / "lean") == snapshot(tmp_path / "tested")

@@ -174,11 +174,19 @@ def test_list_items_follow_the_site_they_are_rendered_for(site):
         app.extensions["kb"]._site = dataclasses.replace(site, entries=entries)
         after = client.get(url).get_data(as_text=True)
         assert f">{escape(changed.title)}</a>" in after
-        kept_for, items = app.extensions["kb_list_items"]
+        (kept_for, _), items = app.extensions["kb_list_items"]
         assert kept_for is app.extensions["kb"]._site  # the last Site's items let go
         assert all(entry is not first for entry, _ in items.values())
         app.extensions["kb"]._site = site
         assert client.get(url).get_data(as_text=True) == before
+    # A template edited in the preview (its cache cleared, as kb.preview does): a new template,
+    # and the items rendered with the old one let go.
+    (_, old_macros), _ = app.extensions["kb_list_items"]
+    app.jinja_env.cache.clear()
+    assert client.get("/fr/questions/").get_data(as_text=True)
+    (_, macros), items = app.extensions["kb_list_items"]
+    assert macros is not old_macros
+    assert len(items) <= len(site.entries_in("fr"))
 
 
 def test_the_footer_follows_the_site_configuration(site):

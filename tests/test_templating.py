@@ -65,3 +65,15 @@ def test_templates_read_their_globals_from_one_dict():
     assert type(template.globals) is dict
     assert app.jinja_env.globals.items() <= template.globals.items()
     assert {"url_for", "_", "fragment", "phases"} <= template.globals.keys()
+
+
+def test_templates_made_before_fragments_still_get_the_navigation():
+    """A site's own copy of base.html may still ask for `site_nav(lang)`: it gets the
+    navigation that `fragment("_nav.html")` gives."""
+    app = create_app({"KB_ROOT": ROOT})
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        old = app.jinja_env.from_string("{{ site_nav(lang) }}").render(lang="fr")
+        new = app.jinja_env.from_string('{{ fragment("_nav.html") }}').render()
+    assert old == new
+    assert '<nav class="site-nav"' in old and "Glossaire" in old

@@ -19,7 +19,6 @@ from flask.testing import EnvironBuilder, FlaskClient
 
 # Characters that quoting and unquoting leave as they are: a path made of them needs no encoding.
 PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*")  # "//x" would name a host
-PER_PAGE = ("PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI", "wsgi.input")
 
 
 class CookielessClient(FlaskClient):
@@ -91,13 +90,12 @@ def environ_for(app: Flask, url: str, base_url: str | None) -> dict:
 
 
 def _base_environ(app: Flask, base_url: str | None) -> dict:
-    """The environ of "/" under base_url, built once per app and base URL."""
+    """The environ of "/" under base_url, built once per app and base URL (page_environ puts
+    each page's path and input stream in a copy; its REQUEST_URI ends with the "/" asked for)."""
     built = app.extensions.setdefault("kb_freezer_environ", {})
     if base_url not in built:
         environ = environ_for(app, "/", base_url)
-        built[base_url] = {key: value for key, value in environ.items() if key not in PER_PAGE}
-        built[base_url]["QUERY_STRING"] = environ["QUERY_STRING"]
-        built[base_url]["REQUEST_URI"] = environ["REQUEST_URI"]  # ends with the "/" asked for
+        built[base_url] = {key: value for key, value in environ.items() if key != "wsgi.input"}
     return built[base_url]
 
 

@@ -9,7 +9,6 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
@@ -20,6 +19,7 @@ from kb.app import create_app
 from kb.compress import compress_tree
 from kb.config import SET_IT
 from kb.freezeclient import FreezerClient
+from kb.freezer import StagingFreezer
 from kb.frontmatter import N_, Phrase
 from kb.hosting import NEEDS_SITE_URL
 from kb.loader import load_site
@@ -238,8 +238,12 @@ def _freeze(
     chunk: list[Page] = []
     # One freezer per process, given each chunk in turn: a Freezer adds a url_defaults function
     # to the app when it is made, so one per chunk would pile them up.
-    freezer = _Freezer(
-        app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
+    freezer = StagingFreezer(
+        app,
+        with_static_files=False,
+        with_no_argument_rules=False,
+        log_url_for=False,
+        keep_bytes=cache is not None,
     )
     freezer.register_generator(lambda: chunk)
     statics: list[str] = []
@@ -247,10 +251,14 @@ def _freeze(
     def freeze_chunk(taken: list[tuple[Page, str | None]]) -> list[str]:
         chunk[:] = [page for page, _ in taken]
         frozen = _frozen(freezer)
+        written, freezer.written = freezer.written, {}
         if cache is not None and len(frozen) == len(taken):  # one file per page, in order
             for (url, path), (_, key) in zip(frozen, taken):
                 if key is not None:
-                    cache.put(key, url, path.as_posix(), (freezer.root / path).read_bytes())
+                    data = written.get(url)
+                    if data is None:  # not written by the lean path (kb.freezer)
+                        data = (freezer.root / path).read_bytes()
+                    cache.put(key, url, path.as_posix(), data)
         return [url for url, _ in frozen]
 
     def first() -> None:
@@ -258,7 +266,7 @@ def _freeze(
         statics.extend(
             url
             for url, _ in _frozen(
-                _Freezer(
+                StagingFreezer(
                     app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
                 )
             )
@@ -279,14 +287,6 @@ def _freeze(
         statics.clear()
     report(statics)  # no page left to freeze: the static files and the reused pages
     return count
-
-
-class _Freezer(Freezer):
-    """Frozen-Flask's freezer, its output folder found once (it is asked several times a page)."""
-
-    @cached_property
-    def root(self) -> Path:
-        return super().root
 
 
 def _frozen(freezer: Freezer) -> list[tuple[str, Path]]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.frontmatter import N_, Phrase, SourceError, decode, parse_yaml, read_source, shorten
+from kb.frontmatter import N_, Phrase, SourceError, decode, parse_yaml, shorten
+from kb.sourcefile import read_source
 from kb.taxonomy import LANGS, Term
 from kb.validate import SLUG, Problem
 

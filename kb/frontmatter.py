@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,57 +41,6 @@ class SplitSource:
     front_matter_line: int
     body: str
     body_line: int
-
-
-def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
-    """The bytes of a regular file under inside, at most limit bytes; SourceError otherwise.
-
-    A named pipe or a device is never opened (reading it would wait forever), and a symbolic
-    link that leads out of inside is not followed (it would publish a file from elsewhere).
-    """
-    try:
-        target = file.resolve()
-        # A real path under inside as written is under inside resolved (its folders are no
-        # links): resolving inside, a few system calls, only when that quick test fails.
-        if not target.is_relative_to(inside) and not target.is_relative_to(inside.resolve()):
-            raise SourceError(
-                1,
-                Phrase(
-                    N_(
-                        "is a symbolic link to %(target)s, outside "
-                        "%(folder)s/: copy the file into %(folder)s/ instead"
-                    ),
-                    target=str(target),
-                    folder=inside.name,
-                ),
-            )
-        info = file.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise SourceError(1, Phrase(N_("cannot read the file: Is a directory")))
-        if stat.S_ISFIFO(info.st_mode):
-            raise SourceError(
-                1, Phrase(N_("is a named pipe, not a file: remove it or replace it with a file"))
-            )
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(1, Phrase(N_("is a device or a socket, not a file: remove it")))
-        if info.st_size > limit:
-            raise SourceError(
-                1,
-                Phrase(N_("file is %(mb).1f MB: %(advice)s"), mb=info.st_size / 1e6, advice=advice),
-            )
-        # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
-        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as source:
-            data = source.read(limit + 1)
-    except OSError as error:  # a loop of links, or a file removed while an editor saves it
-        raise SourceError(
-            1, Phrase(N_("cannot read the file: %(reason)s"), reason=str(error.strerror or error))
-        ) from None
-    if len(data) > limit:
-        raise SourceError(
-            1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6, advice=advice)
-        )
-    return data
 
 
 def decode(data: bytes) -> str:

@@ -18,11 +18,11 @@ from kb.frontmatter import (
     SourceError,
     decode,
     parse_yaml,
-    read_source,
     split_front_matter,
 )
 from kb.pagelist import PAGE_SLUG
 from kb.parallel import chunked, fork_map, workers_for
+from kb.sourcefile import read_source
 from kb.taxonomy import LANGS, Term
 from kb.validate import (
     MAX_FILE_BYTES,

@@ -1,0 +1,100 @@
+"""Reading a source file safely: a regular file under its folder, of a bounded size."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from kb.frontmatter import N_, Phrase, SourceError
+
+
+def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
+    """The bytes of a regular file under inside, at most limit bytes; SourceError otherwise.
+
+    A named pipe or a device is never opened (reading it would wait forever), and a symbolic
+    link that leads out of inside is not followed (it would publish a file from elsewhere).
+    """
+    data = _read_plainly(file, limit, inside)
+    if data is not None:
+        return data
+    try:
+        target = file.resolve()
+        # A real path under inside as written is under inside resolved (its folders are no
+        # links): resolving inside, a few system calls, only when that quick test fails.
+        if not target.is_relative_to(inside) and not target.is_relative_to(inside.resolve()):
+            raise SourceError(
+                1,
+                Phrase(
+                    N_(
+                        "is a symbolic link to %(target)s, outside "
+                        "%(folder)s/: copy the file into %(folder)s/ instead"
+                    ),
+                    target=str(target),
+                    folder=inside.name,
+                ),
+            )
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(1, Phrase(N_("cannot read the file: Is a directory")))
+        if stat.S_ISFIFO(info.st_mode):
+            raise SourceError(
+                1, Phrase(N_("is a named pipe, not a file: remove it or replace it with a file"))
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(1, Phrase(N_("is a device or a socket, not a file: remove it")))
+        if info.st_size > limit:
+            raise SourceError(
+                1,
+                Phrase(N_("file is %(mb).1f MB: %(advice)s"), mb=info.st_size / 1e6, advice=advice),
+            )
+        # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as source:
+            data = source.read(limit + 1)
+    except OSError as error:  # a loop of links, or a file removed while an editor saves it
+        raise SourceError(
+            1, Phrase(N_("cannot read the file: %(reason)s"), reason=str(error.strerror or error))
+        ) from None
+    if len(data) > limit:
+        raise SourceError(
+            1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6, advice=advice)
+        )
+    return data
+
+
+def _read_plainly(file: Path, limit: int, inside: Path) -> bytes | None:
+    """The bytes of file when it is a regular file of at most limit bytes whose real path is under
+    inside's, found in a few system calls (the kernel names the opened file and folder); else
+    None, and read_source looks at the file step by step to say what is wrong.
+
+    Resolving the paths instead costs a system call and some Python for each folder of them.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(file).st_mode):
+            return None  # a pipe or a device is never opened
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        real = os.readlink(f"/proc/self/fd/{descriptor}")  # Linux; elsewhere, step by step
+        if not real.startswith(os.path.join(_real_folder(inside), "")):
+            return None
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        # Its size and one byte: a read of limit bytes would make a buffer of that size first.
+        data = os.read(descriptor, info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= info.st_size else None  # it grew as it was read
+
+
+def _real_folder(folder: Path) -> str:
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        return os.readlink(f"/proc/self/fd/{descriptor}")
+    finally:
+        os.close(descriptor)

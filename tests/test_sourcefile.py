@@ -1,0 +1,101 @@
+"""Reading a source file (kb.sourcefile): the quick way (the kernel names the opened file) takes
+only what the step-by-step way takes, and gives the same bytes."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+import kb.sourcefile
+from kb.frontmatter import SourceError
+from kb.sourcefile import _read_plainly, read_source
+
+LIMIT = 1000
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    (folder / "en").mkdir(parents=True)
+    (folder / "en" / "entry.md").write_bytes(b"---\nid: a\n---\nBody\n")
+    (tmp_path / "outside.md").write_bytes(b"secret")
+    return folder
+
+
+def step_by_step(monkeypatch, file, inside):
+    with monkeypatch.context() as patched:
+        patched.setattr(kb.sourcefile, "_read_plainly", lambda *args: None)
+        return read_source(file, LIMIT, inside, "split it")
+
+
+def test_a_plain_file_is_read_the_quick_way(content, monkeypatch):
+    file = content / "en" / "entry.md"
+    assert _read_plainly(file, LIMIT, content) == file.read_bytes()
+    assert read_source(file, LIMIT, content, "") == step_by_step(monkeypatch, file, content)
+
+
+def test_a_link_inside_the_folder_is_read_as_before(content, monkeypatch):
+    link = content / "en" / "link.md"
+    link.symlink_to(content / "en" / "entry.md")
+    assert _read_plainly(link, LIMIT, content) == step_by_step(monkeypatch, link, content)
+
+
+def test_a_folder_given_by_a_relative_path_or_through_a_link(content, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert _read_plainly(content / "en" / "entry.md", LIMIT, content.relative_to(tmp_path))
+    (tmp_path / "alias").symlink_to(content)
+    through = tmp_path / "alias"
+    assert _read_plainly(through / "en" / "entry.md", LIMIT, through) == b"---\nid: a\n---\nBody\n"
+
+
+def test_a_link_out_of_the_folder_is_left_to_the_step_by_step_way(content):
+    link = content / "en" / "out.md"
+    link.symlink_to(content.parent / "outside.md")
+    assert _read_plainly(link, LIMIT, content) is None
+    with pytest.raises(SourceError, match="is a symbolic link to .*outside.md, outside content/"):
+        read_source(link, LIMIT, content, "")
+
+
+def test_a_folder_swapped_for_a_link_out_is_not_taken_on_an_old_answer(content, tmp_path):
+    """The folder's real path is remembered; a file not under it is looked at again."""
+    file = content / "en" / "entry.md"
+    assert _read_plainly(file, LIMIT, content) is not None
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "en").mkdir(parents=True)
+    (elsewhere / "en" / "entry.md").write_bytes(b"elsewhere")
+    content.rename(tmp_path / "old")
+    content.symlink_to(elsewhere)  # content/ now is the other folder: its files are its own
+    assert _read_plainly(file, LIMIT, content) == b"elsewhere"
+    link = tmp_path / "inner"
+    link.symlink_to(tmp_path / "old" / "en" / "entry.md")  # the old folder is not content/ now
+    assert _read_plainly(link, LIMIT, content) is None
+
+
+def test_too_large_a_file_is_left_to_the_step_by_step_way(content):
+    file = content / "en" / "big.md"
+    file.write_bytes(b"x" * (LIMIT + 1))
+    assert _read_plainly(file, LIMIT, content) is None
+    with pytest.raises(SourceError, match="split it"):
+        read_source(file, LIMIT, content, "split it")
+
+
+def test_a_named_pipe_or_a_folder_is_never_opened(content):
+    pipe = content / "en" / "pipe.md"
+    os.mkfifo(pipe)
+    writer = threading.Timer(5, lambda: open(pipe, "wb").close())  # were it opened and read
+    writer.start()
+    try:
+        assert _read_plainly(pipe, LIMIT, content) is None
+        assert _read_plainly(content / "en", LIMIT, content) is None
+        with pytest.raises(SourceError, match="named pipe"):
+            read_source(pipe, LIMIT, content, "")
+    finally:
+        writer.cancel()
+
+
+def test_a_missing_file_is_left_to_the_step_by_step_way(content):
+    assert _read_plainly(content / "en" / "gone.md", LIMIT, content) is None
+    with pytest.raises(SourceError, match="cannot read the file"):
+        read_source(content / "en" / "gone.md", LIMIT, content, "")

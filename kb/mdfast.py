@@ -14,7 +14,8 @@ from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 # What a text needs for the inline pattern of that name to match it: one of these sets of
 # characters, all present (backtick: a `, link: a [, image: a ! and a [, emphasis: * or _…).
@@ -204,6 +205,26 @@ class QuickAttrList(AttrListTreeprocessor):
             super().run(doc)
 
 
+class QuickHtmlBlock(HtmlBlockPreprocessor):
+    """The raw HTML pass, run only on a source with a < or an &: the only characters its HTML
+    parser acts on. On any other text it gives back the text as it was."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" in source or "&" in source:
+            return super().run(lines)
+        return source.split("\n")
+
+
+class QuickUnescape(UnescapeTreeprocessor):
+    """The pass that puts back backslash-escaped characters, run only when the source holds a
+    backslash: the escape and code patterns make their placeholders only of one."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        if "\\" in "\n".join(self.md.lines):  # the source, its raw HTML and code stashed
+            super().run(root)
+
+
 class FixedOrder(util.Registry):
     """A registry that lists its items in order once, not again for every block it is asked
     for (a list made each time); listed again when an item is added or removed."""
@@ -268,3 +289,7 @@ def install(md: markdown.Markdown) -> None:
         md.treeprocessors.register(QuickAbbr(md, abbrs), "abbr", 7)
     if "attr_list" in md.treeprocessors:
         md.treeprocessors.register(QuickAttrList(md), "attr_list", 8)
+    if type(md.treeprocessors["unescape"]) is UnescapeTreeprocessor:
+        md.treeprocessors.register(QuickUnescape(md), "unescape", 0)
+    if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
+        md.preprocessors.register(QuickHtmlBlock(md), "html_block", 20)

@@ -172,6 +172,10 @@ TRICKY = [
     "`",
     "[",
     "",
+    # Sources without a backslash, a < or an &, and with one only in code or raw HTML:
+    "No escape here, only *words* and `code`.\n\n    indented\n\nEnd",
+    "```\na \\* b\n```\n\n<div>c \\* d</div>\n\nand `e \\\\ f`",
+    "A lone & and a lone < here.\n\nAnd \\ alone, a\\b, \\\\ twice.",
 ]
 
 

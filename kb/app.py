@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 from flask import Flask, current_app
 from flask.templating import Environment
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg
 from werkzeug.routing import Map
 
 from kb import i18n
@@ -37,12 +38,24 @@ PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType)
 
 class _Context(Context):
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        """Context.call for a plain function or method that asks for no context (most calls a
-        page makes: url_for, labels, dates): called at once, where Jinja first looks for a
-        context argument twice, a third of what such a call costs."""
-        if type(__obj) in PLAIN_CALLABLES and not hasattr(__obj, "jinja_pass_arg"):
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
+        """Context.call for a plain function, method or macro (most calls a page makes: url_for,
+        gettext, labels, dates, macros): the context given at once to one that asks for it, and
+        none to the others, where Jinja first looks for what to give twice, through the object
+        and its __call__ (a third of what a call costs). Other callables go Jinja's way."""
+        kind = type(__obj)
+        if kind in PLAIN_CALLABLES or kind is Macro:
+            passed = getattr(__obj, "jinja_pass_arg", None)
+            if passed is not None and passed is not _PassArg.context:
+                return super().call(__obj, *args, **kwargs)
+            loop_vars = kwargs.pop("_loop_vars", None)
+            block_vars = kwargs.pop("_block_vars", None)
+            if passed is _PassArg.context:
+                # As Jinja: the variables set in loops and blocks, the context itself unchanged.
+                if loop_vars:
+                    __self = __self.derived(loop_vars)
+                if block_vars:
+                    __self = __self.derived(block_vars)
+                args = (__self, *args)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:

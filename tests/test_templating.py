@@ -13,12 +13,15 @@ TEMPLATE = """{% macro twice(x) %}{{ x }}{{ x }}{% endmacro -%}
 {% set outer = "block" -%}
 {% for item in items %}{% set inner = item * 2 %}{{ plain(item) }} {{ method(item) }} {{ builtin(items) }}
 {{ who(inner) }} {{ env(item) }} {{ evalctx(item) }} {{ twice(item) }} {{ stops() is undefined }}
-{% endfor %}{{ who("top") }} {{ caller_kw(a=1) }}"""
+{% endfor %}{{ who("top") }} {{ caller_kw(a=1) }} {{ labels.with_context(3) }} {{ shout(4) }}
+{% block part %}{% set in_block = "b" %}{{ who(in_block) }} {{ twice(x=in_block) }}{% endblock %}
+{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}{{ who("called") }}{% endcall %}"""
 
 
 @pass_context
 def who(context, value):
-    return f"{value}:{context.get('inner', '-')}:{context.get('outer', '-')}"
+    seen = [context.get(name, "-") for name in ("inner", "outer", "in_block")]
+    return ":".join([str(value), *map(str, seen)])
 
 
 def stops():
@@ -28,6 +31,16 @@ def stops():
 class Labels:
     def method(self, value):
         return f"m{value}"
+
+    @pass_context
+    def with_context(self, context, value):
+        return f"c{value}{context.get('outer')}"
+
+
+class Shout:
+    @pass_context
+    def __call__(self, context, value):
+        return f"s{value}{context.get('outer')}"
 
 
 def render(environment: jinja2.Environment) -> str:
@@ -41,6 +54,8 @@ def render(environment: jinja2.Environment) -> str:
         evalctx=pass_eval_context(lambda ctx, value: f"v{value}{ctx.autoescape}"),
         stops=stops,
         caller_kw=lambda **kwargs: sorted(kwargs),
+        labels=Labels(),
+        shout=Shout(),
     )
 
 
@@ -54,7 +69,9 @@ def test_calls_from_templates_are_jinjas():
     stock = jinja2.Environment(autoescape=True)
     rendered = render(ours)
     assert rendered == render(stock)
-    assert "4:4:block" in rendered and "top:-:block" in rendered and "True" in rendered
+    assert "4:4:block:-" in rendered and "top:-:block:-" in rendered and "True" in rendered
+    assert "c3block s4block" in rendered and "b:-:block:b bb" in rendered
+    assert "[called:-:block:-]" in rendered
 
 
 def test_templates_read_their_globals_from_one_dict():

@@ -9,6 +9,7 @@ from kb.search.analysis import (
     fold,
     index_terms,
     normalize,
+    term_analyzer,
     terms,
     word_analyzer,
     words,
@@ -120,3 +121,22 @@ def test_phrases_are_found_in_plain_terms():
         "system manag",
     ]
     assert phrases.found(["system"]) == []
+
+
+def test_words_are_the_word_analyzers_tokens():
+    """words() folds an ASCII text whole and any other word by word: both give the analyzer's
+    tokens, as do index_terms() and its phrases."""
+    texts = [
+        ("en", "The SSM's Service-System MANAGER, e.g. IES_2 and EO.ca, 2023-24; x.y.z 37 %."),
+        ("en", "Ontario Works (OW) and ODSP: what THE offices DO."),
+        ("fr", "Les Périodes de transition : l’œuvre des GSS, 63 200 $ et 37 %."),
+        ("fr", "Qu'est-ce que le Programme d'accès à l'emploi pour les jeunes ?"),
+        ("en", ""),
+    ]
+    phrases = PhraseFilter([("servic", "system", "manag"), ("ontario", "work")])
+    for lang, text in texts:
+        expected = [token.text for token in word_analyzer(lang)(text)]
+        assert words(lang, text) == expected, text
+        with_phrases = [token.text for token in (term_analyzer(lang) | phrases)(text)]
+        assert sorted(index_terms(lang, words(lang, text), phrases)) == sorted(with_phrases)
+    assert "servic system manag" in index_terms("en", words("en", texts[0][1]), phrases)

@@ -259,3 +259,38 @@ def test_static_search_finds_the_catchment_page_and_links_to_it(
     page.wait_for_load_state()
     assert page.url.split("?")[0] == f"{frozen_server}{path}"
     assert page.locator("h1").count() == 1
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """The delta-coded postings, read back as static/search.js reads them."""
+    from kb.search.export import DIGITS
+
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        digit = DIGITS.index(char)
+        if digit >= 32:
+            value, shift = value + ((digit - 32) << shift), shift + 5
+        else:
+            numbers.append(value + (digit << shift))
+            value, shift = 0, 0
+    docnums, previous = [], 0
+    for delta in numbers[::2]:
+        previous += delta
+        docnums.append(previous)
+    return list(zip(docnums, numbers[1::2]))
+
+
+@pytest.mark.parametrize(
+    "postings",
+    [[(0, 0)], [(3, 31), (4, 32), (70, 1023)], [(5, 16383), (16389, 7)], [(1, 2**20), (2**21, 1)]],
+)
+def test_postings_are_coded_whatever_their_numbers(postings):
+    """Small numbers are taken from a table, larger ones coded one by one: both read back."""
+    from array import array
+
+    from kb.search.export import _term_entry
+
+    coded = _term_entry(
+        (array("I", [n for n, _ in postings]), array("I", [s for _, s in postings]))
+    )
+    assert decode_postings(coded) == postings

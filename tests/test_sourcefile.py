@@ -54,7 +54,7 @@ def test_a_link_out_of_the_folder_is_left_to_the_step_by_step_way(content):
     link = content / "en" / "out.md"
     link.symlink_to(content.parent / "outside.md")
     assert _read_plainly(link, LIMIT, content) is None
-    with pytest.raises(SourceError, match="is a symbolic link to .*outside.md, outside content/"):
+    with pytest.raises(SourceError, match=r"is a symbolic link to .*outside\.md, outside content/"):
         read_source(link, LIMIT, content, "")
 
 

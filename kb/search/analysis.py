@@ -100,9 +100,12 @@ class PhraseFilter(Filter):
 
     def found(self, terms: list[str]) -> list[str]:
         """The phrase tokens this filter adds to a stream of these index terms, as text."""
+        by_last = self.by_last
+        if by_last.keys().isdisjoint(terms):  # most texts end no phrase
+            return []
         added = []
-        for end, term in enumerate(terms, start=1):
-            for phrase in self.by_last.get(term, ()):
+        for end in [end for end, term in enumerate(terms, start=1) if term in by_last]:
+            for phrase in by_last[terms[end - 1]]:
                 if end >= len(phrase) and tuple(terms[end - len(phrase) : end]) == phrase:
                     added.append(" ".join(phrase))
         return added
@@ -177,6 +180,8 @@ def field_analyzer(lang: str, phrases: Iterable[tuple[str, ...]] = ()):
 def words(lang: str, text: str) -> list[str]:
     """word_analyzer's tokens as plain strings: the same steps without a Token per word."""
     stop = STOP_WORDS[lang]
+    if text.isascii():  # folding ASCII is lower-casing it, the same word by word or whole
+        return [word for word in TOKEN.findall(text.lower()) if word not in stop]
     return [word for word in map(fold, TOKEN.findall(text)) if word and word not in stop]
 
 

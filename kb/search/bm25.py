@@ -11,7 +11,7 @@ exported files byte by byte.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from math import log
 
@@ -70,7 +70,7 @@ class ScoredIndex:
 def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postings]:
     """BM25F ×SCALE per term and document, title and body added, as scored_postings() does."""
     model = QuantizedBM25F()
-    scores: dict[str, dict[int, int]] = {}
+    scores: dict[str, dict[int, int]] = defaultdict(dict)
     for name, per_doc in counts.items():
         lengths = [sum(found.values()) for found in per_doc]
         # Whoosh: total length over the document count, and 1 for an empty field.
@@ -81,18 +81,23 @@ def _score(counts: dict[str, list[Counter]], doc_count: int) -> dict[str, Postin
         for docnum, found in enumerate(per_doc):
             # Whoosh keeps a field's length in one byte: an approximation above 8 or so.
             length = byte_to_length(length_to_byte(lengths[docnum]))
-            # whoosh.scoring.bm25 term by term, its length part computed once per document
-            # (the same operations in the same order: the same floats).
+            # whoosh.scoring.bm25 term by term, its length part computed once per document and
+            # its frequency part once per frequency (the same operations in the same order: the
+            # same floats).
             norm = k1 * ((1 - b) + b * length / average)
+            parts: dict[int, float] = {}
             for term, tf in found.items():
-                weight = tf * boost
-                score = round(idf[term] * ((weight * (k1 + 1)) / (weight + norm)) * SCALE)
-                postings = scores.setdefault(term, {})
-                postings[docnum] = postings.get(docnum, 0) + int(score)
-    return {
-        term: (array("I", sorted(postings)), array("I", (postings[n] for n in sorted(postings))))
-        for term, postings in sorted(scores.items())
-    }
+                part = parts.get(tf)
+                if part is None:
+                    weight = tf * boost
+                    part = parts[tf] = (weight * (k1 + 1)) / (weight + norm)
+                postings = scores[term]
+                postings[docnum] = postings.get(docnum, 0) + round(idf[term] * part * SCALE)
+    table = {}
+    for term in sorted(scores):
+        postings = sorted(scores[term].items())
+        table[term] = (array("I", [n for n, _ in postings]), array("I", [s for _, s in postings]))
+    return table
 
 
 def scored_indexes(site, drafts: bool = False) -> dict[str, ScoredIndex]:

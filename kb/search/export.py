@@ -56,6 +56,9 @@ def varint(value: int) -> str:
     return "".join(digits)
 
 
+_VARINTS = tuple(varint(value) for value in range(1 << 14))  # the numbers postings hold most
+
+
 def shard_count(total_bytes: int, target: int) -> int:
     """A power of two giving shards of about target bytes."""
     return 1 << max(0, math.ceil(math.log2(max(total_bytes, 1) / target)))
@@ -162,6 +165,15 @@ def _write_spelling(writer: Writer, frequencies: dict[str, int]) -> list[int]:
 
 def _term_entry(postings: Postings) -> str:
     """The term's delta-coded postings."""
-    docnums, scores = postings
-    deltas = map(int.__sub__, docnums, (0, *docnums[:-1]))
-    return "".join(varint(delta) + varint(score) for delta, score in zip(deltas, scores))
+    docnums, scores = postings[0].tolist(), postings[1].tolist()
+    coded = _VARINTS  # the numbers already coded: no call per number (both are unsigned)
+    try:
+        return "".join(
+            [
+                coded[n - before] + coded[score]
+                for n, before, score in zip(docnums, [0, *docnums], scores)
+            ]
+        )
+    except IndexError:  # a number past the table
+        deltas = map(int.__sub__, docnums, [0, *docnums])
+        return "".join(varint(delta) + varint(score) for delta, score in zip(deltas, scores))

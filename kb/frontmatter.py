@@ -127,7 +127,45 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same loader on libyaml's parser when PyYAML has it: ten times faster on front matter."""
+    """The same loader on libyaml's parser when PyYAML has it: ten times faster on front matter.
+
+    Its documents are built straight from the nodes when they are only mappings, lists and
+    scalars of YAML's own types (front matter always is): the values PyYAML's constructor
+    gives, without the bookkeeping it keeps for anchors and recursive values, which kb refuses
+    (_refuse_anchors). Anything else goes to PyYAML's constructor.
+    """
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._plain(node)
+        except _NotPlain:
+            return super().construct_document(node)
+
+    def _plain(self, node: yaml.Node) -> Any:
+        tag, kind = node.tag, type(node)
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            if tag in _SCALARS:
+                return self.yaml_constructors[tag](self, node)
+        elif kind is yaml.SequenceNode and tag == _SEQ:
+            return [self._plain(item) for item in node.value]
+        elif kind is yaml.MappingNode and tag == _MAP:
+            found = {}
+            for key, value in node.value:
+                if type(key) is not yaml.ScalarNode:
+                    raise _NotPlain  # a key that may not be hashable
+                found[self._plain(key)] = self._plain(value)
+            return found
+        raise _NotPlain
+
+
+class _NotPlain(Exception):
+    """A node _FastLoader leaves to PyYAML's constructor."""
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers

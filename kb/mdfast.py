@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from xml.etree import ElementTree
 
@@ -11,9 +12,17 @@ from markdown import blockprocessors, util
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrTreeprocessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.def_list import DefListProcessor
-from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnotePostprocessor
 from markdown.extensions.tables import TableProcessor
-from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.extensions.toc import (
+    TocExtension,
+    TocTreeprocessor,
+    remove_fnrefs,
+    render_inner_html,
+    strip_tags,
+    unique,
+)
+from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
@@ -122,15 +131,43 @@ class QuickToc(TocTreeprocessor):
     """The toc extension's ids for headings, without building a table of contents nobody reads.
 
     kb uses neither md.toc nor md.toc_tokens: the table of contents is built (and serialised)
-    only for a body that asks for it with the marker ([TOC]).
+    only for a body that asks for it with the marker ([TOC]). For the others, each heading gets
+    the id the extension gives it; a heading of plain text (no element in it, nothing to escape
+    or to put back) is named by its text, where the extension serialises it and runs every
+    postprocessor on it (which leave such a text as it is) to find the same name.
     """
 
     def run(self, doc: ElementTree.Element) -> None:
+        elements = list(doc.iter())
         # replace_marker only replaces an element whose own text is the marker.
         self._marked = bool(self.marker) and any(
-            element.text and self.marker in element.text for element in doc.iter()
+            element.text and self.marker in element.text for element in elements
         )
-        super().run(doc)
+        if (
+            self._marked
+            or self.use_anchors
+            or self.use_permalinks not in (False, None)
+            or [type(p) for p in self.md.postprocessors] != PLAIN_POSTPROCESSORS
+        ):
+            super().run(doc)
+            return
+        used_ids = {element.attrib["id"] for element in elements if "id" in element.attrib}
+        counters: dict[str, int] = {}
+        for element in elements:
+            tag = element.tag
+            if not (isinstance(tag, str) and tag[:1] in "hH" and self.header_rgx.match(tag)):
+                continue
+            self.set_level(element)
+            text = element.text or ""
+            if len(element) == 0 and not UNPLAIN.search(text):
+                name = " ".join(text.split())  # toc.strip_tags of the text, escaped as it was
+            else:
+                name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
+            if "id" not in element.attrib:
+                slug = self.slugify(html.unescape(name), self.sep)
+                element.attrib["id"] = unique(slug, used_ids, counters)
+            element.attrib.pop("data-toc-label", None)  # it names the heading in the toc only
+        self.md.toc_tokens, self.md.toc = [], ""
 
     def build_toc_div(self, toc_list: list) -> ElementTree.Element:
         return super().build_toc_div(toc_list) if self._marked else ElementTree.Element("div")
@@ -138,6 +175,12 @@ class QuickToc(TocTreeprocessor):
     def replace_marker(self, root: ElementTree.Element, elem: ElementTree.Element) -> None:
         if self._marked:
             super().replace_marker(root, elem)
+
+
+# What a heading's text may not hold to be named by it: what the serialiser escapes, and the
+# start of a placeholder (what the postprocessors and the unescaping replace).
+UNPLAIN = re.compile(f"[&<>{util.STX}{util.ETX}]")
+PLAIN_POSTPROCESSORS = [RawHtmlPostprocessor, FootnotePostprocessor, AndSubstitutePostprocessor]
 
 
 class QuickTocExtension(TocExtension):

@@ -176,6 +176,12 @@ TRICKY = [
     "No escape here, only *words* and `code`.\n\n    indented\n\nEnd",
     "```\na \\* b\n```\n\n<div>c \\* d</div>\n\nand `e \\\\ f`",
     "A lone & and a lone < here.\n\nAnd \\ alone, a\\b, \\\\ twice.",
+    # Headings named by their text, or by their serialised HTML:
+    "## 1 < 2 & 3 > 0\n\n## AT&amp;T &copy;\n\n## Tab\u00a0and  spaces \n\n##\n\n## \\*Star\\*",
+    '## Short {: data-toc-label="S" }\n\n## Long {: #long data-toc-label="L" }\n\n## Long',
+    "> ## Quoted\n\n- ## In a list\n\n## Note[^1]\n\n[^1]: A note.\n\n## Note",
+    '<p id="taken">x</p>\n\n## Taken\n\n## Taken\n\n## Taken_1\n\nText {: #taken }',
+    "# One\n\n###### Six\n\n## `code` heading\n\n## <b>raw</b> heading\n\n## ÉO à l’été",
 ]
 
 
@@ -270,6 +276,8 @@ def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
     for body in TRICKY + TRICKY[::-1]:
         for path in ("", "content/en/phase-2/x.md"):
             assert quick.render(body, path) == stock.render(body, path), body
+            # Before the sanitiser too (it removes attributes such as data-toc-label).
+            assert quick._md.reset().convert(body) == stock._md.reset().convert(body), body
     assert 'height="2"' in quick.render(TRICKY[5], "content/en/phase-2/x.md")
     assert isinstance(quick._md.parser.blockprocessors, mdfast.FixedOrder)
     assert type(stock._md.parser.blockprocessors) is not mdfast.FixedOrder

@@ -203,21 +203,29 @@ class QuickAbbr(AbbrTreeprocessor):
         if tuple(self.abbrs) != self._keys:  # the glossary's regex, built once, not per body
             self._keys = tuple(self.abbrs)
             longest_first = sorted(self._keys, key=len, reverse=True)
-            self.RE = re.compile(rf"\b(?:{'|'.join(re.escape(key) for key in longest_first)})\b")
+            # The lookahead: a word start whose letter begins no key is left at once.
+            firsts = "".join(sorted({re.escape(key[:1]) for key in self._keys}))
+            ahead = f"(?=[{firsts}])" if all(self._keys) else ""
+            keys = "|".join(re.escape(key) for key in longest_first)
+            self.RE = re.compile(rf"\b{ahead}(?:{keys})\b")
         self.iter_element(root)
 
     def iter_element(
         self, el: ElementTree.Element, parent: ElementTree.Element | None = None
     ) -> None:
         search = self.RE.search
-        texts, tails = [], []
-        for node in el.iter():
-            if node.text and not isinstance(node.text, util.AtomicString) and search(node.text):
-                texts.append(node)
-            for child in node:
-                tail = child.tail
-                if tail and not isinstance(tail, util.AtomicString) and search(tail):
-                    tails.append((child, node))
+        elements = list(el.iter())
+        texts = [
+            node
+            for node in elements
+            if node.text and search(node.text) and not isinstance(node.text, util.AtomicString)
+        ]
+        tails = [
+            node
+            for node in elements[1:]  # el's own tail is not its to split
+            if node.tail and search(node.tail) and not isinstance(node.tail, util.AtomicString)
+        ]
+        parents = {child: node for node in elements for child in node} if tails else {}
         for node in texts:
             text = node.text
             for m in reversed(list(self.RE.finditer(text))):
@@ -226,8 +234,8 @@ class QuickAbbr(AbbrTreeprocessor):
                     node.insert(0, abbr)
                     text = text[: m.start()]
             node.text = text
-        for child, node in tails:
-            tail = child.tail
+        for child in tails:
+            node, tail = parents[child], child.tail
             index = list(node).index(child) + 1
             for m in reversed(list(self.RE.finditer(tail))):
                 if self.abbrs[m.group(0)]:

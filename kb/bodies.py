@@ -8,7 +8,7 @@ import re
 from kb import media, memo
 from kb.cache import Store, code_digest, digest
 from kb.content import Site
-from kb.markdown import Renderer, plain_text
+from kb.markdown import Renderer, text_and_parts
 from kb.pagelist import entry_url, from_entry_page
 from kb.parallel import chunked, fork_map, workers_for
 from kb.taxonomy import LANGS, SECTIONS
@@ -70,13 +70,13 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: i
                     lambda current, lang=lang: _renderer(current, lang),
                 )
             html = renderers[lang].render(site.entries[lang, id].body, site.entries[lang, id].path)
-            rendered.append((html, plain_text(html)))
+            rendered.append((html, *text_and_parts(html)))
         return rendered
 
     for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for (key, render_key), (html, text) in zip(chunk, results):
-            _give(site, key, (html, text), fresh)
-            store.put(render_key, (html, text))
+        for (key, render_key), page in zip(chunk, results):
+            _give(site, key, page, fresh)
+            store.put(render_key, page)
     for lang, renderer in renderers.items():
         memo.keep_renderer((site.root, contexts[lang]), renderer)
 
@@ -91,14 +91,15 @@ def _render_key(site: Site, entry, context: str) -> str:
     return memo.key(context, folder, entry.body, slugs)
 
 
-def _give(site: Site, key: tuple[str, str], page: tuple[str, str], fresh: set[int]) -> None:
-    """The entry at key gets its (html, text); a shared one (the last Site's) is copied first."""
+def _give(site: Site, key: tuple[str, str], page: tuple[str, str, tuple], fresh: set[int]) -> None:
+    """The entry at key gets its (html, text, parts); a shared one (the last Site's) is copied
+    first."""
     entry = site.entries[key]
-    if entry.html is page[0] and entry.text is page[1]:
-        return  # the same strings as last time (they come from the cache)
+    if entry.html is page[0] and entry.text is page[1] and entry.parts is page[2]:
+        return  # the same values as last time (they come from the cache)
     if id(entry) not in fresh:
         entry = site.entries[key] = site._slugs[entry.lang, entry.slug] = memo.copy(entry)
-    entry.html, entry.text = page
+    entry.html, entry.text, entry.parts = page
 
 
 # The href of an entry page from another (a pure function of both, asked for on every link).

@@ -44,6 +44,7 @@ class Entry:
     as_of: dt.date | None = None  # the month of the plans the answer reflects (the period box)
     html: str = ""
     text: str = ""  # the answer as plain text (search, descriptions, structured data)
+    parts: tuple = ()  # its plain text cut at its `##` headings (kb.markdown.text_and_parts)
     sources: tuple[str, ...] = ()  # ids from content/sources.yml
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # front matter key → line
 

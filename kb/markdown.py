@@ -246,3 +246,36 @@ def plain_text(html: str) -> str:
     blocks = " ".join([word for word in text.split(" ") if word]).split(BREAK)
     sentences = [block.strip(" ") for block in blocks if block.strip(" ")]
     return " ".join(s if s.endswith(SENTENCE_END) else f"{s}." for s in sentences)
+
+
+# A `##` heading with its id (Markdown's toc extension gives one): where an answer's sections start.
+H2 = re.compile(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+Parts = tuple[str, tuple[tuple[str, str, str], ...]]  # the text before the first `##`, and each
+# section's (anchor, heading, text); all plain text
+
+
+def text_and_parts(html: str) -> tuple[str, Parts | tuple[()]]:
+    """plain_text(html), and the plain text of each piece its `##` headings cut it into (none
+    without a heading). Each piece is made plain once: the whole text is theirs joined, when
+    each heading starts a block of the whole text (it does unless raw HTML holds it)."""
+    pieces = H2.split(html)
+    if len(pieces) == 1:
+        return plain_text(html), ()
+    before = plain_text(pieces[0])
+    sections = tuple(
+        (pieces[start], plain_text(pieces[start + 1]), plain_text(pieces[start + 2]))
+        for start in range(1, len(pieces), 3)
+    )
+    parts = (before, sections)
+    # Pieces that run on into a heading (text after their last block) make a whole of their own.
+    if not all(_ends_a_block(pieces[start]) for start in range(0, len(pieces) - 1, 3)):
+        return plain_text(html), parts
+    texts = [before, *(text for _, heading, body in sections for text in (heading, body))]
+    return " ".join(text for text in texts if text), parts
+
+
+def _ends_a_block(piece: str) -> bool:
+    """Whether nothing but spaces and tags follows the piece's last block end."""
+    ends = list(BLOCK_END.finditer(piece))
+    rest = piece[ends[-1].end() :] if ends else piece
+    return not TAG.sub("", rest).strip(" \t\n\r\f\v")

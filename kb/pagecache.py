@@ -48,7 +48,7 @@ LIBRARIES = (
 )
 # What no page shows but an entry page: bodies and what is made of them. Line numbers are only
 # for problems.
-BODY_FIELDS = frozenset({"body", "html", "text", "lines"})
+BODY_FIELDS = frozenset({"body", "html", "text", "parts", "lines"})
 ALWAYS_FROZEN = frozenset({"media.file"})  # copies of content/media/ files
 
 

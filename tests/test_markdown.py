@@ -303,3 +303,61 @@ def test_quick_processors_render_the_synthetic_site_as_python_markdown_does(
     for entry in entries:
         expected = stock[entry.lang].render(entry.body, entry.path)
         assert quick[entry.lang].render(entry.body, entry.path) == expected, entry.path
+
+
+def test_text_and_parts_give_the_plain_text_and_each_sections(synthetic_site):
+    """text_and_parts() makes each piece plain once: the whole is plain_text() of the whole,
+    heading in raw HTML or not, and the parts are plain_text() of each piece."""
+    from kb.markdown import H2, text_and_parts
+
+    renderer = Renderer({"planning": "../planning/"}.get, {"EO": "Employment Ontario"})
+    bodies = [
+        *TRICKY,
+        "Intro\n\n## A & B\n\nText\n\n- item\n\n## Next\n\n| a |\n|---|\n| 1 |",
+        '<div>run on<h2 id="x">Into a heading</h2>after</div>\n\n## Real\n\nText',
+        '<div>\n<h2 id="y">Raw heading</h2>\n</div>\n\n## Second\n\nEnd &amp; more',
+        "## Only a heading",
+        "No heading at all.",
+    ]
+    htmls = [renderer.render(body) for body in bodies]
+    htmls += [entry.html for entry in synthetic_site.entries.values()]
+    cut = 0
+    for html in htmls:
+        text, parts = text_and_parts(html)
+        assert text == plain_text(html), html
+        pieces = H2.split(html)
+        if len(pieces) == 1:
+            assert parts == ()
+            continue
+        cut += 1
+        expected = (
+            plain_text(pieces[0]),
+            tuple(
+                (pieces[i], plain_text(pieces[i + 1]), plain_text(pieces[i + 2]))
+                for i in range(1, len(pieces), 3)
+            ),
+        )
+        assert parts == expected, html
+    assert cut > 100
+    # A heading held in raw HTML runs on from the text before it in the whole text: the
+    # pieces joined would not give it.
+    raw = htmls[len(TRICKY) + 1]
+    before, sections = text_and_parts(raw)[1]
+    joined = " ".join([before, *(t for _, heading, body in sections for t in (heading, body))])
+    assert joined != plain_text(raw) == text_and_parts(raw)[0]
+
+
+def test_search_sections_are_those_of_the_html(site):
+    """The sections the search shows are those of each answer's HTML, from the parts the
+    answer carries or made again from its HTML."""
+    import dataclasses
+
+    from kb.search.passages import sections
+
+    checked = 0
+    for entry in site.entries.values():
+        if not entry.parts:
+            continue
+        checked += 1
+        assert sections(entry) == sections(dataclasses.replace(entry, parts=()))
+    assert checked > 10

@@ -7,10 +7,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from kb.markdown import plain_text
+from kb.markdown import H2, text_and_parts
 from kb.search.analysis import STOP_WORDS, TOKEN, fold, normalize, stemmer
 
-H2 = re.compile(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 SNIPPET_CHARS = 240  # longer passages are cut around their first mark
 BEFORE = 60  # characters kept before the first mark of a cut passage
@@ -25,15 +24,13 @@ def sections(entry) -> list[Section]:
     extension gives)."""
     source = getattr(entry, "html", "") or ""
     summary = normalize(getattr(entry, "summary", "") or "")
-    parts = H2.split(source)
-    if len(parts) == 1 or not source:
+    if not H2.search(source):
         return [("", "", " ".join(f"{summary} {normalize(entry.text)}".split()))]
-    found = [("", "", " ".join(f"{summary} {normalize(plain_text(parts[0]))}".split()))]
-    for start in range(1, len(parts), 3):
-        anchor, heading, body = parts[start : start + 3]
-        found.append(
-            (anchor, normalize(plain_text(heading)).rstrip("."), normalize(plain_text(body)))
-        )
+    parts = getattr(entry, "parts", None) or text_and_parts(source)[1]  # made with the HTML
+    before, cut = parts
+    found = [("", "", " ".join(f"{summary} {normalize(before)}".split()))]
+    for anchor, heading, body in cut:
+        found.append((anchor, normalize(heading).rstrip("."), normalize(body)))
     return found
 
 

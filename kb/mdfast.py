@@ -62,13 +62,20 @@ BLOCK_NEEDS = {
     "table": (TableProcessor, ("|",)),
     "hashheader": (blockprocessors.HashHeaderProcessor, ("#",)),
     "setextheader": (blockprocessors.SetextHeaderProcessor, ("\n=", "\n-")),
-    "hr": (blockprocessors.HRProcessor, ("-", "_", "*")),
-    "deflist": (DefListProcessor, (":",)),
+    # Three markers, the first two apart by two spaces at most:
+    "hr": (
+        blockprocessors.HRProcessor,
+        tuple(f"{m}{gap}{m}" for m in "-_*" for gap in ("", " ", "  ")),
+    ),
+    # A colon that starts a line (after up to three spaces): inside the block, or at its start.
+    "deflist": (DefListProcessor, tuple(f"\n{' ' * n}:" for n in range(4))),
     "quote": (blockprocessors.BlockQuoteProcessor, (">",)),
     "footnote": (FootnoteBlockProcessor, ("[^",)),
     "abbr": (AbbrBlockprocessor, ("*[",)),
     "reference": (blockprocessors.ReferenceProcessor, ("]:",)),
 }
+# Blocks that start with one of these are tried too (the deflist's colon on the first line).
+BLOCK_STARTS = {"deflist": tuple(f"{' ' * n}:" for n in range(4))}
 
 
 class QuickInline(InlineProcessor):
@@ -296,9 +303,10 @@ class FixedOrder(util.Registry):
         super().deregister(name, strict)
 
 
-def _guarded(test, needs: tuple[str, ...]):
-    """test(parent, block), asked only of a block that holds one of needs."""
-    if len(needs) == 1:
+def _guarded(test, needs: tuple[str, ...], starts: tuple[str, ...] = ()):
+    """test(parent, block), asked only of a block that holds one of needs or starts with one
+    of starts."""
+    if len(needs) == 1 and not starts:
         (need,) = needs
 
         def guarded(parent, block):
@@ -307,7 +315,9 @@ def _guarded(test, needs: tuple[str, ...]):
     else:
 
         def guarded(parent, block):
-            return any(need in block for need in needs) and test(parent, block)
+            return (any(map(block.__contains__, needs)) or block.startswith(starts)) and test(
+                parent, block
+            )
 
     return guarded
 
@@ -318,7 +328,9 @@ def _quick_blocks(md: markdown.Markdown) -> None:
     processors = md.parser.blockprocessors
     for name, (kind, needs) in BLOCK_NEEDS.items():
         if name in processors and type(processors[name]) is kind:
-            processors[name].test = _guarded(processors[name].test, needs)
+            processors[name].test = _guarded(
+                processors[name].test, needs, BLOCK_STARTS.get(name, ())
+            )
     processors.__class__ = FixedOrder
     block_level = frozenset(md.block_level_elements)
 

@@ -163,6 +163,7 @@ TRICKY = [
     "a | b\n--|--\n1 | 2\n\n| one |\n| --- |\n| x |\n\nx | y with no separator\n\n|\n|",
     "> quoted EO\n> > nested\n\n3 > 2 and a>b\n\n>\n",
     "Term\n: one\n:   two\n\nA time: 10:30, not a definition\n\n: lone colon",
+    "Term\n\n   : three spaces\n\nOther\n  : two\n\n-  -  -\n\n*  *  *\n\n_ _ _\n\n- -x",
     "Text[^a] more\n[^a]: Inside the block.\n[^b]: Another.\n\n[^]: empty id",
     "Before\n*[SSM]: Service System Manager\nSSM after\n\n*[ not an abbreviation",
     "Text [r] here\n[r]:https://example.org 'T'\n[s]: <https://x.y>\n\n[x]: y: z\n\n]: odd",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from types import MethodType
 from xml.etree import ElementTree
 
 import markdown
@@ -22,6 +23,7 @@ from markdown.extensions.toc import (
     strip_tags,
     unique,
 )
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
@@ -340,10 +342,45 @@ def _quick_blocks(md: markdown.Markdown) -> None:
     md.is_block_level = is_block_level
 
 
+def _link_text(self: LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
+    """getText: a link's text up to its "]", found at once when no "[" comes before it (the
+    stock method walks it character by character to match nested brackets)."""
+    end = data.find("]", index)
+    if end >= 0 and data.find("[", index, end) < 0:
+        return data[index:end], end + 1, True
+    return LinkInlineProcessor.getText(self, data, index)
+
+
+def _link_target(self: LinkInlineProcessor, data: str, index: int):
+    """getLink: a link's target up to its ")", found at once when no bracket or quote comes
+    before it (no nested brackets, no title: the stock walk ends at that ")" with this href)."""
+    m = self.RE_LINK.match(data, pos=index)
+    if m and not m.group(1):
+        start = m.end()
+        end = data.find(")", start)
+        if end >= 0 and not LINK_TARGET_STOPS.search(data, start, end):
+            return self.unescape(data[start:end]).strip(), None, end + 1, True
+    return LinkInlineProcessor.getLink(self, data, index)
+
+
+LINK_TARGET_STOPS = re.compile("[()'\"]")
+
+
+def _quick_links(md: markdown.Markdown) -> None:
+    """Links' (and images') texts and targets found at once where they can be."""
+    for pattern in md.inlinePatterns:
+        if isinstance(pattern, LinkInlineProcessor):
+            if type(pattern).getText is LinkInlineProcessor.getText:
+                pattern.getText = MethodType(_link_text, pattern)
+            if type(pattern).getLink is LinkInlineProcessor.getLink:
+                pattern.getLink = MethodType(_link_target, pattern)
+
+
 def install(md: markdown.Markdown) -> None:
     """Put the quick processors in place of Markdown's own (the toc extension is
     QuickTocExtension), where this Markdown has them, at the same place in the order."""
     _quick_blocks(md)
+    _quick_links(md)
     stock = md.treeprocessors["inline"]
     if type(stock) is InlineProcessor and hasattr(stock, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(QuickInline(md), "inline", 20)

@@ -178,8 +178,8 @@ TRICKY = [
     "```\na \\* b\n```\n\n<div>c \\* d</div>\n\nand `e \\\\ f`",
     "A lone & and a lone < here.\n\nAnd \\ alone, a\\b, \\\\ twice.",
     # Links and images whose text and target are found at once, or walked:
-    "[a [b] c](x) [a](b (c)) [t](b \"title\") [t](b 'q') [u](<b c> \"t\") [v](b\n c) [w](  s  )",
-    "[x]( b) [y](b [z](c) ![i](m.png) ![j](m.png \"t\") [k\\]l](m) [n](o\\)p) [q](r) tail",
+    '[a [b] c](x) [a](b (c)) [t](b "title") [t](b \'q\') [u](<b c> "t") [v](b\n c) [w](  s  )',
+    '[x]( b) [y](b [z](c) ![i](m.png) ![j](m.png "t") [k\\]l](m) [n](o\\)p) [q](r) tail',
     "[unclosed](b and [open text(c) and ](d) [e]() [f](<>) [g](h'i) [j](k\"l)",
     # Headings named by their text, or by their serialised HTML:
     "## 1 < 2 & 3 > 0\n\n## AT&amp;T &copy;\n\n## Tab\u00a0and  spaces \n\n##\n\n## \\*Star\\*",

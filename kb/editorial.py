@@ -23,6 +23,12 @@ PLACEHOLDER = re.compile(r"\bTODO\b|\bÀ FAIRE\b")
 TOP_HEADING = re.compile(r"^ {0,3}# ")
 
 
+def _placeholder_in(text: str) -> bool:
+    """Whether text holds a placeholder word (the words looked for first, far quicker than the
+    regex's search for a word boundary at every character)."""
+    return ("TODO" in text or "À FAIRE" in text) and PLACEHOLDER.search(text) is not None
+
+
 def check(site: Site) -> list[Problem]:
     """The editorial problems between the site's entries (see check_entry for the rest)."""
     return translation.check(site)  # by content fingerprints
@@ -70,10 +76,10 @@ def _placeholders(entry: Entry) -> list[Problem]:
     ]
     # One search of the whole body first: a placeholder is a word, so it is in the body exactly
     # when it is on one of its lines (most bodies have none, and need no line by line search).
-    if not PLACEHOLDER.search(entry.body) and not any(PLACEHOLDER.search(t) for _, t in texts):
+    if not _placeholder_in(entry.body) and not any(_placeholder_in(t) for _, t in texts):
         return []
     texts += [(entry.body_line + n, line) for n, line in enumerate(entry.body.split("\n"))]
-    lines = sorted({line for line, text in texts if PLACEHOLDER.search(text)})
+    lines = sorted({line for line, text in texts if _placeholder_in(text)})
     if not lines:
         return []
     # 'line 4' or 'lines 4, 9': a phrase of its own, so French says « ligne » or « lignes ».

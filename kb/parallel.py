@@ -4,6 +4,7 @@ with nothing to pickle but the work's keys and results."""
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -57,6 +58,12 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
     global _work
     _work = work
     before = set(multiprocessing.active_children())
+    # What exists now is shared with the workers: frozen, the collector never walks it again,
+    # here or in them (a walk writes to each object, so each worker would copy the pages).
+    frozen = gc.get_freeze_count() == 0  # one frozen earlier (the preview's) is left as it is
+    if frozen:
+        gc.collect()
+        gc.freeze()
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -83,6 +90,8 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
         pool.shutdown(wait=True)
     finally:
         _work = None
+        if frozen:
+            gc.unfreeze()
 
 
 def fork_map(

@@ -79,6 +79,9 @@ class _Environment(Environment):
 class _Flask(Flask):
     url_map_class = _Map
     jinja_environment = _Environment
+    # Templates kept in a plain dict: a site has a few dozen, and Jinja's bounded cache takes a
+    # lock and reorders a queue at each of the dozen look-ups a page makes.
+    jinja_options = {**Flask.jinja_options, "cache_size": -1}
 
 
 def current_config() -> SiteConfig:

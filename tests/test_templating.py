@@ -94,3 +94,19 @@ def test_templates_made_before_fragments_still_get_the_navigation():
         new = app.jinja_env.from_string('{{ fragment("_nav.html") }}').render()
     assert old == new
     assert '<nav class="site-nav"' in old and "Glossaire" in old
+
+
+def test_templates_are_kept_in_a_plain_dict_and_forgotten_on_demand(tmp_path):
+    """A plain dict (Jinja's bounded cache locks at every look-up); clearing it, as the preview
+    does when a template changes, makes the next page read the template again."""
+    import shutil
+
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    app = create_app({"KB_ROOT": tmp_path})
+    assert type(app.jinja_env.cache) is dict
+    first = app.jinja_env.get_template("_contact.html")
+    assert app.jinja_env.get_template("_contact.html") is first
+    (tmp_path / "templates" / "_contact.html").write_text("changed", encoding="utf-8")
+    app.jinja_env.cache.clear()
+    assert app.jinja_env.get_template("_contact.html").render() == "changed"

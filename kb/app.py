@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from flask import Flask, current_app
@@ -34,6 +34,7 @@ class _Map(Map):
 
 
 PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType)
+MACRO_PASSES = getattr(Macro.__call__, "jinja_pass_arg", None)
 
 
 class _Context(Context):
@@ -44,8 +45,9 @@ class _Context(Context):
         and its __call__ (a third of what a call costs). Other callables go Jinja's way."""
         kind = type(__obj)
         if kind in PLAIN_CALLABLES or kind is Macro:
-            passed = getattr(__obj, "jinja_pass_arg", None)
-            if passed is not None and passed is not _PassArg.context:
+            # A macro asks through its __call__ (for the evaluation context, in Jinja 3.1).
+            passed = MACRO_PASSES if kind is Macro else getattr(__obj, "jinja_pass_arg", None)
+            if passed is _PassArg.environment:
                 return super().call(__obj, *args, **kwargs)
             loop_vars = kwargs.pop("_loop_vars", None)
             block_vars = kwargs.pop("_block_vars", None)
@@ -56,6 +58,8 @@ class _Context(Context):
                 if block_vars:
                     __self = __self.derived(block_vars)
                 args = (__self, *args)
+            elif passed is _PassArg.eval_context:
+                args = (__self.eval_ctx, *args)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:
@@ -81,7 +85,7 @@ class _Flask(Flask):
     jinja_environment = _Environment
     # Templates kept in a plain dict: a site has a few dozen, and Jinja's bounded cache takes a
     # lock and reorders a queue at each of the dozen look-ups a page makes.
-    jinja_options = {**Flask.jinja_options, "cache_size": -1}
+    jinja_options: ClassVar[dict] = {**Flask.jinja_options, "cache_size": -1}
 
 
 def current_config() -> SiteConfig:

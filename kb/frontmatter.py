@@ -147,7 +147,10 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if tag == _STR:
                 return node.value
             if tag in _SCALARS:
-                return self.yaml_constructors[tag](self, node)
+                try:
+                    return self.yaml_constructors[tag](self, node)
+                except Exception:  # PyYAML's constructor says what is wrong, in its order
+                    raise _NotPlain from None
         elif kind is yaml.SequenceNode and tag == _SEQ:
             return [self._plain(item) for item in node.value]
         elif kind is yaml.MappingNode and tag == _MAP:

@@ -249,7 +249,8 @@ def plain_text(html: str) -> str:
 
 
 # A `##` heading with its id (Markdown's toc extension gives one): where an answer's sections start.
-H2 = re.compile(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+# (Its id a whole attribute: the sanitiser writes each as name="value", any " inside escaped.)
+H2 = re.compile(r'<h2(?:\s+[^\s=>]+="[^"]*")*?\s+id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 Parts = tuple[str, tuple[tuple[str, str, str], ...]]  # the text before the first `##`, and each
 # section's (anchor, heading, text); all plain text
 

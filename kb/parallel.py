@@ -58,18 +58,19 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
     global _work
     _work = work
     before = set(multiprocessing.active_children())
-    # What exists now is shared with the workers: frozen, the collector never walks it again,
-    # here or in them (a walk writes to each object, so each worker would copy the pages).
-    frozen = gc.get_freeze_count() == 0  # one frozen earlier (the preview's) is left as it is
-    if frozen:
-        gc.collect()
-        gc.freeze()
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_bind_to_parent,
         initargs=(os.getpid(),),
     )
+    # What exists now is shared with the workers (forked at the first work given): frozen, the
+    # collector never walks it again, here or in them (a walk writes to each object, so each
+    # worker would copy the pages).
+    frozen = gc.get_freeze_count() == 0  # one frozen earlier (the preview's) is left as it is
+    if frozen:
+        gc.collect()
+        gc.freeze()
     try:
         yield lambda argument: pool.submit(_run, argument)
     except BaseException as error:

@@ -84,7 +84,12 @@ def _read_plainly(file: Path, limit: int, inside: Path) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
         # Its size and one byte: a read of limit bytes would make a buffer of that size first.
-        data = os.read(descriptor, info.st_size + 1)
+        # (A read may give less than asked for, on some file systems: read on to the end.)
+        chunks, size = [], 0
+        while size <= info.st_size and (chunk := os.read(descriptor, info.st_size + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
     except OSError:
         return None
     finally:

@@ -323,6 +323,7 @@ def test_text_and_parts_give_the_plain_text_and_each_sections(synthetic_site):
         '<div>\n<h2 id="y">Raw heading</h2>\n</div>\n\n## Second\n\nEnd &amp; more',
         "## Only a heading",
         "No heading at all.",
+        'Intro\n\n## Heading {: #real lang="x id=" }\n\nBody "quoted" text\n\n## Two\n\nMore',
     ]
     htmls = [renderer.render(body) for body in bodies]
     htmls += [entry.html for entry in synthetic_site.entries.values()]
@@ -350,6 +351,9 @@ def test_text_and_parts_give_the_plain_text_and_each_sections(synthetic_site):
     before, sections = text_and_parts(raw)[1]
     joined = " ".join([before, *(t for _, heading, body in sections for t in (heading, body))])
     assert joined != plain_text(raw) == text_and_parts(raw)[0]
+    # An id="…" inside another attribute's value starts no section.
+    odd = htmls[len(bodies) - 1]
+    assert 'id="real"' in odd and [part[0] for part in text_and_parts(odd)[1][1]] == ["real", "two"]
 
 
 def test_search_sections_are_those_of_the_html(site):

@@ -99,3 +99,11 @@ def test_a_missing_file_is_left_to_the_step_by_step_way(content):
     assert _read_plainly(content / "en" / "gone.md", LIMIT, content) is None
     with pytest.raises(SourceError, match="cannot read the file"):
         read_source(content / "en" / "gone.md", LIMIT, content, "")
+
+
+def test_a_read_that_gives_less_than_asked_reads_on(content, monkeypatch):
+    """Some file systems answer a read in parts: the whole file is read all the same."""
+    real_read = os.read
+    monkeypatch.setattr(kb.sourcefile.os, "read", lambda fd, n: real_read(fd, min(n, 5)))
+    file = content / "en" / "entry.md"
+    assert _read_plainly(file, LIMIT, content) == file.read_bytes()

@@ -110,3 +110,25 @@ def test_templates_are_kept_in_a_plain_dict_and_forgotten_on_demand(tmp_path):
     (tmp_path / "templates" / "_contact.html").write_text("changed", encoding="utf-8")
     app.jinja_env.cache.clear()
     assert app.jinja_env.get_template("_contact.html").render() == "changed"
+
+
+def test_macros_get_the_evaluation_context_as_with_jinja():
+    """A macro is given the evaluation context, as Jinja gives it: whether it returns markup
+    follows the template that calls it (an imported text macro, an autoescape block)."""
+    templates = {
+        "m.txt": "{% macro m() %}<b>x</b>{% endmacro %}",
+        "a.html": "{% from 'm.txt' import m %}[{{ m() }}]",
+        "b.html": "{% macro m() %}<b>x</b>{% endmacro %}{% autoescape false %}"
+        "[{{ m()|e }}][{{ m() + '<i>' }}]{% endautoescape %}",
+    }
+    app = create_app({"KB_ROOT": ROOT})
+
+    def environment(kind):
+        options = {"loader": jinja2.DictLoader(templates)}
+        options["autoescape"] = jinja2.select_autoescape(["html"])
+        return kind(app, **options) if kind is _Environment else kind(**options)
+
+    ours, stock = environment(_Environment), environment(jinja2.Environment)
+    for name in ("a.html", "b.html"):
+        assert ours.get_template(name).render() == stock.get_template(name).render()
+    assert ours.get_template("a.html").render() == "[<b>x</b>]"

@@ -80,6 +80,23 @@ def test_every_front_matter_of_the_site_gives_pyyamls_values():
         assert same(quick(front_matter), stock(front_matter)), file
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: [" + "9" * 200 + "]\nb: !!python/name:os.system x\n",
+        "a:\n  b: " + "9" * 200 + "\nc: !!python/name:os.system x\n",
+        "a: [!!float x]\nb: !!python/name:os.system y\n",
+    ],
+)
+def test_a_wrong_value_is_reported_as_pyyamls_constructor_reports_it(text):
+    """PyYAML's constructor meets the values in its own order: the same first error."""
+    with pytest.raises(Exception) as expected:
+        stock(text)
+    with pytest.raises(type(expected.value)) as got:
+        quick(text)
+    assert str(got.value) == str(expected.value)
+
+
 def test_a_number_too_long_is_still_refused():
     with pytest.raises(SourceError, match="a number of 101 digits"):
         parse_yaml("order: " + "9" * 101)

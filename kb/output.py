@@ -97,7 +97,11 @@ def owned(folder: Path) -> bool:
     """A folder kb may replace: empty, or carrying kb's marker."""
     marker = folder / MARKER
     if marker.is_file() and not marker.is_symlink():
-        return marker.read_text(encoding="utf-8", errors="replace").startswith(MARKER_TEXT[:16])
+        text = marker.read_text(encoding="utf-8", errors="replace")
+        if text.startswith(MARKER_TEXT[:16]):
+            return True
+        # A marker cut short by a kill as it was written, in a folder that holds nothing else.
+        return MARKER_TEXT.startswith(text) and all(c.name == MARKER for c in folder.iterdir())
     return not any(folder.iterdir())
 
 

@@ -172,6 +172,15 @@ def test_only_kbs_own_leftovers_are_removed(sites, tmp_path):
         (tmp_path / name / "en" / "index.html").write_text("<p>an old build</p>")
     (tmp_path / ".build.tmp-mine").mkdir()  # someone's folder that only looks like kb's
     (tmp_path / ".build.tmp-mine" / "notes.txt").write_text("mine")
+    # Killed as it wrote its marker: the marker cut short, nothing else in the folder.
+    (tmp_path / ".build.tmp-cut").mkdir()
+    (tmp_path / ".build.tmp-cut" / out.MARKER).write_text(out.MARKER_TEXT[:5])
+    # A marker file of someone else's (other words), or a cut one beside other files: not kb's.
+    (tmp_path / ".build.tmp-other").mkdir()
+    (tmp_path / ".build.tmp-other" / out.MARKER).write_text("not kb's words")
+    (tmp_path / ".build.tmp-full").mkdir()
+    (tmp_path / ".build.tmp-full" / out.MARKER).write_text("")
+    (tmp_path / ".build.tmp-full" / "notes.txt").write_text("mine")
     (tmp_path / ".build.tmp-running").mkdir()  # the staging folder of a build still running
     out.mark(tmp_path / ".build.tmp-running")
     running = os.open(tmp_path / ".build.tmp-running", os.O_RDONLY)
@@ -180,10 +189,11 @@ def test_only_kbs_own_leftovers_are_removed(sites, tmp_path):
         build(sites["new"], output)
     finally:
         os.close(running)
-    assert leftovers(tmp_path) == [".build.tmp-mine", ".build.tmp-running"]
+    kept = [".build.tmp-full", ".build.tmp-mine", ".build.tmp-other"]
+    assert leftovers(tmp_path) == sorted([*kept, ".build.tmp-running"])
     assert (tmp_path / ".build.tmp-mine" / "notes.txt").read_text() == "mine"
     build(sites["new"], output)  # no longer running: removed
-    assert leftovers(tmp_path) == [".build.tmp-mine"]
+    assert leftovers(tmp_path) == kept
 
 
 # Real processes, killed for real.

@@ -270,10 +270,9 @@ class QuickHtmlBlock(HtmlBlockPreprocessor):
     parser acts on. On any other text it gives back the text as it was."""
 
     def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        if "<" in source or "&" in source:
+        if any("<" in line or "&" in line for line in lines):
             return super().run(lines)
-        return source.split("\n")
+        return lines
 
 
 class QuickUnescape(UnescapeTreeprocessor):

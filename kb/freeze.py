@@ -282,11 +282,30 @@ def _freeze(
             if progress:
                 progress(count, url)
 
+    if jobs > 1:
+        # A worker compiles each template it uses (about half a second for all of them) and
+        # renders the parts every page of a language shares: one page of each kind frozen here
+        # first, and the workers forked after it start with all of that done once.
+        samples, pages = _one_of_each_kind(pages)
+        report(freeze_chunk(samples))
     for urls in fork_imap(freeze_chunk, chunked(pages, PAGES_PER_TAKE), jobs, meanwhile=first):
         report([*statics, *urls])
         statics.clear()
     report(statics)  # no page left to freeze: the static files and the reused pages
     return count
+
+
+def _one_of_each_kind(pages: list[tuple[Page, str | None]]) -> tuple[list, list]:
+    """The first page of each endpoint and language, and the others, in their order."""
+    kinds: set[tuple[str, object]] = set()
+    first: list[tuple[Page, str | None]] = []
+    others: list[tuple[Page, str | None]] = []
+    for item in pages:
+        (endpoint, values), _ = item
+        kind = (endpoint, values.get("lang"))
+        (others if kind in kinds else first).append(item)
+        kinds.add(kind)
+    return first, others
 
 
 def _frozen(freezer: Freezer) -> list[tuple[str, Path]]:

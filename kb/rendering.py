@@ -40,7 +40,9 @@ def in_phases(items: Iterable[Entry]) -> list[tuple[Term, list[Entry]]]:
 
 @bp.record_once
 def fragment_globals(state) -> None:
-    state.app.jinja_env.globals.update(fragment=fragment, list_items=list_items, site_nav=site_nav)
+    state.app.jinja_env.globals.update(
+        fragment=fragment, list_items=list_items, site_nav=site_nav, cited_sources=cited_sources
+    )
 
 
 def site_nav(lang: str) -> Markup:
@@ -66,23 +68,37 @@ def fragment(name: str) -> Markup:
     return found[1]
 
 
+def _kept_for(name: str, template) -> dict:
+    """The parts of kind `name` kept for the current Site and this template: a new Site or an
+    edited template (the preview reloads both) lets them go."""
+    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
+    current = app.extensions["kb"].get()  # current_site(), without reading the proxy again
+    owner, kept = app.extensions.get(name, ((None, None), {}))
+    if owner[0] is not current or owner[1] is not template:
+        owner, kept = app.extensions[name] = ((current, template), {})
+    return kept
+
+
+def _page_keys() -> tuple:
+    """What a kept part depends on besides its own values: the language, its catalog and the
+    prefix URLs are built under."""
+    return (current_lang(), page_translations(), request._get_current_object().script_root)
+
+
 def list_items(entries: Iterable[Entry], lang: str, show_phase: bool = True) -> Markup:
     """The items of an entry list (templates/_macros.html's entry_item), each rendered once for
     all it depends on: the entry, the template, the language and its catalog, the prefix URLs
     are built under. Items are kept for the current Site and template only (a Site's entries
     do not change once it is loaded; the preview reloads an edited template), each with its
     entry, so the id in a key is never another entry's; the catalog is in the key itself."""
-    app = current_app._get_current_object()  # each read through a proxy costs 3 µs
+    app = current_app._get_current_object()
     macros = app.jinja_env.get_template("_macros.html")
-    current = app.extensions["kb"].get()  # current_site(), without reading the proxy again
-    owner, kept = app.extensions.get("kb_list_items", ((None, None), {}))
-    # A new Site or template lets the old items go; so do many catalog edits (two items an
-    # entry is the usual: with and without its phase).
-    too_many = len(kept) > 4 * len(current.entries) + 64
-    if owner[0] is not current or owner[1] is not macros or too_many:
-        owner, kept = app.extensions["kb_list_items"] = ((current, macros), {})
-    script_root = request._get_current_object().script_root
-    common = (lang, current_lang(), page_translations(), script_root, show_phase)
+    kept = _kept_for("kb_list_items", macros)
+    # Many catalog edits in a long preview: the old items go (two items an entry is the usual:
+    # with and without its phase).
+    if len(kept) > 4 * len(app.extensions["kb"].get().entries) + 64:
+        kept.clear()
+    common = (lang, *_page_keys(), show_phase)
     items = []
     for entry in entries:
         key = (*common, id(entry))
@@ -92,6 +108,24 @@ def list_items(entries: Iterable[Entry], lang: str, show_phase: bool = True) -> 
             found = kept[key] = (entry, html)
         items.append(found[1])
     return Markup("".join(items))
+
+
+def cited_sources(ids: Iterable[str], lang: str) -> Markup:
+    """templates/_sources.html's sources_line for these source ids, rendered once for all it
+    depends on: the ids, the Site's sources, the template, the language and its catalog (most
+    answers cite the same few sources)."""
+    app = current_app._get_current_object()
+    template = app.jinja_env.get_template("_sources.html")
+    kept = _kept_for("kb_cited_sources", template)
+    ids = tuple(ids)
+    key = (ids, lang, *_page_keys())
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= 4096:  # many different lists in a long preview: forget the old ones
+            kept.clear()
+        sources = app.extensions["kb"].get().sources
+        found = kept[key] = Markup(template.module.sources_line(ids, lang, sources))
+    return found
 
 
 def route(endpoint: str, section: str | None, rest: str = "", paginated: bool = False) -> Callable:

@@ -12,7 +12,7 @@ import pytest
 import kb.views
 from kb.cache import CACHE_DIR
 from kb.cli import main
-from kb.freeze import BuildError, build
+from kb.freeze import BuildError, _one_of_each_kind, build
 from kb.pagecache import FOLDER
 
 from support import ROOT, Links, crawl, file_for, folders_without_a_page, make_site, pair
@@ -198,6 +198,24 @@ def test_building_with_two_processes_writes_the_same_site(synthetic_root, tmp_pa
     first, second = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_one_page_of_each_kind_is_frozen_before_the_workers_start():
+    """With several processes, the first page of each endpoint and language is frozen first (in
+    the parent, so that the workers forked after it share its compiled templates); every page
+    is frozen once."""
+    pages = [
+        (("pages.entry", {"lang": "en", "slug": "a"}), "k1"),
+        (("pages.entry", {"lang": "en", "slug": "b"}), "k2"),
+        (("pages.entry", {"lang": "fr", "slug": "c"}), "k3"),
+        (("root.splash", {}), None),
+        (("pages.entry", {"lang": "fr", "slug": "d"}), "k4"),
+        (("pages.home", {"lang": "en"}), "k5"),
+    ]
+    first, others = _one_of_each_kind(pages)
+    assert first == [pages[0], pages[2], pages[3], pages[5]]
+    assert others == [pages[1], pages[4]]
+    assert _one_of_each_kind([]) == ([], [])
 
 
 def _fails_keeping_the_last_site(root, tmp_path, monkeypatch, render, error, match):

@@ -189,6 +189,57 @@ def test_list_items_follow_the_site_they_are_rendered_for(site):
     assert len(items) <= len(site.entries_in("fr"))
 
 
+def test_cited_sources_are_the_macros_own_and_follow_the_site_and_template(site):
+    """kb.rendering.cited_sources keeps the sources line of each list of ids: it is what
+    _sources.html's macro gives, per language; a source changed in a new Site (a reload of the
+    preview) and an edited template show on the next page."""
+    import dataclasses
+
+    from kb.app import create_app
+    from kb.i18n import use_lang
+    from kb.rendering import cited_sources
+
+    app = create_app({"TESTING": True, "KB_ROOT": ROOT, "SITE": site})
+    client = app.test_client()
+    cited = [e for e in site.entries.values() if e.sources]
+    assert cited
+    direct = app.jinja_env.from_string(
+        '{% from "_sources.html" import sources_line %}{{ sources_line(ids, lang, sources) }}'
+    )
+    lines = {}
+    for entry in cited:
+        with app.test_request_context(f"/{entry.lang}/"):
+            use_lang(entry.lang)  # as a page's URL does (kb.rendering.pull_lang)
+            kept = cited_sources(entry.sources, entry.lang)
+            assert kept == direct.render(ids=entry.sources, lang=entry.lang, sources=site.sources)
+            assert cited_sources(list(entry.sources), entry.lang) is kept  # kept, not made again
+            lines[entry.lang, entry.sources] = kept
+        page = client.get(f"/{entry.lang}/questions/{entry.slug}/").get_data(as_text=True)
+        assert kept in page
+    some = next(iter(site.sources))
+    assert any(some in ids for _, ids in lines)
+    assert len({line for (lang, ids), line in lines.items() if some in ids}) >= 2  # per language
+    for lang in ("en", "fr"):
+        entry = next(e for e in cited if e.lang == lang and some in e.sources)
+        url = f"/{lang}/questions/{entry.slug}/"
+        title = f"A renamed source ({lang})"
+        source = site.sources[some]
+        renamed = dataclasses.replace(source, titles={**source.titles, lang: title})
+        app.extensions["kb"]._site = dataclasses.replace(
+            site, sources={**site.sources, some: renamed}
+        )
+        assert escape(title) in client.get(url).get_data(as_text=True)
+        app.extensions["kb"]._site = site
+        assert escape(title) not in client.get(url).get_data(as_text=True)
+    # A template edited in the preview (its cache cleared, as kb.preview does).
+    (_, old_template), _ = app.extensions["kb_cited_sources"]
+    app.jinja_env.cache.clear()
+    entry = next(e for e in cited if e.lang == "en")
+    assert client.get(f"/en/questions/{entry.slug}/").status_code == 200
+    (_, template), _ = app.extensions["kb_cited_sources"]
+    assert template is not old_template
+
+
 def test_the_footer_follows_the_site_configuration(site):
     """kb.rendering.fragment renders the footer once per language and configuration: a new
     content/site.yml (a reload of the preview) shows on the next page, in both languages."""

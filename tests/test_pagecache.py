@@ -183,3 +183,44 @@ def test_pages_no_longer_built_are_dropped(root):
     build(root, root.parent / "first", base_url=None, jobs=1)  # other keys: the old ones go
     after = len(list((root / CACHE_DIR / FOLDER).iterdir()))
     assert after < before + 20
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["en/a.md", "fr/phase-1/b.md", "en/.md", "en/..md", "en/a.md/b", "en/a.MD", "en/a.md.bak"]
+    + ["site.yml", "de/a.md", "a.md", "en/a.", "fr/media/p.png", "en/x/.hidden.md"],
+)
+def test_entry_files_are_told_apart_as_paths_tell_them(relative):
+    """What the site digest leaves out of content/ (the entries: the Site has them) is what a
+    path's own parts and suffix say is a Markdown file in a language folder."""
+    from pathlib import PurePosixPath
+
+    from kb.pagecache import _entry_file
+    from kb.taxonomy import LANGS
+
+    path = PurePosixPath(relative)
+    assert _entry_file(relative) == (
+        len(path.parts) > 1 and path.parts[0] in LANGS and path.suffix == ".md"
+    )
+
+
+def test_the_tree_digest_is_of_every_name_and_bytes_but_those_skipped(tmp_path):
+    import hashlib
+
+    from kb.cache import digest
+    from kb.pagecache import _entry_file, _tree
+
+    files = {"site.yml": b"a", "en/x.md": b"b", "en/media/p.png": b"c", "fr/y.md": b"d"}
+    files |= {"x/__pycache__/m.pyc": b"e", "z.pyc": b"f", "b/c/d.txt": b"g"}
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    kept = ["site.yml", "b/c/d.txt", "en/media/p.png"]  # a folder's files, then its folders
+    expected = hashlib.sha256()
+    for name in kept:
+        expected.update(digest(name, files[name]).encode())
+    assert _tree(tmp_path, skip=_entry_file) == expected.hexdigest()
+    (tmp_path / "en/x.md").write_bytes(b"changed")  # an entry: in the Site's part of the digest
+    assert _tree(tmp_path, skip=_entry_file) == expected.hexdigest()
+    (tmp_path / "site.yml").write_bytes(b"changed")
+    assert _tree(tmp_path, skip=_entry_file) != expected.hexdigest()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 import warnings
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from unicodedata import normalize
 
 from flask_frozen import Freezer, MimetypeMismatchWarning, NotFoundWarning, RedirectWarning
+
+from kb.pagecache import write_all
 
 
 class StagingFreezer(Freezer):
@@ -51,7 +54,7 @@ class StagingFreezer(Freezer):
             else:
                 raise ValueError(f"Unexpected status {response.status!r} on URL {url}")
         if not config["FREEZER_IGNORE_MIMETYPE_WARNINGS"]:
-            guessed = mimetypes.guess_type(path.name)[0] or config["FREEZER_DEFAULT_MIMETYPE"]
+            guessed = _guess_type(path.name) or config["FREEZER_DEFAULT_MIMETYPE"]
             if guessed != response.mimetype:
                 warnings.warn(
                     f"Filename extension of {path.name!r} (type {guessed}) does not match "
@@ -64,8 +67,18 @@ class StagingFreezer(Freezer):
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         content = response.data
-        path.write_bytes(content)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open(path, "wb")
+        try:
+            write_all(handle, [content])
+        finally:
+            os.close(handle)
         if self.keep_bytes:
             self.written[url] = content
         response.close()
         return path
+
+
+@lru_cache(maxsize=256)
+def _guess_type(name: str) -> str | None:
+    """mimetypes' guess from a file name (nearly every page is an index.html)."""
+    return mimetypes.guess_type(name)[0]

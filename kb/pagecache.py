@@ -177,7 +177,9 @@ class PageCache:
         return url, path, parts[2]
 
     def put(self, key: str, url: str, path: str, data: bytes) -> None:
-        payload = url.encode("utf-8") + b"\0" + path.encode("utf-8") + b"\0" + data
+        head = url.encode("utf-8") + b"\0" + path.encode("utf-8") + b"\0"
+        check = hashlib.sha256(head)
+        check.update(data)  # the payload is head + data: checked without joining them
         try:
             if not self._ready:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -188,8 +190,10 @@ class PageCache:
             # A name of this process's own (workers write side by side), swapped in whole.
             name = f"{self.folder}/.tmp-{os.getpid()}-{key}"
             handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            try:
+                write_all(handle, [MAGIC, check.digest(), head, data])
+            finally:
+                os.close(handle)
             os.replace(name, f"{self.folder}/{key}")
         except OSError:  # a read-only site folder: the cache is only a saving
             self._ready = False
@@ -206,3 +210,14 @@ class PageCache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
+
+
+def write_all(handle: int, parts: list[bytes]) -> None:
+    """Write parts to an open file, one after the other, in one system call when it takes them
+    all (a file object would copy them into its buffer first)."""
+    written = os.writev(handle, parts)
+    if written == sum(map(len, parts)):
+        return
+    rest = memoryview(b"".join(parts))[written:]
+    while rest:  # a short write (a full disk raises instead): write on
+        rest = rest[os.write(handle, rest) :]

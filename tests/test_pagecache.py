@@ -224,3 +224,21 @@ def test_the_tree_digest_is_of_every_name_and_bytes_but_those_skipped(tmp_path):
     assert _tree(tmp_path, skip=_entry_file) == expected.hexdigest()
     (tmp_path / "site.yml").write_bytes(b"changed")
     assert _tree(tmp_path, skip=_entry_file) != expected.hexdigest()
+
+
+def test_a_short_write_writes_on(tmp_path, monkeypatch):
+    """Some file systems take part of a write: the rest is written after it."""
+    import os
+
+    from kb.pagecache import write_all
+
+    real = os.writev
+    monkeypatch.setattr(os, "writev", lambda handle, parts: real(handle, [parts[0][:3]]))
+    monkeypatch.setattr(os, "write", lambda handle, data, real=os.write: real(handle, data[:5]))
+    target = tmp_path / "page"
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT)
+    try:
+        write_all(handle, [b"kb-page", b"", b" and its bytes"])
+    finally:
+        os.close(handle)
+    assert target.read_bytes() == b"kb-page and its bytes"

@@ -229,7 +229,17 @@ def _load(loader_class: type, text: str, first_line: int) -> tuple[Any, Any]:
         if node is None:
             return None, None
         _check_depth(node, first_line)
-        return node, loader.construct_document(node)
+        try:
+            return node, loader.construct_document(node)
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+            # PyYAML's constructors fail in Python's words on a value their tag cannot take
+            # (`!!bool maybe`, `!!float x`): the value and its line instead.
+            from kb.yamlhints import unreadable_value  # it words the messages with N_
+
+            problem = unreadable_value(loader, node, first_line)
+            if problem is None:
+                raise
+            raise problem from None
     finally:
         loader.dispose()
 

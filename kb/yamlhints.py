@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kb.frontmatter import N_, shorten
+import yaml
+
+from kb.frontmatter import N_, SourceError, shorten
 
 KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*):(?: +(.*))?$")
 NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):([^\s/].*)$")
@@ -155,3 +157,35 @@ def _short(params: dict) -> dict:
         key: shorten(value, 80) if isinstance(value, str) else value
         for key, value in params.items()
     }
+
+
+def unreadable_value(
+    loader: yaml.BaseLoader, node: yaml.Node, first_line: int
+) -> SourceError | None:
+    """The first scalar whose tag's constructor fails on its value, as a problem on its line."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            construct = loader.yaml_constructors.get(current.tag)
+            try:
+                if construct is not None:
+                    construct(loader, current)
+            except SourceError as error:
+                return error
+            except Exception:
+                tag = current.tag.replace("tag:yaml.org,2002:", "!!")
+                return SourceError.of(
+                    current.start_mark.line + first_line,
+                    N_(
+                        "'%(value)s' cannot be read as %(tag)s: correct the value, or remove "
+                        "%(tag)s to keep it as text"
+                    ),
+                    value=shorten(current.value),
+                    tag=tag,
+                )
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in reversed(current.value) for part in reversed(pair))
+    return None

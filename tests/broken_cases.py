@@ -218,6 +218,13 @@ ERRORS = {
             "social-assistance"
         ],
     ),
+    "tag_that_cannot_take_its_value": (
+        EN,
+        [
+            f"{EN}:10: 'ten' cannot be read as !!int: correct the value, or remove !!int to keep "
+            "it as text"
+        ],
+    ),
     "impossible_date": (
         EN,
         [f"{EN}:7: updated '2023-02-30' is not a real date: write it as YYYY-MM-DD"],

@@ -100,3 +100,23 @@ def test_a_wrong_value_is_reported_as_pyyamls_constructor_reports_it(text):
 def test_a_number_too_long_is_still_refused():
     with pytest.raises(SourceError, match="a number of 101 digits"):
         parse_yaml("order: " + "9" * 101)
+
+
+@pytest.mark.parametrize(
+    "text,line,value,tag",
+    [
+        ("draft: !!bool maybe\n", 1, "maybe", "!!bool"),
+        ("id: a\norder: !!float x\n", 2, "x", "!!float"),
+        ("id: a\nlist:\n  - 1\n  - !!int ten\n", 4, "ten", "!!int"),
+        ("id: a\nwhen: !!timestamp soon\n", 2, "soon", "!!timestamp"),
+    ],
+)
+def test_a_tag_that_cannot_take_its_value_names_the_value_and_its_line(text, line, value, tag):
+    """PyYAML's constructors fail on such a value with Python's own error (a KeyError, a
+    ValueError): the editor gets the value, its line and the fix."""
+    with pytest.raises(SourceError) as found:
+        parse_yaml(text, first_line=1)
+    assert found.value.line == line
+    assert found.value.message == (
+        f"'{value}' cannot be read as {tag}: correct the value, or remove {tag} to keep it as text"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
@@ -222,6 +224,10 @@ def build(
         if report.left_out:
             click.echo(gettext("Note: %(note)s", note=report.left_out), err=True)
     warnings_summary(report.warnings)
+    # Everything is written: the collection Python makes on exiting would walk every object
+    # still alive (a sixth of a second at 5,000 entries) for memory the exit gives back anyway.
+    # (At exit, not now: a caller in the same process, a test, goes on with its collector.)
+    atexit.register(gc.freeze)
 
 
 @main.command(help=N_("Development server: live search, drafts shown, reload on change."))

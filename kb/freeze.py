@@ -14,10 +14,12 @@ from pathlib import Path
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
+from kb import collector
 from kb import output as out
 from kb.app import create_app
 from kb.compress import compress_tree
-from kb.config import SET_IT
+from kb.config import SET_IT, SiteConfig
+from kb.content import Site
 from kb.freezeclient import FreezerClient
 from kb.freezer import StagingFreezer
 from kb.frontmatter import N_, Phrase
@@ -121,6 +123,21 @@ def _build(
         config = site.config.with_site_url(base_url)
     except ValueError as error:
         raise BuildError(error.args[0]) from None  # a Phrase, said in the command's language
+    # What was read lives until the build ends: the collector need not walk it again.
+    with collector.set_aside():
+        return _publish(root, output, site, config, progress, jobs, compress)
+
+
+def _publish(
+    root: Path,
+    output: Path,
+    site: Site,
+    config: SiteConfig,
+    progress: Callable[[int, str], None] | None,
+    jobs: int | None,
+    compress: bool,
+) -> BuildReport:
+    """Freeze the site read into a staging folder, then swap it in for output."""
     staging, lock = out.stage(output)
     try:
         app = create_app(

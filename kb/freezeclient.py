@@ -100,7 +100,48 @@ def _base_environ(app: Flask, base_url: str | None) -> dict:
 
 
 def _call(app: Flask, environ: dict) -> PageResponse:
-    """One WSGI call: the status, the content type and the whole body."""
+    """What one WSGI call gives: the status, the content type and the whole body.
+
+    Flask's own wsgi_app, step for step, reading a page's body from its response instead of
+    through the WSGI protocol (its headers listed, its body iterated: 10 µs of the 340 an entry
+    page takes). A file sent as it is, a body without content (a 204 or 304), and an app wrapped
+    in middleware take the WSGI call itself.
+    """
+    if getattr(app.wsgi_app, "__func__", None) is not type(app).wsgi_app:
+        return _wsgi_call(app, environ)
+    ctx = app.request_context(environ)
+    error: BaseException | None = None
+    try:
+        try:
+            ctx.push()
+            response = app.full_dispatch_request()
+        except Exception as caught:
+            error = caught
+            response = app.handle_exception(caught)
+        except BaseException as caught:
+            error = caught
+            raise
+        if response.direct_passthrough or not response.is_sequence or not _has_body(response):
+            return _wsgi_call(response, environ)
+        try:
+            return PageResponse(
+                response.status, response.headers.get("Content-Type"), response.get_data()
+            )
+        finally:
+            response.close()
+    finally:
+        if error is not None and app.should_ignore_error(error):
+            error = None
+        ctx.pop(error)
+
+
+def _has_body(response) -> bool:
+    """Whether WSGI sends the response's body (not for 1xx, 204 and 304)."""
+    return response.status_code >= 200 and response.status_code not in (204, 304)
+
+
+def _wsgi_call(wsgi, environ: dict) -> PageResponse:
+    """Call a WSGI application (the app, or a response) and read all it answers."""
     started: list = []
     written: list[bytes] = []
 
@@ -108,7 +149,7 @@ def _call(app: Flask, environ: dict) -> PageResponse:
         started[:] = [status, headers]
         return written.append  # WSGI's write(), which Flask never calls
 
-    body = app(environ, start_response)
+    body = wsgi(environ, start_response)
     try:
         data = b"".join([*written, *body])
     finally:

@@ -8,7 +8,7 @@ import re
 import stat
 from pathlib import Path
 
-from kb import bodies, checks, datafiles, editorial, links, memo, registry
+from kb import bodies, checks, collector, datafiles, editorial, links, memo, registry
 from kb.cache import Store, code_digest, digest
 from kb.config import load_config
 from kb.content import Entry, Site
@@ -53,6 +53,11 @@ def load_site(
     changed: the files (relative to root) that may have changed since cache's last load, when
     the caller knows (the preview's watcher): the others are not looked at again.
     """
+    with collector.paused():  # what is read lives on: no collection would free any of it
+        return _load(root, jobs, cache, changed)
+
+
+def _load(root: Path, jobs: int | None, cache: Store | None, changed: set[str] | None) -> Site:
     site = Site(root=root)
     problems = site.problems
     content = root / "content"

@@ -4,7 +4,6 @@ with nothing to pickle but the work's keys and results."""
 from __future__ import annotations
 
 import ctypes
-import gc
 import multiprocessing
 import os
 import signal
@@ -17,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
+from kb import collector
 from kb.frontmatter import N_, Phrase
 
 # Below this many entry files a build takes about a second, and one process does it all.
@@ -64,35 +64,30 @@ def forked(work: Callable[[Any], Any], workers: int) -> Iterator[Callable[[Any],
         initializer=_bind_to_parent,
         initargs=(os.getpid(),),
     )
-    # What exists now is shared with the workers (forked at the first work given): frozen, the
-    # collector never walks it again, here or in them (a walk writes to each object, so each
-    # worker would copy the pages).
-    frozen = gc.get_freeze_count() == 0  # one frozen earlier (the preview's) is left as it is
-    if frozen:
-        gc.collect()
-        gc.freeze()
-    try:
-        yield lambda argument: pool.submit(_run, argument)
-    except BaseException as error:
-        # An error, Ctrl-C or SIGTERM: stop the workers now rather than wait for their work.
-        pool.shutdown(wait=False, cancel_futures=True)
-        for child in set(multiprocessing.active_children()) - before:
-            child.kill()
-            child.join()
-        if isinstance(error, BrokenProcessPool):
-            raise WorkerDied(
-                Phrase(
-                    N_("a worker process stopped before its work was done: %(detail)s"),
-                    detail=str(error),  # Python's own words
-                )
-            ) from None
-        raise
-    else:
-        pool.shutdown(wait=True)
-    finally:
-        _work = None
-        if frozen:
-            gc.unfreeze()
+    # What exists now is shared with the workers (forked at the first work given): set aside,
+    # the collector never walks it again, here or in them (a walk writes to each object, so
+    # each worker would copy the pages).
+    with collector.set_aside():
+        try:
+            yield lambda argument: pool.submit(_run, argument)
+        except BaseException as error:
+            # An error, Ctrl-C or SIGTERM: stop the workers now rather than wait for their work.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in set(multiprocessing.active_children()) - before:
+                child.kill()
+                child.join()
+            if isinstance(error, BrokenProcessPool):
+                raise WorkerDied(
+                    Phrase(
+                        N_("a worker process stopped before its work was done: %(detail)s"),
+                        detail=str(error),  # Python's own words
+                    )
+                ) from None
+            raise
+        else:
+            pool.shutdown(wait=True)
+        finally:
+            _work = None
 
 
 def fork_map(

@@ -93,3 +93,30 @@ def test_the_site_frozen_with_the_test_client_is_the_same(tmp_path, monkeypatch)
     monkeypatch.setattr(kb.freeze, "FreezerClient", CookielessClient)
     kb.freeze.build(ROOT, tmp_path / "tested", base_url=SITE_URL, jobs=1)
     assert snapshot(tmp_path / "lean") == snapshot(tmp_path / "tested")
+
+
+def test_a_static_file_is_sent_as_the_test_client_sends_it(freezer_app):
+    """A file is sent as it is (direct passthrough): read through WSGI, not from the response."""
+    for url in ["/static/style.css", "/static/search.js"]:
+        lean = FreezerClient(freezer_app).get(url, base_url="/")
+        with CookielessClient(freezer_app).get(url, base_url="/") as tested:
+            assert (lean.status, lean.mimetype, lean.data) == (
+                tested.status,
+                tested.mimetype,
+                tested.data,
+            )
+        assert lean.data == (ROOT / url.lstrip("/")).read_bytes()
+
+
+def test_an_app_wrapped_in_middleware_is_asked_through_it(site):
+    """A page is read from Flask's response only when nothing wraps the app's WSGI call."""
+    app = create_app({"KB_ROOT": ROOT, "SITE": site, "KB_SITE_URL": SITE_URL})
+    inner = app.wsgi_app
+
+    def middleware(environ, start_response):
+        return [b"<!-- wrapped -->", *inner(environ, start_response)]
+
+    app.wsgi_app = middleware
+    lean = FreezerClient(app).get("/en/", base_url="/")
+    assert lean.data.startswith(b"<!-- wrapped --><!doctype html>")
+    assert lean.data == CookielessClient(app).get("/en/", base_url="/").data

@@ -9,6 +9,8 @@ import pytest
 
 from kb.parallel import can_fork, fork_map
 
+from support import make_site, pair
+
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this system")
 
 
@@ -42,3 +44,59 @@ def test_what_was_frozen_before_stays_frozen():
     finally:
         gc.unfreeze()
     assert tracked_by_the_collector(loaded_at_start)
+
+
+def test_reading_a_site_runs_with_the_collector_paused(monkeypatch, tmp_path):
+    """Every object reading makes lives on: the collector would walk them all, again and again,
+    while the site is read, and free nothing. Paused, and as it was after, even on an error."""
+    import kb.loader
+    from kb.loader import load_site
+
+    root = make_site(tmp_path, pair())
+    seen = []
+    real = kb.loader.checks.check_references
+    monkeypatch.setattr(
+        kb.loader.checks,
+        "check_references",
+        lambda *args: (seen.append(gc.isenabled()), real(*args))[1],
+    )
+    assert gc.isenabled()
+    site = load_site(root, jobs=1)
+    assert site.entries and seen == [False]
+    assert gc.isenabled()
+
+    def fails(*args):
+        raise RuntimeError("a reading step failed")
+
+    monkeypatch.setattr(kb.loader.checks, "check_references", fails)
+    with pytest.raises(RuntimeError):
+        load_site(root, jobs=1)
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself finds it paused still
+    try:
+        monkeypatch.setattr(kb.loader.checks, "check_references", real)
+        load_site(root, jobs=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_build_sets_aside_the_site_it_read_while_it_freezes(monkeypatch, tmp_path):
+    """Read once, the Site lives until the build ends: the collector never walks it while the
+    pages are frozen (and the workers are forked with it set aside), and walks it again after."""
+    import kb.freeze
+    from kb.freeze import build
+
+    root = make_site(tmp_path / "site", pair())
+    frozen_while_publishing = []
+    real = kb.freeze._freeze
+
+    def probe(*args, **kwargs):
+        site = args[0].config["SITE"]
+        frozen_while_publishing.append(not tracked_by_the_collector(site.entries))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kb.freeze, "_freeze", probe)
+    build(root, tmp_path / "out", jobs=1)
+    assert frozen_while_publishing == [True]
+    assert gc.get_freeze_count() == 0

@@ -151,9 +151,18 @@ class PageCache:
     def __init__(self, root: Path):
         self.folder = root / CACHE_DIR / FOLDER
         self._ready = False  # the folder and its .gitignore made (once, not for every page)
+        self._kept: set[str] | None = None  # the names in the folder, listed at the first get
 
     def get(self, key: str) -> tuple[str, str, bytes] | None:
         """(URL, path in the output, bytes), or None when missing, damaged or not kb's."""
+        if self._kept is None:
+            # One listing instead of a failed open a page (a cold build asks for every page).
+            try:
+                self._kept = set(os.listdir(self.folder))
+            except OSError:
+                self._kept = set()
+        if key not in self._kept:
+            return None
         try:
             data = (self.folder / key).read_bytes()
         except OSError:

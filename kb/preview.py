@@ -5,7 +5,6 @@ Active only when KB_RELOAD is set; the build never sees any of it.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -21,6 +20,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.exceptions import InternalServerError
 
+from kb import collector
 from kb.app import current_site
 from kb.i18n import TRANSLATIONS, compile_catalog, page_translations
 from kb.taxonomy import LANGS, OTHER_LANG
@@ -48,11 +48,11 @@ def run(app: Flask, host: str, port: int) -> None:
     # What is loaded now (the cache's records, the Site, the indexes) lives as long as the
     # preview: the collector need not walk it again at every reload (a tenth of a second at
     # 5,000 entries). What later reloads make is collected as usual.
-    gc.freeze()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds to the finally
     try:
-        # No Werkzeug reloader: this module reloads content, templates and the catalog in place.
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        with collector.set_aside():
+            # No Werkzeug reloader: this module reloads content, templates and the catalog in place.
+            app.run(host=host, port=port, debug=False, use_reloader=False)
     finally:
         signal.signal(signal.SIGTERM, previous)
         holder.flush()

@@ -10,7 +10,7 @@ from kb.cache import Store, code_digest, digest
 from kb.content import Site
 from kb.markdown import Renderer, text_and_parts
 from kb.pagelist import entry_url, from_entry_page
-from kb.parallel import chunked, fork_map, workers_for
+from kb.parallel import chunked, fork_map_pickled, workers_for
 from kb.taxonomy import LANGS, SECTIONS
 
 RENDER_CHUNK = 100  # entries a worker renders at a time
@@ -73,10 +73,10 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: i
             rendered.append((html, *text_and_parts(html)))
         return rendered
 
-    for chunk, results in zip(chunks, fork_map(render, chunks, jobs)):
-        for (key, render_key), page in zip(chunk, results):
+    for chunk, results in zip(chunks, fork_map_pickled(render, chunks, jobs)):
+        for (key, render_key), (page, pickled) in zip(chunk, results):
             _give(site, key, page, fresh)
-            store.put(render_key, page)
+            store.put(render_key, page, pickled)
     for lang, renderer in renderers.items():
         memo.keep_renderer((site.root, contexts[lang]), renderer)
 

@@ -1,7 +1,8 @@
 """What reading and rendering entries produce, kept in .kb-cache/ by content digest.
 
-One pack file holds every record; it is read whole and written whole (atomically), and opens
-only when its checksum matches: a truncated or corrupt file is ignored, as is a missing one.
+One pack file holds every record, each pickled on its own: a record pickled by the worker that
+made it is written as those bytes, never pickled again. The pack is read whole and written whole
+(atomically), and opens only when its checksum matches: a truncated or corrupt file is ignored, as is a missing one.
 Keys are digests of everything a record depends on (the bytes read, kb's code and version, the
 data the reading used), so a record is never used for input it was not made from. Deleting the
 folder only costs the time to read the content again.
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".kb-cache"
-MAGIC = b"kb-cache 1\n"
+MAGIC = b"kb-cache 2\n"  # 2: a dict of each record's own pickle
 KB_PACKAGE = Path(__file__).resolve().parent
 
 
@@ -53,12 +54,13 @@ class Store:
     def __init__(self, root: Path, records: dict[str, Any] | None = None):
         self.file = root / CACHE_DIR / "entries.pickle"
         self.records: dict[str, Any] = records or {}
+        self.pickled: dict[str, bytes] = {}  # key → its record's pickle, where already made
         self.used: set[str] = set()
         self.added = 0
         # path → (lstat signature, key): the preview's way to skip unchanged files unread.
         self.stats: dict[str, tuple[tuple, str]] = {}
         self.delay: float | None = None  # the preview's: save() writes after this quiet time
-        self._pending: dict[str, Any] | None = None  # records a deferred save has yet to write
+        self._pending: tuple[dict, dict] | None = None  # records a deferred save has yet to write
         self._timer: threading.Timer | None = None
         self._writing = threading.Lock()  # one write at a time, and flush() waits for it
         self._handing = threading.Lock()  # guards _pending: save() never waits for a write
@@ -81,11 +83,11 @@ class Store:
         if head != MAGIC or hashlib.sha256(payload).digest() != check:
             return store
         try:
-            records = pickle.loads(payload)
+            pickled = pickle.loads(payload)
+            records = {key: pickle.loads(blob) for key, blob in pickled.items()}
         except Exception:  # noqa: BLE001 (a checksum collision or an old format: start afresh)
             return store
-        if isinstance(records, dict):
-            store.records = records
+        store.records, store.pickled = records, pickled
         return store
 
     def get(self, key: str) -> Any:
@@ -94,8 +96,13 @@ class Store:
             self.used.add(key)
         return record
 
-    def put(self, key: str, record: Any) -> None:
+    def put(self, key: str, record: Any, pickled: bytes | None = None) -> None:
+        """Keep record under key; pickled: its pickle, when the caller has it (a worker's)."""
         self.records[key] = record
+        if pickled is not None:
+            self.pickled[key] = pickled
+        else:
+            self.pickled.pop(key, None)
         self.used.add(key)
         self.added += 1
 
@@ -114,12 +121,13 @@ class Store:
         if not self.added and self.used == self.records.keys():
             return
         self.records = {key: self.records[key] for key in self.used}
+        self.pickled = {key: blob for key, blob in self.pickled.items() if key in self.records}
         self.added = 0
         if self.delay is None:
-            self._write(self.records)
+            self._write(self._pickles(self.records, self.pickled))
             return
         with self._handing:  # the next load adds to self.records: the thread writes a copy
-            self._pending = dict(self.records)
+            self._pending = (dict(self.records), dict(self.pickled))
         if self._timer is not None:
             self._timer.cancel()
         self._timer = threading.Timer(self.delay, self.flush)
@@ -132,10 +140,18 @@ class Store:
             with self._handing:
                 records, self._pending = self._pending, None
             if records is not None:
-                self._write(records)
+                self._write(self._pickles(*records))
 
-    def _write(self, records: dict[str, Any]) -> None:
-        payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    @staticmethod
+    def _pickles(records: dict[str, Any], pickled: dict[str, bytes]) -> dict[str, bytes]:
+        """Each record's pickle: the one it came with, else made now."""
+        return {
+            key: pickled[key] if key in pickled else dumps(record)
+            for key, record in records.items()
+        }
+
+    def _write(self, pickles: dict[str, bytes]) -> None:
+        payload = pickle.dumps(pickles, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.file.parent.mkdir(exist_ok=True)
             ignore = self.file.parent / ".gitignore"
@@ -148,3 +164,8 @@ class Store:
             os.replace(name, self.file)
         except OSError:  # a read-only site folder: the cache is only a saving
             pass
+
+
+def dumps(record: Any) -> bytes:
+    """A record's pickle, as the pack keeps it."""
+    return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)

@@ -21,7 +21,7 @@ from kb.frontmatter import (
     split_front_matter,
 )
 from kb.pagelist import PAGE_SLUG
-from kb.parallel import chunked, fork_map, workers_for
+from kb.parallel import chunked, fork_map_pickled, workers_for
 from kb.sourcefile import read_source
 from kb.taxonomy import LANGS, Term
 from kb.validate import (
@@ -115,9 +115,9 @@ def _load(root: Path, jobs: int | None, cache: Store | None, changed: set[str] |
         return results
 
     chunks = chunked(missed, READ_CHUNK)
-    for chunk, results in zip(chunks, fork_map(read, chunks, read_jobs)):
-        for (number, _, _, _, key), record in zip(chunk, results):
-            store.put(key, record)
+    for chunk, results in zip(chunks, fork_map_pickled(read, chunks, read_jobs)):
+        for (number, _, _, _, key), (record, pickled) in zip(chunk, results):
+            store.put(key, record, pickled)
             records[number] = record
     cached: dict[tuple[str, str], Entry] = {}  # key → the cached entry its copy copies
     fresh: set[int] = set()  # copies made by this load: the others are shared, never changed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -98,6 +99,23 @@ def fork_map(
 ) -> list:
     """[work(chunk) for chunk in chunks], spread over `jobs` forked processes."""
     return list(fork_imap(work, chunks, jobs, meanwhile))
+
+
+def fork_map_pickled(
+    work: Callable[[Any], list], chunks: Sequence, jobs: int
+) -> list[list[tuple[Any, bytes | None]]]:
+    """fork_map for work whose results the caller also keeps pickled (kb.cache): each item of
+    each chunk's list comes with its pickle, the one a worker sent it as (None when made here),
+    so that it is never pickled twice."""
+    if jobs <= 1 or len(chunks) <= 1:
+        return [[(item, None) for item in work(chunk)] for chunk in chunks]
+
+    def pickled(chunk) -> list[bytes]:
+        return [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in work(chunk)]
+
+    return [
+        [(pickle.loads(blob), blob) for blob in blobs] for blobs in fork_map(pickled, chunks, jobs)
+    ]
 
 
 def fork_imap(

@@ -14,6 +14,7 @@ from kb.cache import CACHE_DIR, Store
 from kb.content import load_site
 from kb.freeze import build
 from kb.markdown import Renderer
+from kb.parallel import can_fork
 
 from support import ROOT, state
 
@@ -167,3 +168,13 @@ def test_cold_and_warm_builds_are_byte_identical(root, counts):
 
 def test_the_cache_folder_is_ignored_by_git():
     assert ".kb-cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork on this system")
+def test_what_workers_read_and_render_is_kept_as_the_pickles_they_sent(root, monkeypatch):
+    monkeypatch.setattr(kb.loader, "READ_CHUNK", 10)  # several chunks: read in the workers too
+    store = Store(root)
+    site = load_site(root, jobs=2, cache=store)
+    assert len(store.records) == files(root) + len(site.entries)  # each file read, each body
+    assert store.pickled.keys() == store.records.keys()  # none to pickle again at save
+    assert Store.open(root).records == store.records

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import signal
 import threading
 import time
 
+import kb.cache
 from kb.cache import Store
 
 from support import kb_serve, wait_for_page
@@ -74,3 +76,27 @@ def test_kb_serve_stopped_right_after_an_edit_keeps_it_in_the_cache(tmp_path):
     records = Store.open(tmp_path).records
     assert any("kbcachedword" in str(record) for record in records.values())
     assert not list((tmp_path / ".kb-cache").glob(".tmp-*"))  # no half-written file left
+
+
+def test_a_record_given_with_its_pickle_is_written_as_that_pickle(tmp_path, monkeypatch):
+    """A worker's pickle is the pack's: the record is never pickled a second time."""
+    store = Store(tmp_path)
+    store.put("made-here", ("one",))
+    store.put("from-a-worker", ("two",), pickled=pickle.dumps(("two",)))
+    pickled_now = []
+    dumps = kb.cache.dumps
+    monkeypatch.setattr(
+        kb.cache, "dumps", lambda record: pickled_now.append(record) or dumps(record)
+    )
+    store.save()
+    assert pickled_now == [("one",)]
+    assert Store.open(tmp_path).records == {"made-here": ("one",), "from-a-worker": ("two",)}
+    # Saved again after a load used both: still pickled only where nothing was given.
+    store.begin()
+    assert store.get("made-here") and store.get("from-a-worker")
+    store.put("new", ("three",))
+    pickled_now.clear()
+    store.save()
+    assert pickled_now == [("one",), ("three",)]
+    reopened = Store.open(tmp_path)
+    assert reopened.pickled.keys() == reopened.records.keys()  # a pack read gives every pickle

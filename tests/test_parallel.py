@@ -4,10 +4,12 @@ run, so that neither walks it again (a walk writes to every object, copying shar
 from __future__ import annotations
 
 import gc
+import os
+import pickle
 
 import pytest
 
-from kb.parallel import can_fork, fork_map
+from kb.parallel import can_fork, fork_map, fork_map_pickled
 
 from support import make_site, pair
 
@@ -100,3 +102,20 @@ def test_a_build_sets_aside_the_site_it_read_while_it_freezes(monkeypatch, tmp_p
     build(root, tmp_path / "out", jobs=1)
     assert frozen_while_publishing == [True]
     assert gc.get_freeze_count() == 0
+
+
+def pid_and_square(chunk):
+    return [(os.getpid(), number * number) for number in chunk]
+
+
+def test_pickled_results_come_with_the_pickle_a_worker_sent_them_as():
+    chunks = [[1, 2], [3], [4, 5]]
+    results = fork_map_pickled(pid_and_square, chunks, 2)
+    assert [[item[1] for item, _ in chunk] for chunk in results] == [[1, 4], [9], [16, 25]]
+    for chunk in results:
+        for item, pickled in chunk:
+            assert item[0] != os.getpid()  # made in a worker
+            assert pickle.loads(pickled) == item
+    # In this process, nothing is pickled: the items come with None.
+    here = fork_map_pickled(pid_and_square, chunks, 1)
+    assert here == [[((os.getpid(), n * n), None) for n in chunk] for chunk in chunks]

@@ -2,7 +2,8 @@
 
 One pack file holds every record, each pickled on its own: a record pickled by the worker that
 made it is written as those bytes, never pickled again. The pack is read whole and written whole
-(atomically), and opens only when its checksum matches: a truncated or corrupt file is ignored, as is a missing one.
+(atomically), and opens only when its checksum matches: a truncated or corrupt file is ignored,
+as is a missing one or one of an older format.
 Keys are digests of everything a record depends on (the bytes read, kb's code and version, the
 data the reading used), so a record is never used for input it was not made from. Deleting the
 folder only costs the time to read the content again.

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from kb import collector
+from kb.cache import dumps
 from kb.frontmatter import N_, Phrase
 
 # Below this many entry files a build takes about a second, and one process does it all.
@@ -111,7 +112,7 @@ def fork_map_pickled(
         return [[(item, None) for item in work(chunk)] for chunk in chunks]
 
     def pickled(chunk) -> list[bytes]:
-        return [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in work(chunk)]
+        return [dumps(item) for item in work(chunk)]
 
     return [
         [(pickle.loads(blob), blob) for blob in blobs] for blobs in fork_map(pickled, chunks, jobs)

@@ -216,7 +216,14 @@ def _cached_read(
             return record, None, known[1]
     try:
         info = file.lstat()
-        signature = (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, context)
+        signature = (
+            info.st_mode,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            context,
+        )
     except OSError:
         signature = None
     if signature is None or stat.S_ISLNK(info.st_mode) or info.st_nlink > 1:

@@ -79,7 +79,7 @@ def _kept_for(name: str, template) -> dict:
     return kept
 
 
-def _page_keys() -> tuple:
+def _rendering_keys() -> tuple:
     """What a kept part depends on besides its own values: the language, its catalog and the
     prefix URLs are built under."""
     return (current_lang(), page_translations(), request._get_current_object().script_root)
@@ -98,7 +98,7 @@ def list_items(entries: Iterable[Entry], lang: str, show_phase: bool = True) -> 
     # with and without its phase).
     if len(kept) > 4 * len(app.extensions["kb"].get().entries) + 64:
         kept.clear()
-    common = (lang, *_page_keys(), show_phase)
+    common = (lang, *_rendering_keys(), show_phase)
     items = []
     for entry in entries:
         key = (*common, id(entry))
@@ -118,7 +118,7 @@ def cited_sources(ids: Iterable[str], lang: str) -> Markup:
     template = app.jinja_env.get_template("_sources.html")
     kept = _kept_for("kb_cited_sources", template)
     ids = tuple(ids)
-    key = (ids, lang, *_page_keys())
+    key = (ids, lang, *_rendering_keys())
     found = kept.get(key)
     if found is None:
         if len(kept) >= 4096:  # many different lists in a long preview: forget the old ones

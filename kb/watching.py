@@ -23,8 +23,10 @@ ALL = None  # a look's answer when it cannot name the files: a folder moved, eve
 
 
 def stamp(folder: Path, pattern: str = "*") -> tuple:
-    """Name, mode, inode, modification time and size of every file under folder (all the
-    loader knows a file by), and name and mode of every folder: changes when any does.
+    """Name, mode, inode, modification and change times and size of every file under folder
+    (the change time catches a file rewritten in place with its size and modification time
+    kept, as a copy that keeps times does), and name and mode of every folder: changes when
+    any does.
 
     os.walk and one stat a file (Path.rglob and two were 4 times slower).
     """
@@ -39,11 +41,13 @@ def stamp(folder: Path, pattern: str = "*") -> tuple:
                     info = os.lstat(path)  # a link that leads nowhere: the loader reports it
                 except OSError:  # removed while we looked: the next look sees the new state
                     continue
-            found.append((path, info.st_mode, info.st_ino, info.st_mtime_ns, info.st_size))
+            found.append(
+                (path, info.st_mode, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+            )
         # A folder named as an entry is listed (and reported) by the loader: its coming and
         # going counts, not its time (which every file added in it changes).
         for name in fnmatch.filter(folders, pattern):
-            found.append((os.path.join(directory, name), S_IFDIR, 0, 0, 0))
+            found.append((os.path.join(directory, name), S_IFDIR, 0, 0, 0, 0))
     found.sort()
     return tuple(found)
 

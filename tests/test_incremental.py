@@ -49,6 +49,16 @@ def _add(root: Path) -> None:
         )
 
 
+def _rewrite_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    """As a copy that keeps times does: the same inode, size and modification time, other bytes
+    (only the change time tells)."""
+    assert len(old) == len(new)
+    kept = path.stat()
+    _edit(path, old, new)
+    os.utime(path, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (kept.st_size, kept.st_mtime_ns)
+
+
 def _french(root: Path) -> Path:
     return next(
         p
@@ -60,6 +70,9 @@ def _french(root: Path) -> Path:
 STEPS = {
     "add": _add,
     "edit": lambda root: _edit(root / EN, "quarterly", "every three months, quarterly"),
+    "rewrite keeping size and time": lambda root: _rewrite_keeping_size_and_time(
+        root / EN, "every three months, quarterly", "every three months, QUARTERLY"
+    ),
     "rename": lambda root: (root / EN).rename(root / "content/en/phase-2/resolving-disputes.md"),
     "translate": lambda root: _edit(
         _french(root), "\nstatus: published", "\nstatus: published\n# relu"

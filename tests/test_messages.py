@@ -222,6 +222,16 @@ FRENCH_PAGES = {  # the French file, the French its page must show
         BROKEN / "missing_colon.md",
         f"{FR}:4: 'phase phase-2' doit avoir un deux-points après la clé{NBSP}: 'phase: phase-2'",
     ),
+    "a colon in a value": (
+        BROKEN / "invalid_yaml.md",
+        f"{FR}:3: la valeur de 'title' contient un deux-points suivi d'une espace{NBSP}: mettez "
+        "toute la valeur entre guillemets, comme dans 'title: \"Phase 2: what changes?\"'",
+    ),
+    "a line that is not key: value": (
+        entry(title="Quoi?").replace("phase: phase-2", "phase-2"),
+        f"{FR}:4: 'phase-2' n'est pas une ligne 'clé: valeur'{NBSP}: ajoutez un "
+        "deux-points après la clé, ou retirez la ligne",
+    ),
     "a wrong type": (
         BROKEN / "phase_as_list.md",
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "

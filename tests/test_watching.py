@@ -96,6 +96,19 @@ def test_a_chmod_a_copy_with_the_same_time_and_a_link_to_nowhere_are_named(tmp_p
     assert watch.look() in ({str(tmp_path / "folder.md")}, watching.ALL)
 
 
+def test_a_file_rewritten_with_its_size_and_time_kept_is_named(tmp_path, kind):
+    """A copy that keeps times (cp -p, rsync -t, some sync tools): only the change time tells."""
+    entry = tmp_path / "entry.md"
+    entry.write_text("old", encoding="utf-8")
+    kept = entry.stat()
+    watch = _watch(tmp_path, kind)
+    _tick()
+    entry.write_text("new", encoding="utf-8")
+    os.utime(entry, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert (entry.stat().st_ino, entry.stat().st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+    assert watch.look() == {str(entry)}
+
+
 def test_only_files_of_the_pattern_are_named(tmp_path, kind):
     watch = _watch(tmp_path, kind, "*.po")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")

@@ -94,7 +94,7 @@ def summary(area: CatchmentArea, lang: str) -> str:
     )
     if lang == "en":
         return f"{phase} · SSM: {ssm(area, lang)} · IES delivery from: {start}"
-    return f"{phase} · GSS\u00a0: {ssm(area, lang)} · prestation des SEI à partir de\u00a0: {start}"
+    return f"{phase} · GSS\u00a0: {ssm(area, lang)} · début de la prestation des SEI\u00a0: {start}"
 
 
 def sentences(area: CatchmentArea, lang: str) -> str:

@@ -100,18 +100,25 @@ def _translation_problems(site: Site, unread: set[tuple[str, str]]) -> tuple:
                 found.append(
                     problem(
                         other.path,
-                        2,
+                        other.lines.get(name, 2),  # the key's own line, else the id's
                         N_(
                             "%(name)s differs from the English entry %(path)s: "
-                            "%(here)s vs %(there)s"
+                            "%(here)s vs %(there)s; give both files the same %(name)s"
                         ),
                         name=name,
                         path=entry.path,
-                        here=str(getattr(other, name)),
-                        there=str(getattr(entry, name)),
+                        here=_as_written(getattr(other, name)),
+                        there=_as_written(getattr(entry, name)),
                     )
                 )
     return tuple(found)
+
+
+def _as_written(value) -> str:
+    """A front matter value as an editor writes it: phase-2, or [ssms, service-providers]."""
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _mismatched_ids(site: Site, unread: set[tuple[str, str]], found: list[Problem]) -> set[str]:

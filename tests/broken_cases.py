@@ -253,7 +253,10 @@ ERRORS = {
     ),
     "published_translation_of_draft": (
         FR,
-        [f"{FR}:2: status differs from the English entry {EN}: draft vs published"],
+        [
+            f"{FR}:8: status differs from the English entry {EN}: draft vs published; "
+            "give both files the same status"
+        ],
     ),
     "five_megabyte_entry": (
         EN,

@@ -42,8 +42,8 @@ def test_kb_build_in_french(tmp_path, run):
     out = tmp_path / "out"
     french = run(["build", "--root", str(root), "--output", str(out)], FRENCH)
     assert french.exit_code == 0, french.output
-    assert f"Entrées publiées{NBSP}: 2 en, 2 fr; " in french.stdout
-    assert re.search(r"\(\d+,\d s\)\.$", french.stdout.strip()), french.stdout  # 1,2 s
+    assert f"Fiches publiées{NBSP}: 2 en, 2 fr; " in french.stdout
+    assert re.search(r"\(\d+,\d\u00a0s\)\.$", french.stdout.strip()), french.stdout  # 1,2 s
     assert "1 avertissement (`kb check` pour tous les voir" in french.stderr
     assert f"{FR}:13: avertissement{NBSP}: un intertitre" in french.stderr
     assert f"Remarque{NBSP}: aucune URL de site" in french.stderr
@@ -86,7 +86,7 @@ def test_kb_new_in_french(tmp_path, run):
     assert lines[0] == f"kb new{NBSP}: 2 options à corriger; rien n'a été écrit."
     assert lines[1].startswith("  --id: l'id 'Bad Id' ne peut contenir que des minuscules de a à z")
     assert "essayez 'bad-id'" in lines[1]
-    assert lines[2].startswith("  --phase: valeur inconnue de phase 'phase-9' (vouliez-vous dire")
+    assert lines[2].startswith("  --phase: valeur inconnue pour phase 'phase-9' (vouliez-vous dire")
     stopped = run(["new", "--root", str(root)], FRENCH, input="")
     assert "Id (des minuscules de a à z" in stopped.output
     assert f"Arrêt avant la fin des questions{NBSP}: rien n'a été écrit." in stopped.stderr
@@ -103,11 +103,11 @@ def test_kb_status_and_sync_in_french(tmp_path, run):
     assert "Needs work (" in run(["status", "--root", str(root)]).stdout
     synced = run(["sync", "--root", str(root), "--all"], FRENCH)
     assert synced.exit_code == 0, synced.output
-    assert "entrées concordantes; " in synced.stdout and f"{EN} synchronisé" in synced.stdout
+    assert "fiches concordantes; " in synced.stdout and f"{EN} synchronisé" in synced.stdout
     assert "entries in line; " in run(["sync", "--root", str(root), "--all"]).stdout
     missing = run(["sync", "--root", str(root), "nothing"], FRENCH)
-    assert "aucune entrée n'a l'id 'nothing'" in missing.stderr
-    assert "indiquez les id des entrées" in run(["sync", "--root", str(root)], FRENCH).stderr
+    assert "aucune fiche n'a l'id 'nothing'" in missing.stderr
+    assert "indiquez les id des fiches" in run(["sync", "--root", str(root)], FRENCH).stderr
 
 
 def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path, run):
@@ -127,14 +127,14 @@ def test_help_and_click_s_own_words_in_french(run):
     assert text.startswith(f"Utilisation{NBSP}: kb build [OPTIONS]")
     assert "Valider, indexer et figer le site dans OUTPUT" in text
     assert f"Dossier de sortie (par défaut{NBSP}: build/)." in text
-    assert "pour les sites de 100 fichiers d'entrée ou plus" in text  # a value filled in
+    assert "pour les sites de 100 fiches ou plus" in text  # a value filled in
     assert "Afficher ce message et quitter." in text
     listing = spaced(run(["--help"], FRENCH, prog_name="kb").output)
-    assert f"Commandes{NBSP}:" in listing and "Chercher dans les entrées" in listing
+    assert f"Commandes{NBSP}:" in listing and "Chercher dans les fiches" in listing
     assert f"Options{NBSP}:" in text
     wrong = run(["build", "--jobs", "0"], FRENCH, prog_name="kb")
     assert wrong.exit_code == 2
-    assert f"Essayez «{NBSP}kb build --help{NBSP}» pour obtenir de l'aide." in wrong.output
+    assert "Essayez 'kb build --help' pour obtenir de l'aide." in wrong.output
     assert (
         f"Erreur{NBSP}: Valeur non valide pour '--jobs' / '-j'{NBSP}: 0 n'est pas dans "
         "l'intervalle x>=1."

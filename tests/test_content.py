@@ -69,7 +69,13 @@ CASES = {
     ),
     "phase_differs_between_languages": (
         pair(fr=entry(phase="phase-1")),
-        f"{FR}:2: phase differs from the English entry {EN}: phase-1 vs phase-2",
+        f"{FR}:4: phase differs from the English entry {EN}: phase-1 vs phase-2; "
+        "give both files the same phase",
+    ),
+    "audiences_differ_between_languages": (
+        pair(fr=entry(audiences="[ssms, service-providers]")),
+        f"{FR}:5: audiences differs from the English entry {EN}: [ssms, service-providers] vs "
+        "[service-providers]; give both files the same audiences",
     ),
     "bad_id": (
         pair(id="Planning_Period"),

@@ -102,7 +102,8 @@ def test_every_published_entry_has_an_audience_page(tmp_path):
         tmp_path / "a", pair(audiences="[]")
     )
     assert found(tmp_path / "b", pair(fr=entry(status="draft"))) == [
-        f"{FR}:2: status differs from the English entry {EN}: draft vs published"
+        f"{FR}:8: status differs from the English entry {EN}: draft vs published; "
+        "give both files the same status"
     ]
 
 
@@ -137,9 +138,10 @@ def test_check_json_lists_errors_and_warnings_sorted(tmp_path, check):
         },
         {
             "path": FR,
-            "line": 2,
+            "line": 4,
             "level": "error",
-            "message": f"phase differs from the English entry {EN}: phase-1 vs phase-2",
+            "message": f"phase differs from the English entry {EN}: phase-1 vs phase-2; "
+            "give both files the same phase",
         },
         {
             "path": FR,

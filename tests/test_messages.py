@@ -239,7 +239,7 @@ FRENCH_PAGES = {  # the French file, the French its page must show
     ),
     "an unknown audience": (
         entry(title="Quoi?", audiences="[ssm]"),
-        f"{FR}:5: 'ssm' n'est pas une valeur permise de audiences{NBSP}: utilisez "
+        f"{FR}:5: 'ssm' n'est pas une valeur permise pour audiences{NBSP}: utilisez "
         "service-providers, ssms, social-assistance (vouliez-vous dire 'ssms'?)",
     ),
     "a translation behind": (
@@ -304,13 +304,13 @@ def test_kb_check_summary_and_warnings_in_french(tmp_path, runner):
     assert french.stdout.splitlines() == [
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
         f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
-        f"Entrées vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement.",
+        f"Fiches vérifiées{NBSP}: 4. Aucune erreur, 1 avertissement.",
     ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stdout.splitlines()[-1] == "4 entries checked: no errors, 1 warning."
     clean = make_site(tmp_path / "clean", {**pair(), **OTHER})
     assert runner.invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
-        f"Entrées vérifiées{NBSP}: 4. Aucun problème.\n"
+        f"Fiches vérifiées{NBSP}: 4. Aucun problème.\n"
     )
 
 

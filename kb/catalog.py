@@ -102,4 +102,6 @@ if __name__ == "__main__":
     missing = update()
     for message in missing:
         print(f"untranslated: {message!r}")
+    if not missing:
+        print(f"{CATALOG.relative_to(ROOT)}: every string is translated")
     sys.exit(1 if missing else 0)

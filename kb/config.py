@@ -103,7 +103,9 @@ def absolute_url(value: Any, what: str = N_("the URL"), query: bool = True) -> s
     if parts.scheme.lower() not in ("http", "https") or not raw.lower().startswith(
         f"{parts.scheme.lower()}://"
     ):
-        example = raw.split("://", 1)[-1].lstrip("/") or "example.org/"
+        # The address as it would be accepted: no query or fragment, which a site URL cannot have.
+        rest = raw.split("://", 1)[-1].lstrip("/")
+        example = rest.split("?", 1)[0].split("#", 1)[0] or "example.org/"
         raise ValueError(
             Phrase(
                 N_(

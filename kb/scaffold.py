@@ -27,6 +27,10 @@ PERIOD = {
     "fr": f"{PLACEHOLDERS['fr']} la période visée par la réponse, par exemple de février 2023 "
     "à avril 2023",
 }
+STATUS_NOTE = {  # the draft's status line, in the language of the file the editor reads
+    "en": "set to published in both languages when the answer is ready",
+    "fr": "indiquez 'published' dans les deux langues lorsque la réponse est prête",
+}
 BODY = {
     "en": f"{PLACEHOLDERS['en']} write the answer.",
     "fr": f"{PLACEHOLDERS['fr']} rédiger la réponse.",
@@ -172,7 +176,7 @@ def render(entry: NewEntry, lang: str, today: dt.date) -> str:
         f"audiences: [{', '.join(entry.audiences)}]\n"
         f"topics: [{', '.join(entry.topics)}]\n"
         f"updated: {today.isoformat()}\n"
-        "status: draft  # set to published in both languages when the answer is ready\n"
+        f"status: draft  # {STATUS_NOTE[lang]}\n"
         f"period: {_scalar(PERIOD[lang])}\n"
         f"{KEY}: {_scalar(counterpart_fingerprint(entry, lang))}\n"
         "---\n"

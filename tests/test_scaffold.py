@@ -64,6 +64,10 @@ def test_new_writes_both_drafts_that_check_accepts_with_a_placeholder_warning(ro
     assert fr.title == "Que se passe-t-il pendant la période de transition\u00a0?"
     assert "TODO: write the answer." in en.body
     assert "À FAIRE\u00a0: rédiger la réponse." in fr.body
+    # Each file's note on its status line is in the file's language.
+    assert "status: draft  # set to published in both languages" in (root / EN_FILE).read_text()
+    french = (root / FR_FILE).read_text(encoding="utf-8")
+    assert "status: draft  # indiquez 'published' dans les deux langues" in french
     # The pair starts in line: each file records the other's fingerprint.
     assert en.synced == fr.fingerprint and fr.synced == en.fingerprint
     check = kb(root, "check")

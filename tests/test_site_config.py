@@ -64,6 +64,15 @@ def test_a_site_url_is_made_canonical(given, expected):
     assert site_url(given) == expected
 
 
+def test_the_example_of_a_url_without_its_scheme_is_one_kb_takes():
+    """Not the query or fragment kb would refuse next (a second error for the same line)."""
+    with pytest.raises(ValueError) as refused:
+        site_url("ftp://example.org/kb?x=1#top")
+    example = str(refused.value).rpartition("e.g. ")[2]
+    assert example == "https://example.org/kb"
+    assert site_url(example) == "https://example.org/kb/"
+
+
 @pytest.mark.parametrize(
     "given, says",
     [

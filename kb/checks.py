@@ -100,7 +100,7 @@ def _translation_problems(site: Site, unread: set[tuple[str, str]]) -> tuple:
                 found.append(
                     problem(
                         other.path,
-                        other.lines.get(name, 2),  # the key's own line, else the id's
+                        other.lines.get(name, 2),  # the key's own line (each is required)
                         N_(
                             "%(name)s differs from the English entry %(path)s: "
                             "%(here)s vs %(there)s; give both files the same %(name)s"

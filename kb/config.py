@@ -90,6 +90,10 @@ def _host(hostname: str, port: int | None, raw: str) -> str:
     return ascii_host + (f":{port}" if port else "")
 
 
+# What is left of a scheme typed wrong (http:/x, https//x): not part of the address suggested.
+MISTYPED_SCHEME = re.compile(r"^(?:https?:/|https?//)", re.IGNORECASE)
+
+
 def absolute_url(value: Any, what: str = N_("the URL"), query: bool = True) -> str:
     """A checked http(s) URL in ASCII; raise ValueError (its message a Phrase) saying what to
     write instead; `what` names the URL ('the site URL', N_ for the catalog)."""
@@ -103,9 +107,11 @@ def absolute_url(value: Any, what: str = N_("the URL"), query: bool = True) -> s
     if parts.scheme.lower() not in ("http", "https") or not raw.lower().startswith(
         f"{parts.scheme.lower()}://"
     ):
-        # The address as it would be accepted: no query or fragment, which a site URL cannot have.
-        rest = raw.split("://", 1)[-1].lstrip("/")
-        example = rest.split("?", 1)[0].split("#", 1)[0] or "example.org/"
+        # The address as it would be accepted: a site URL (query=False) has no query or fragment.
+        example = MISTYPED_SCHEME.sub("", raw.split("://", 1)[-1]).lstrip("/")
+        if not query:
+            example = example.split("?", 1)[0].split("#", 1)[0]
+        example = example or "example.org/"
         raise ValueError(
             Phrase(
                 N_(

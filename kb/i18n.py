@@ -28,11 +28,12 @@ def compile_catalog(po_path: Path = CATALOG) -> support.Translations:
     """The .po catalog compiled in memory (nothing is written beside it, in the installed package
     or elsewhere); compiled again only when the file changed."""
     stat = po_path.stat()
-    return _compiled(po_path, stat.st_mtime_ns, stat.st_size)
+    # The change time and inode too: a copy that keeps the size and time (cp -p) is new bytes.
+    return _compiled(po_path, (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=8)
-def _compiled(po_path: Path, mtime_ns: int, size: int) -> support.Translations:
+def _compiled(po_path: Path, signature: tuple) -> support.Translations:
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file, locale="fr_CA")
     buffer = io.BytesIO()

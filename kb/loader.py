@@ -154,7 +154,7 @@ def _shape(site: Site, unread: set[tuple[str, str]]) -> int:
     only bodies change, so their results for the entries that did not change are reused."""
     entries = tuple(
         (e.lang, e.id, e.slug, e.path, e.draft, e.phase, e.audiences, e.topics, e.status)
-        + (e.lines.get("id"),)
+        + tuple(e.lines.get(key) for key in ("id", "phase", "audiences", "topics", "status"))
         for e in site.entries.values()
     )
     return memo.version(

@@ -127,7 +127,7 @@ def test_help_and_click_s_own_words_in_french(run):
     assert text.startswith(f"Utilisation{NBSP}: kb build [OPTIONS]")
     assert "Valider, indexer et figer le site dans OUTPUT" in text
     assert f"Dossier de sortie (par défaut{NBSP}: build/)." in text
-    assert "pour les sites de 100 fiches ou plus" in text  # a value filled in
+    assert "pour les sites de 100 fichiers de fiches ou plus" in text  # a value filled in
     assert "Afficher ce message et quitter." in text
     listing = spaced(run(["--help"], FRENCH, prog_name="kb").output)
     assert f"Commandes{NBSP}:" in listing and "Chercher dans les fiches" in listing

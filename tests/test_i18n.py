@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -31,6 +32,23 @@ def test_catalog_is_compiled_in_memory_and_nothing_is_written(tmp_path):
     assert translations.ugettext("Skip to main content") == "Passer au contenu principal"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["messages.po"]
     assert not list(CATALOG.parent.glob("*.mo"))
+
+
+def test_a_catalog_copied_over_with_its_size_and_time_kept_is_compiled_again(tmp_path):
+    """As cp -p or rsync -t write it: only the inode or the change time tells."""
+    from kb.i18n import CATALOG
+
+    po = tmp_path / "messages.po"
+    text = CATALOG.read_text(encoding="utf-8")
+    old = 'msgstr "Passer au contenu principal"'
+    assert old in text
+    po.write_text(text, encoding="utf-8")
+    kept = po.stat()
+    assert compile_catalog(po).ugettext("Skip to main content") == "Passer au contenu principal"
+    po.write_text(text.replace(old, 'msgstr "Sauter au contenu principal"'), encoding="utf-8")
+    os.utime(po, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert (po.stat().st_size, po.stat().st_mtime_ns) == (kept.st_size, kept.st_mtime_ns)
+    assert compile_catalog(po).ugettext("Skip to main content") == "Sauter au contenu principal"
 
 
 @pytest.mark.parametrize(

@@ -210,6 +210,16 @@ RELOADS = {
     ),
     "body edit": STEPS["edit"],
     "translation edit": lambda root: _edit(_french(root), "\n---\n", "\n---\nRelu en 2024.\n\n"),
+    # The problem is on the key's line: a line added above it moves it, nothing else changing.
+    "a translation's phase differs": lambda root: _edit(
+        _french(root), "\nphase: phase-2", "\nphase: phase-3"
+    ),
+    "a line above that phase": lambda root: _edit(
+        _french(root), "\nphase: phase-3", "\n# relu\nphase: phase-3"
+    ),
+    "the phase agrees again": lambda root: _edit(
+        _french(root), "\nphase: phase-3", "\nphase: phase-2"
+    ),
     # Every English page spells SSM out in its <abbr title>, and a glossary item points away.
     "glossary edit": lambda root: _edit(
         root / "content/glossary.yml",

@@ -64,6 +64,24 @@ def test_a_site_url_is_made_canonical(given, expected):
     assert site_url(given) == expected
 
 
+def test_the_example_of_a_source_url_without_its_scheme_keeps_its_query():
+    """A source's or contact's URL may have a query (?p=4957 names the page): it stays."""
+    with pytest.raises(ValueError) as refused:
+        absolute_url("eopg.example/?p=4957")
+    example = str(refused.value).rpartition("e.g. ")[2]
+    assert example == "https://eopg.example/?p=4957"
+    assert absolute_url(example) == example
+
+
+@pytest.mark.parametrize(
+    "typed", ["http:/example.org/kb/", "https//example.org/kb/", "HTTP:/example.org/kb/"]
+)
+def test_a_mistyped_scheme_is_not_kept_in_the_example(typed):
+    with pytest.raises(ValueError) as refused:
+        site_url(typed)
+    assert str(refused.value).endswith("e.g. https://example.org/kb/")
+
+
 def test_the_example_of_a_url_without_its_scheme_is_one_kb_takes():
     """Not the query or fragment kb would refuse next (a second error for the same line)."""
     with pytest.raises(ValueError) as refused:

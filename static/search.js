@@ -469,6 +469,8 @@
       const target = link({ q: text, audience: null, phase: null });
       suggestion.replaceChildren(before, el("a", { href: target }, text), after);
       suggestion.hidden = false;
+      // The count was announced before the spelling was known: say both (WCAG 4.1.3).
+      announce(`${parts[0].textContent} ${suggestion.textContent}`);
     };
     if (results.relaxed && results.total) {
       parts.push(el("p", { class: "search-note" }, strings.relaxed));

@@ -14,6 +14,12 @@ from kb.content import load_site
 from support import make_site, pair
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+CONTACT = {  # content/site.yml's contact, per language
+    "en": "https://www.ontario.ca/feedback/contact-us",
+    "fr": "https://www.ontario.ca/fr/commentaires/pour-nous-joindre",
+}
+
+
 FOOTER = {
     "en": ('href="/en/accessibility/">Accessibility</a>', 'href="/en/privacy/">Privacy</a>'),
     "fr": (
@@ -49,7 +55,7 @@ def test_every_page_of_both_languages_has_the_header_the_toggle_and_the_footer_l
         footer = html.split('<footer class="site-footer">')[1].split("</footer>")[0]
         for link in FOOTER[lang]:
             assert link in footer, (path, link)
-        assert 'href="https://www.ontario.ca/feedback/contact-us"' in footer, path  # the contact
+        assert f'href="{CONTACT[lang]}"' in footer, path  # the contact, in the page's language
         assert 'href="https://eopg.labour.gov.on.ca/' in footer, path  # an official source
         assert "ministère du Travail" in footer if lang == "fr" else "Ministry of Labour" in footer
 
@@ -67,7 +73,7 @@ def test_accessibility_and_privacy_pages_name_the_sites_contact(client, path, he
     html = client.get(path).get_data(as_text=True)
     main = html.split('<main id="main"')[1].split("</main>")[0]
     assert heading in main and contact in main
-    assert 'href="https://www.ontario.ca/feedback/contact-us"' in main
+    assert f'href="{CONTACT[path.split("/")[1]]}"' in main
     # The toggle leads to the same page in the other language.
     other = {
         "/en/accessibility/": "/fr/accessibilite/",
@@ -107,3 +113,17 @@ def test_the_privacy_notice_says_what_feedback_sends_only_when_it_is_on(tmp_path
     # With only an email contact, the notice says what writing to it shares.
     assert ("we receive your email address" in en) is not feedback
     assert '<a href="mailto:info@example.org">info@example.org</a>' in en
+
+
+@pytest.mark.parametrize(
+    "path, names",
+    [
+        ("/en/search/?q=contract", ["Site", "Search page"]),
+        ("/fr/recherche/", ["Site", "Page de recherche"]),
+    ],
+)
+def test_the_two_search_landmarks_of_the_search_page_have_names_of_their_own(client, path, names):
+    """A screen reader lists landmarks by name: two searches named alike cannot be told apart."""
+    html = client.get(path).get_data(as_text=True)
+    forms = re.findall(r'<form [^>]*role="search"[^>]*>', html)
+    assert [re.search(r'aria-label="([^"]+)"', form).group(1) for form in forms] == names

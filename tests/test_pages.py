@@ -55,7 +55,8 @@ def test_date_modified_is_formatted_per_locale(client, site, lang, modified):
     entry = site.get(lang, "prototype-results")  # updated 2026-11-25
     html = client.get(f"/{lang}/questions/{entry.slug}/").get_data(as_text=True)
     label = "Date modified:" if lang == "en" else "Date de modification\u00a0:"
-    assert f'{label} <time datetime="{entry.updated.isoformat()}">{modified}</time>' in html
+    main = html.split('<main id="main"')[1].split("</main>")[0]  # in a landmark, with the page
+    assert f'{label} <time datetime="{entry.updated.isoformat()}">{modified}</time>' in main
 
 
 def test_entry_list_groups_every_entry_by_phase(client, site):

@@ -188,6 +188,9 @@ def test_static_page_marks_words_offers_corrections_and_hides_browsing(frozen_se
     link = page.locator(".search-suggestion a")
     assert link.inner_text() == "transition"
     assert link.get_attribute("href") == "/en/search/?q=transition"
+    # Known after the count was announced: the status says both (WCAG 4.1.3).
+    status = page.inner_text("#search-status")
+    assert status.startswith("No question matches") and "Did you mean transition?" in status
     assert page.locator("#browse-section").is_visible()
 
 

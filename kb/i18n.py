@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from kb.taxonomy import LOCALES
+from kb.watching import file_version
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 CATALOG = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
@@ -27,9 +28,7 @@ CATALOG = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 def compile_catalog(po_path: Path = CATALOG) -> support.Translations:
     """The .po catalog compiled in memory (nothing is written beside it, in the installed package
     or elsewhere); compiled again only when the file changed."""
-    stat = po_path.stat()
-    # The change time and inode too: a copy that keeps the size and time (cp -p) is new bytes.
-    return _compiled(po_path, (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
+    return _compiled(po_path, file_version(po_path.stat()))
 
 
 @lru_cache(maxsize=8)

@@ -33,6 +33,7 @@ from kb.validate import (
     Problem,
     problem,
 )
+from kb.watching import file_version
 from kb.yamlhints import silent_slips
 
 READ_CHUNK = 500  # files a worker reads at a time
@@ -216,14 +217,7 @@ def _cached_read(
             return record, None, known[1]
     try:
         info = file.lstat()
-        signature = (
-            info.st_mode,
-            info.st_ino,
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            context,
-        )
+        signature = (info.st_mode, *file_version(info), context)
     except OSError:
         signature = None
     if signature is None or stat.S_ISLNK(info.st_mode) or info.st_nlink > 1:

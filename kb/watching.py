@@ -22,11 +22,16 @@ except ImportError:  # not Linux: polling only
 ALL = None  # a look's answer when it cannot name the files: a folder moved, events were lost
 
 
+def file_version(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells, without reading it, that a file may hold other bytes: its inode, size and
+    modification and change times (the change time catches a file rewritten in place with its
+    size and modification time kept, as a copy that keeps times does)."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def stamp(folder: Path, pattern: str = "*") -> tuple:
-    """Name, mode, inode, modification and change times and size of every file under folder
-    (the change time catches a file rewritten in place with its size and modification time
-    kept, as a copy that keeps times does), and name and mode of every folder: changes when
-    any does.
+    """Name, mode and version (file_version) of every file under folder, and name and mode of
+    every folder: changes when any does.
 
     os.walk and one stat a file (Path.rglob and two were 4 times slower).
     """
@@ -41,9 +46,7 @@ def stamp(folder: Path, pattern: str = "*") -> tuple:
                     info = os.lstat(path)  # a link that leads nowhere: the loader reports it
                 except OSError:  # removed while we looked: the next look sees the new state
                     continue
-            found.append(
-                (path, info.st_mode, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
-            )
+            found.append((path, info.st_mode, *file_version(info)))
         # A folder named as an entry is listed (and reported) by the loader: its coming and
         # going counts, not its time (which every file added in it changes).
         for name in fnmatch.filter(folders, pattern):

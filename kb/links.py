@@ -17,6 +17,7 @@ from kb.markdown import SAFE_SCHEMES
 from kb.memo import per_text
 from kb.rawhtml import without_code
 from kb.validate import N_, Problem, problem
+from kb.watching import file_version
 
 if TYPE_CHECKING:
     from kb.content import Entry, Site
@@ -232,12 +233,12 @@ def _image(site: Site, entry: Entry, target: str, alt: str, say: _Say) -> None:
 
 def _unreadable(file) -> bool:
     """Whether kb cannot read the image's size (media.dimensions remembers each file by its
-    time: an image saved again is read again)."""
+    version: an image saved again is read again)."""
     try:
-        mtime = file.stat().st_mtime_ns
+        version = file_version(file.stat())
     except OSError:
         return True
-    return media.dimensions(file, mtime) is None
+    return media.dimensions(file, version) is None
 
 
 def _link(site: Site, entry: Entry, target: str, anchors, by_file, say: _Say) -> None:

@@ -15,6 +15,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from kb import mdfast, media
+from kb.watching import file_version
 
 # Markdown images are renamed for the sanitiser, which removes raw <img> (unchecked, unsized).
 # The name ends with a secret of this process: the tag written by hand in an entry is an unknown
@@ -122,7 +123,7 @@ class _Media(Treeprocessor):
                 element.set("alt", "")
             file = self.content / media.FOLDER / name
             try:
-                size = media.dimensions(file, file.stat().st_mtime_ns)
+                size = media.dimensions(file, file_version(file.stat()))
             except OSError:
                 size = None
             if size:

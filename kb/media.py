@@ -14,6 +14,8 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, current_app, send_from_directory
 
+from kb.watching import file_version
+
 FOLDER = "media"  # content/media/
 URL_FROM_ENTRY = "../../../media/"  # an entry page is /<lang>/<section>/<slug>/
 WARN_BYTES = 500_000  # larger files are slow for readers on a phone
@@ -25,15 +27,16 @@ SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 bp = Blueprint("media", __name__)
 
 
-def stamp(folder: Path) -> list[tuple[str, int, int]]:
-    """Name, size and time of each file of content/media/: an image's size is on the page."""
+def stamp(folder: Path) -> list[tuple]:
+    """Name and version (kb.watching.file_version) of each file of content/media/: an image's
+    size is on the page, and an image copied over another with its size and time kept is new."""
     found = []
     for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
         try:
             info = file.stat()
         except OSError:
             continue
-        found.append((file.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+        found.append((file.relative_to(folder).as_posix(), *file_version(info)))
     return found
 
 
@@ -56,8 +59,9 @@ def media_name(content: Path, entry_path: str, target: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def dimensions(file: Path, mtime_ns: int = 0) -> tuple[int, int] | None:
-    """(width, height) of a PNG, GIF, JPEG, WebP or SVG image; None when it cannot be read."""
+def dimensions(file: Path, version: tuple = ()) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF, JPEG, WebP or SVG image; None when it cannot be read.
+    version: the file's (kb.watching.file_version), for the cache: a new one reads it again."""
     try:
         head = file.read_bytes()[:65536] if file.suffix.lower() != ".svg" else file.read_bytes()
     except OSError:

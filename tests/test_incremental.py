@@ -256,11 +256,16 @@ RELOADS = {
     ),
     "an image that cannot be read": lambda root: _image(root, b"not an image"),
     "the image saved again": lambda root: _image(root, PNG),
+    # cp -p of another map: the same size and time, other dimensions on the page.
+    "another image copied over it, times kept": lambda root: _image_keeping_size_and_time(
+        root, PNG_WIDE
+    ),
 }
 OVERVIEW = "content/en/phase-1/phase-1-overview.md"
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (640).to_bytes(4) + (480).to_bytes(4)
+PNG_WIDE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (960).to_bytes(4) + (320).to_bytes(4)
 
 
 def _image(root: Path, data: bytes) -> None:
@@ -273,6 +278,14 @@ def _image(root: Path, data: bytes) -> None:
             entry.read_text(encoding="utf-8") + "\n![The map](../../media/map.png)\n",
             encoding="utf-8",
         )
+
+
+def _image_keeping_size_and_time(root: Path, data: bytes) -> None:
+    image = root / "content/media/map.png"
+    kept = image.stat()
+    assert len(data) == kept.st_size
+    image.write_bytes(data)
+    os.utime(image, ns=(kept.st_atime_ns, kept.st_mtime_ns))
 
 
 def _first_source_last(file: Path) -> None:

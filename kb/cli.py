@@ -99,19 +99,34 @@ def check(root: str | None, fmt: str, lang: str | None = None) -> None:
     else:
         for problem in site.problems:
             click.echo(problem.shown(catalog.gettext), err=problem.level == "error")
-        warnings = len(site.problems) - len(errors(site.problems))
-        if not errors(site.problems):
-            summary = (
-                catalog.ngettext(
-                    "%(num)d entries checked: no errors, %(warnings)d warning.",
-                    "%(num)d entries checked: no errors, %(warnings)d warnings.",
-                    warnings,
-                )
-                if warnings
-                else catalog.gettext("%(num)d entries checked: no problems.")
-            )
-            click.echo(summary % {"num": len(site.entries), "warnings": warnings})
+        click.echo(_check_summary(catalog, lang or command_lang(), site))
     sys.exit(1 if errors(site.problems) else 0)
+
+
+def _check_summary(catalog, lang: str, site) -> str:
+    """The count line after the problems: entries checked, errors and warnings (on stdout, so
+    that every line on stderr stays a path:line: message)."""
+    from babel.numbers import format_decimal
+
+    from kb.taxonomy import LOCALES
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale=LOCALES[lang])
+
+    error_count = len(errors(site.problems))
+    warning_count = len(site.problems) - error_count
+    values = {
+        "num": number(len(site.entries)),
+        "errors": catalog.ngettext("%(count)s error", "%(count)s errors", error_count)
+        % {"count": number(error_count)},
+        "warnings": catalog.ngettext("%(count)s warning", "%(count)s warnings", warning_count)
+        % {"count": number(warning_count)},
+    }
+    if error_count:
+        return catalog.gettext("%(num)s entries checked: %(errors)s, %(warnings)s.") % values
+    if warning_count:
+        return catalog.gettext("%(num)s entries checked: no errors, %(warnings)s.") % values
+    return catalog.gettext("%(num)s entries checked: no problems.") % values
 
 
 @main.command(help=N_("Validate, index and freeze the site into OUTPUT, atomically."))

@@ -284,11 +284,17 @@ def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
         "phase-2, phase-3, all"
     ]
+    # The count comes last, on stdout: every line on stderr stays a problem. (The file whose
+    # front matter fails is no entry, and its body is not checked until it is fixed.)
+    assert french.stdout.splitlines()[-1] == (
+        f"Fiches vérifiées{NBSP}: 3. 1 erreur, 0 avertissement."
+    )
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
         f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
         "all"
     ]
+    assert english.stdout.splitlines()[-1] == "3 entries checked: 1 error, 0 warnings."
     as_json = runner.invoke(
         main, ["check", "--root", str(root), "--lang", "fr", "--format", "json"]
     )
@@ -312,6 +318,23 @@ def test_kb_check_summary_and_warnings_in_french(tmp_path, runner):
     assert runner.invoke(main, ["check", "--root", str(clean), "--lang", "fr"]).stdout == (
         f"Fiches vérifiées{NBSP}: 4. Aucun problème.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "63,200 entries checked: 2 errors, 0 warnings."),
+        ("fr", f"Fiches vérifiées{NBSP}: 63{NBSP}200. 2 erreurs, 0 avertissement."),
+    ],
+)
+def test_the_check_count_writes_numbers_as_each_language_does(lang, expected):
+    from types import SimpleNamespace
+
+    from kb.cli import _check_summary
+
+    error = Problem("content/en/a.md", 1, "x", "error")
+    site = SimpleNamespace(entries=dict.fromkeys(range(63_200)), problems=[error, error])
+    assert _check_summary(translations(lang), lang, site) == expected
 
 
 def test_phrases_survive_the_cache_and_the_worker_processes():

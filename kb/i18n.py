@@ -137,6 +137,7 @@ def init_app(app: Flask) -> None:
         _=template_gettext,
         ngettext=template_ngettext,
         pgettext=template_pgettext,
+        catalog_for=translations,  # a bilingual page says its words in each language
     )
     app.jinja_env.filters["long_date"] = lambda date: long_date(date, current_lang())
     app.jinja_env.filters["partial_date"] = lambda date, precision: partial_date(

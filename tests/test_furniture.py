@@ -60,6 +60,21 @@ def test_every_page_of_both_languages_has_the_header_the_toggle_and_the_footer_l
         assert "ministère du Travail" in footer if lang == "fr" else "Ministry of Labour" in footer
 
 
+@pytest.mark.parametrize("name", ["index.html", "404.html"])
+def test_the_bilingual_pages_have_the_footer_links_in_each_language(frozen, name):
+    """The splash and the page static hosts serve for unknown paths: a reader who lands there
+    reaches the accessibility statement, the privacy notice and the contact in either language."""
+    html = (frozen / name).read_text(encoding="utf-8")
+    footer = html.split('<footer class="site-footer">')[1].split("</footer>")[0]
+    lists = re.findall(r'<ul class="footer-links" lang="(en|fr)">(.*?)</ul>', footer, re.S)
+    assert [lang for lang, _ in lists] == ["en", "fr"]
+    for lang, links in lists:
+        for link in FOOTER[lang]:
+            assert link.replace('">', f'" hreflang="{lang}">') in links, (name, link)
+        assert f'href="{CONTACT[lang]}" hreflang="{lang}"' in links, name
+    assert "Nous joindre</a>" in footer and "Contact us</a>" in footer
+
+
 @pytest.mark.parametrize(
     "path, heading, contact",
     [

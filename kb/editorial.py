@@ -36,25 +36,23 @@ def check(site: Site) -> list[Problem]:
 
 def check_entry(entry: Entry) -> list[Problem]:
     """The editorial problems of one entry on its own."""
-    found = _placeholders(entry)
-    found.extend(
-        Problem(entry.path, line, message, "warning")
-        for line, message in removed_html(entry.body, entry.body_line)
-    )
-    found.extend(
-        Problem(entry.path, line, message)  # an error: the reader would lose text
-        for line, message in unclosed_html(entry.body, entry.body_line)
-    )
-    found.extend(_top_headings(entry))
-    return found
+    return _placeholders(entry) + check_body(entry.path, entry.body, entry.body_line)
 
 
-def _top_headings(entry: Entry) -> list[Problem]:
-    """The title is a page's only top-level heading: a '# ' heading in the body loses its form."""
-    return [
+def check_body(path: str, body: str, body_line: int) -> list[Problem]:
+    """The problems of an answer's text that need nothing of its front matter: also reported
+    for a file whose front matter has errors, so that one fix does not reveal the next."""
+    found = [
+        Problem(path, line, message, "warning") for line, message in removed_html(body, body_line)
+    ]
+    found.extend(
+        Problem(path, line, message)  # an error: the reader would lose text
+        for line, message in unclosed_html(body, body_line)
+    )
+    found.extend(
         Problem(
-            entry.path,
-            entry.body_line + n,
+            path,
+            body_line + n,
             Phrase(
                 N_(
                     "a '# ' heading is shown as plain text (the title is the page's only top heading): "
@@ -63,9 +61,10 @@ def _top_headings(entry: Entry) -> list[Problem]:
             ),
             "warning",
         )
-        for n, line in enumerate(without_code(entry.body).split("\n"))
+        for n, line in enumerate(without_code(body).split("\n"))
         if TOP_HEADING.match(line)
-    ]
+    )
+    return found
 
 
 def _placeholders(entry: Entry) -> list[Problem]:

@@ -253,16 +253,26 @@ def parse_entry(
     path = file.relative_to(root).as_posix()
     try:
         source = split_front_matter(decode(raw))
-        values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
     except SourceError as error:
         problems.append(_source_problem(path, error))
         return None
+
+    def refused() -> None:
+        """No entry: the answer's own problems are told all the same, so that fixing the front
+        matter does not reveal them one run later (those that need other entries must wait)."""
+        problems.extend(editorial.check_body(path, source.body, source.body_line))
+
+    try:
+        values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
+    except SourceError as error:
+        problems.append(_source_problem(path, error))
+        return refused()
     slips = silent_slips(
         source.front_matter, source.front_matter_line, REQUIRED_KEYS + OPTIONAL_KEYS
     )
     if slips:
         problems.extend(problem(path, line, msgid, **params) for line, msgid, params in slips)
-        return None
+        return refused()
     checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
     fields = checker.check(values)
     slug = file.stem
@@ -302,7 +312,7 @@ def parse_entry(
         fields = None
     problems.extend(checker.problems)
     if fields is None:
-        return None
+        return refused()
     return Entry(
         lang=lang,
         slug=slug,

@@ -33,6 +33,27 @@ def test_older_translation_is_a_warning_naming_the_newer_file(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "front_matter_error, expected",
+    [
+        ('title: "Unclosed', "is not closed"),  # the YAML cannot be read
+        ("phase: phase-9", "phase-9"),  # it reads, but a value is wrong
+    ],
+)
+def test_a_file_whose_front_matter_fails_still_has_its_answers_problems_told(
+    tmp_path, front_matter_error, expected
+):
+    """One run tells the front matter's error and the body's own problems together."""
+    body = "Intro.\n\n# A heading\n\n<iframe src='x'></iframe>\n\n<textarea>never closed\n"
+    text = entry(body=body).replace("phase: phase-2", front_matter_error)
+    mine = [p for p in found(tmp_path, pair(en=text)) if p.startswith(EN)]
+    assert len(mine) == 4, mine
+    assert f"{EN}:4: " in mine[0] and expected in mine[0]
+    assert mine[1].startswith(f"{EN}:13: warning: a '# ' heading is shown as plain text")
+    assert mine[2].startswith(f"{EN}:15: warning: ") and "<iframe>" in mine[2]
+    assert mine[3].startswith(f"{EN}:17: raw HTML <textarea> is not closed")
+
+
 def test_raw_html_that_the_sanitiser_drops_is_a_warning_on_its_line(tmp_path):
     body = (
         'Intro.\n\n<iframe src="https://example.org"></iframe>\n'

@@ -284,17 +284,19 @@ def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
         "phase-2, phase-3, all"
     ]
-    # The count comes last, on stdout: every line on stderr stays a problem. (The file whose
-    # front matter fails is no entry, and its body is not checked until it is fixed.)
-    assert french.stdout.splitlines()[-1] == (
-        f"Fiches vérifiées{NBSP}: 3. 1 erreur, 0 avertissement."
-    )
+    # The body's own problems are told with the front matter's (the file is no entry yet, so
+    # it is not counted); the count comes last, on stdout: every line on stderr is a problem.
+    assert french.stdout.splitlines() == [
+        f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
+        f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
+        f"Fiches vérifiées{NBSP}: 3. 1 erreur, 1 avertissement.",
+    ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
         f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
         "all"
     ]
-    assert english.stdout.splitlines()[-1] == "3 entries checked: 1 error, 0 warnings."
+    assert english.stdout.splitlines()[-1] == "3 entries checked: 1 error, 1 warning."
     as_json = runner.invoke(
         main, ["check", "--root", str(root), "--lang", "fr", "--format", "json"]
     )

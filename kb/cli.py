@@ -115,8 +115,14 @@ def _check_summary(catalog, lang: str, site) -> str:
 
     error_count = len(errors(site.problems))
     warning_count = len(site.problems) - error_count
+    # Every entry file: those read as entries, and those whose errors keep them from being one.
+    entry_files = {entry.path for entry in site.entries.values()} | {
+        p.path
+        for p in site.problems
+        if p.path.startswith(("content/en/", "content/fr/")) and p.path.endswith(".md")
+    }
     values = {
-        "num": number(len(site.entries)),
+        "num": number(len(entry_files)),
         "errors": catalog.ngettext("%(count)s error", "%(count)s errors", error_count)
         % {"count": number(error_count)},
         "warnings": catalog.ngettext("%(count)s warning", "%(count)s warnings", warning_count)

@@ -284,19 +284,19 @@ def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
         f"{FR}:4: phase est une liste{NBSP}: écrivez une seule valeur, parmi prototype, phase-1, "
         "phase-2, phase-3, all"
     ]
-    # The body's own problems are told with the front matter's (the file is no entry yet, so
-    # it is not counted); the count comes last, on stdout: every line on stderr is a problem.
+    # The body's own problems are told with the front matter's; the count (of every entry file,
+    # this one too) comes last, on stdout: every line on stderr is a problem.
     assert french.stdout.splitlines() == [
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
         f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
-        f"Fiches vérifiées{NBSP}: 3. 1 erreur, 1 avertissement.",
+        f"Fiches vérifiées{NBSP}: 4. 1 erreur, 1 avertissement.",
     ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
         f"{FR}:4: phase is a list: write one value, one of prototype, phase-1, phase-2, phase-3, "
         "all"
     ]
-    assert english.stdout.splitlines()[-1] == "3 entries checked: 1 error, 1 warning."
+    assert english.stdout.splitlines()[-1] == "4 entries checked: 1 error, 1 warning."
     as_json = runner.invoke(
         main, ["check", "--root", str(root), "--lang", "fr", "--format", "json"]
     )
@@ -334,8 +334,9 @@ def test_the_check_count_writes_numbers_as_each_language_does(lang, expected):
 
     from kb.cli import _check_summary
 
-    error = Problem("content/en/a.md", 1, "x", "error")
-    site = SimpleNamespace(entries=dict.fromkeys(range(63_200)), problems=[error, error])
+    entries = {n: SimpleNamespace(path=f"content/en/{n}.md") for n in range(63_200)}
+    error = Problem("content/en/0.md", 1, "x", "error")  # an entry's: it is counted once
+    site = SimpleNamespace(entries=entries, problems=[error, error])
     assert _check_summary(translations(lang), lang, site) == expected
 
 

@@ -32,7 +32,7 @@ def render(site: Site, store: Store, jobs: int | None, fresh: set[int], shape: i
     """
     # Besides the body and the slugs it links to: the abbreviations, the catchment pages it may
     # link to, and the media files whose sizes it gives; the entry's folder places media links.
-    media_files = media.stamp(site.root / "content" / media.FOLDER)
+    media_files = media.shown(site.root / "content" / media.FOLDER)
     contexts = {
         lang: digest(
             code_digest(),

@@ -6,6 +6,8 @@ a few bytes each, not worth an imaging library as a dependency.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import struct
 from functools import lru_cache
@@ -13,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from flask import Blueprint, current_app, send_from_directory
+from werkzeug.security import safe_join
 
 from kb.watching import file_version
 
@@ -38,6 +41,13 @@ def stamp(folder: Path) -> list[tuple]:
             continue
         found.append((file.relative_to(folder).as_posix(), *file_version(info)))
     return found
+
+
+def shown(folder: Path) -> list[tuple[str, tuple[int, int] | None]]:
+    """What an answer's HTML shows of content/media/: each file's name, and an image's width
+    and height (a key that a chmod or a sync client touching the files leaves as it is)."""
+    # Every file's: an answer may show any of them as an image (a size is read for what it can).
+    return [(name, dimensions(folder / name, tuple(version))) for name, *version in stamp(folder)]
 
 
 def media_name(content: Path, entry_path: str, target: str) -> str | None:
@@ -128,4 +138,16 @@ def _svg(data: bytes) -> tuple[int, int] | None:
 @bp.route("/media/<path:name>")
 def file(name: str):
     """A file of content/media/, as the build copies it."""
-    return send_from_directory(Path(current_app.config["KB_ROOT"]) / "content" / FOLDER, name)
+    folder = Path(current_app.config["KB_ROOT"]) / "content" / FOLDER
+    # Werkzeug's ETag is the file's time and size: the preview would answer "not modified" for
+    # an image copied over another with both kept. Its version (a digest: no inode shown) tells.
+    etag: str | bool = True
+    path = safe_join(str(folder), name)
+    if path is not None:
+        try:
+            version = file_version(os.stat(path))
+        except OSError:
+            pass  # send_from_directory answers 404
+        else:
+            etag = hashlib.sha256(repr(version).encode()).hexdigest()[:20]
+    return send_from_directory(folder, name, etag=etag)

@@ -196,3 +196,30 @@ def test_a_resized_image_gives_its_new_size_though_the_answer_is_cached(tmp_path
     (root / "content/media/chart.png").write_bytes(png(60, 40))
     html = load_site(root).get("en", "planning").html  # the body is unchanged: a cache hit
     assert 'height="40"' in html and 'width="60"' in html
+
+
+def test_the_preview_sends_an_image_copied_over_another_with_its_times_kept(tmp_path):
+    """Not 'not modified' for a cp -p copy: the same size and time, other bytes."""
+    import os
+
+    from kb.app import create_app
+
+    root = image_site(tmp_path / "site", IMAGE, **{"chart.png": png(30, 20)})
+    client = create_app({"KB_ROOT": root}).test_client()
+
+    def get(path: str, etag: str | None = None) -> tuple[int, bytes, str | None]:
+        with client.get(path, headers={"If-None-Match": etag} if etag else {}) as response:
+            return response.status_code, response.data, response.headers.get("ETag")
+
+    image = root / "content/media/chart.png"
+    status, data, etag = get("/media/chart.png")
+    assert status == 200 and data == image.read_bytes()
+    kept = image.stat()
+    other = png(20, 30)
+    assert len(other) == kept.st_size
+    image.write_bytes(other)
+    os.utime(image, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    status, data, new_etag = get("/media/chart.png", etag)
+    assert status == 200 and data == other and new_etag != etag
+    assert get("/media/chart.png", new_etag)[0] == 304  # unchanged: the browser's copy is good
+    assert get("/media/nowhere.png")[0] == 404

@@ -3,6 +3,7 @@ in the output."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from kb.freeze import build
 from kb.markdown import Renderer
 from kb.parallel import can_fork
 
-from support import ROOT, state
+from support import ROOT, png, state
 
 ENTRY = "content/en/phase-2/dispute-resolution.md"
 
@@ -178,3 +179,22 @@ def test_what_workers_read_and_render_is_kept_as_the_pickles_they_sent(root, mon
     assert len(store.records) == files(root) + len(site.entries)  # each file read, each body
     assert store.pickled.keys() == store.records.keys()  # none to pickle again at save
     assert Store.open(root).records == store.records
+
+
+def test_a_media_file_renders_the_answers_again_only_when_what_they_show_of_it_changes(
+    root, counts
+):
+    """An answer shows a media file's name and an image's size: a chmod, or a sync client
+    touching the file, changes neither; an image of another size does."""
+    media = root / "content/media"
+    media.mkdir(exist_ok=True)
+    (media / "chart.png").write_bytes(png(30, 20))
+    load_site(root, jobs=1)
+    (media / "chart.png").chmod(0o600)
+    os.utime(media / "chart.png")
+    counts.update(parsed=0, rendered=0)
+    load_site(root, jobs=1)
+    assert counts == {"parsed": 0, "rendered": 0}
+    (media / "chart.png").write_bytes(png(60, 40))
+    load_site(root, jobs=1)
+    assert counts["rendered"] > 0

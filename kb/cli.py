@@ -99,40 +99,51 @@ def check(root: str | None, fmt: str, lang: str | None = None) -> None:
     else:
         for problem in site.problems:
             click.echo(problem.shown(catalog.gettext), err=problem.level == "error")
-        click.echo(_check_summary(catalog, lang or command_lang(), site))
+        click.echo(_check_summary(lang or command_lang(), site))
     sys.exit(1 if errors(site.problems) else 0)
 
 
-def _check_summary(catalog, lang: str, site) -> str:
-    """The count line after the problems: entries checked, errors and warnings (on stdout, so
-    that every line on stderr stays a path:line: message)."""
+def _check_summary(lang: str, site) -> str:
+    """The count line after the problems: entry files checked, errors and warnings (on stdout,
+    so that every line on stderr stays a path:line: message)."""
     from babel.numbers import format_decimal
 
+    from kb.i18n import translations
     from kb.taxonomy import LOCALES
+
+    catalog = translations(lang)
 
     def number(value: int) -> str:
         return format_decimal(value, locale=LOCALES[lang])
 
     error_count = len(errors(site.problems))
     warning_count = len(site.problems) - error_count
-    # Every entry file: those read as entries, and those whose errors keep them from being one.
-    entry_files = {entry.path for entry in site.entries.values()} | {
-        p.path
-        for p in site.problems
-        if p.path.startswith(("content/en/", "content/fr/")) and p.path.endswith(".md")
-    }
     values = {
-        "num": number(len(entry_files)),
+        "num": number(site.entry_files),
         "errors": catalog.ngettext("%(count)s error", "%(count)s errors", error_count)
         % {"count": number(error_count)},
         "warnings": catalog.ngettext("%(count)s warning", "%(count)s warnings", warning_count)
         % {"count": number(warning_count)},
     }
     if error_count:
-        return catalog.gettext("%(num)s entries checked: %(errors)s, %(warnings)s.") % values
-    if warning_count:
-        return catalog.gettext("%(num)s entries checked: no errors, %(warnings)s.") % values
-    return catalog.gettext("%(num)s entries checked: no problems.") % values
+        text = catalog.ngettext(
+            "%(num)s entry checked: %(errors)s, %(warnings)s.",
+            "%(num)s entries checked: %(errors)s, %(warnings)s.",
+            site.entry_files,
+        )
+    elif warning_count:
+        text = catalog.ngettext(
+            "%(num)s entry checked: no errors, %(warnings)s.",
+            "%(num)s entries checked: no errors, %(warnings)s.",
+            site.entry_files,
+        )
+    else:
+        text = catalog.ngettext(
+            "%(num)s entry checked: no problems.",
+            "%(num)s entries checked: no problems.",
+            site.entry_files,
+        )
+    return text % values
 
 
 @main.command(help=N_("Validate, index and freeze the site into OUTPUT, atomically."))
@@ -168,7 +179,10 @@ def _check_summary(catalog, lang: str, site) -> str:
 @option(
     "--compress",
     is_flag=True,
-    help=N_("Also write a .gz copy of each text file, for servers that serve them."),
+    help=N_(
+        "Also write a .gz copy of each text file that gzip makes smaller, for servers that "
+        "serve them."
+    ),
 )
 def build(
     root: str | None,

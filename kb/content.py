@@ -87,6 +87,7 @@ class Site:
     problems: list[Problem] = field(default_factory=list)
     unread: dict[tuple[str, str], str] = field(default_factory=dict)  # (lang, id) → broken file
     media: dict[str, int] = field(default_factory=dict)  # content/media/ files linked: name → bytes
+    entry_files: int = 0  # Markdown files read as entries, those whose errors kept them out too
     config: SiteConfig = field(default_factory=SiteConfig)  # content/site.yml
     # What every page asks for is computed from all entries once, on first use (cached_property):
     # a Site is complete when kb.loader returns it, which uses none of it while adding entries,

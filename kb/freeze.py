@@ -75,7 +75,7 @@ def build(
 
     base_url: the site's URL, over content/site.yml's site_url (see kb.config.site_url).
     jobs: processes that read, render and write pages (default: every core for a large site).
-    compress: also write a .gz copy of each text file.
+    compress: also write a .gz copy of each text file that gzip makes smaller.
     Raises OutputError, before anything is written, if output is not kb's to replace.
     """
     try:

@@ -58,7 +58,8 @@ class _CompiledDomain(Domain):
 
 
 def translations(lang: str) -> support.NullTranslations:
-    """The interface catalog of lang outside a request (`kb check --lang fr`): English has none."""
+    """The interface catalog of lang, whatever the page's (`kb check --lang fr`, a bilingual
+    page's footer): English has none."""
     if lang == "en":
         return support.NullTranslations()
     return compile_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po")

@@ -86,6 +86,7 @@ def _load(root: Path, jobs: int | None, cache: Store | None, changed: set[str] |
     unread: set[tuple[str, str]] = set()
     seen = None if changed is None else {os.path.join(root, path) for path in changed}
     files = [(lang, file) for lang in LANGS for file in memo.markdown_files(content / lang, seen)]
+    site.entry_files = len(files)
     store = cache if cache is not None else Store.open(root)
     store.begin()
     # What reading a file depends on besides its bytes: kb's code, the topics and the sources,
@@ -266,13 +267,15 @@ def parse_entry(
         values, key_lines = parse_yaml(source.front_matter, source.front_matter_line)
     except SourceError as error:
         problems.append(_source_problem(path, error))
-        return refused()
+        refused()
+        return None
     slips = silent_slips(
         source.front_matter, source.front_matter_line, REQUIRED_KEYS + OPTIONAL_KEYS
     )
     if slips:
         problems.extend(problem(path, line, msgid, **params) for line, msgid, params in slips)
-        return refused()
+        refused()
+        return None
     checker = FrontMatterChecker(path, key_lines, topics, source.front_matter_line, sources)
     fields = checker.check(values)
     slug = file.stem
@@ -312,7 +315,8 @@ def parse_entry(
         fields = None
     problems.extend(checker.problems)
     if fields is None:
-        return refused()
+        refused()
+        return None
     return Entry(
         lang=lang,
         slug=slug,

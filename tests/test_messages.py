@@ -289,7 +289,7 @@ def test_kb_check_prints_the_problems_in_french_with_lang_fr(tmp_path, runner):
     assert french.stdout.splitlines() == [
         f"{FR}:13: avertissement{NBSP}: un intertitre '# ' s'affiche en texte ordinaire (le titre "
         f"est le seul titre de premier niveau de la page){NBSP}: commencez-le par '## '",
-        f"Fiches vérifiées{NBSP}: 4. 1 erreur, 1 avertissement.",
+        f"Fiches vérifiées{NBSP}: 4 (1 erreur, 1 avertissement).",
     ]
     english = runner.invoke(main, ["check", "--root", str(root)])
     assert english.stderr.splitlines() == [
@@ -326,7 +326,7 @@ def test_kb_check_summary_and_warnings_in_french(tmp_path, runner):
     "lang, expected",
     [
         ("en", "63,200 entries checked: 2 errors, 0 warnings."),
-        ("fr", f"Fiches vérifiées{NBSP}: 63{NBSP}200. 2 erreurs, 0 avertissement."),
+        ("fr", f"Fiches vérifiées{NBSP}: 63{NBSP}200 (2 erreurs, 0 avertissement)."),
     ],
 )
 def test_the_check_count_writes_numbers_as_each_language_does(lang, expected):
@@ -334,10 +334,17 @@ def test_the_check_count_writes_numbers_as_each_language_does(lang, expected):
 
     from kb.cli import _check_summary
 
-    entries = {n: SimpleNamespace(path=f"content/en/{n}.md") for n in range(63_200)}
-    error = Problem("content/en/0.md", 1, "x", "error")  # an entry's: it is counted once
-    site = SimpleNamespace(entries=entries, problems=[error, error])
-    assert _check_summary(translations(lang), lang, site) == expected
+    error = Problem("content/en/0.md", 1, "x", "error")
+    site = SimpleNamespace(entry_files=63_200, problems=[error, error])
+    assert _check_summary(lang, site) == expected
+    one = SimpleNamespace(entry_files=1, problems=[])
+    assert (
+        _check_summary(lang, one)
+        == {
+            "en": "1 entry checked: no problems.",
+            "fr": f"Fiche vérifiée{NBSP}: 1. Aucun problème.",
+        }[lang]
+    )
 
 
 def test_phrases_survive_the_cache_and_the_worker_processes():

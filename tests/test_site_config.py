@@ -221,6 +221,13 @@ def test_the_footer_shows_publisher_contact_and_sources_in_the_page_language(tmp
     assert "<li>The January FAQ</li>" in footer_en and "<li>La FAQ de janvier</li>" in footer_fr
     assert '<a href="https://partners.example.gov/en/rollout">The rollout page</a>' in footer_en
     assert '<a href="https://partners.example.gov/?p=4957">La page du déploiement</a>' in footer_fr
+    # The bilingual pages (the splash, the 404 page) show the address too, in each language.
+    for path in ("/", "/404.html"):
+        footer = client.get(path).get_data(as_text=True).split('<footer class="site-footer">')[1]
+        assert 'Contact us: <a href="mailto:info@example.org">info@example.org</a>' in footer
+        assert 'Nous joindre\u00a0: <a href="mailto:info@example.org">info@example.org</a>' in (
+            footer
+        )
 
 
 def test_the_real_site_yml_is_valid_and_leaves_the_site_url_unset():

@@ -88,6 +88,10 @@ def ask(value, prompt: str, check, default: str | None = None):
     return click.prompt(prompt, default=default, value_proc=proc)
 
 
+# The options `kb new` asks for when they are not given, before the file names.
+ASKED_FIRST = ("--id", "--phase", "--audience", "--topic", "--title-en", "--title-fr")
+
+
 def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: bool):
     """`kb new`'s questions, for each value not given as an option: the new entry."""
     from kb import scaffold
@@ -116,7 +120,26 @@ def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: boo
         "fr": ask(given["--title-fr"], gettext("Title in French"), checks["--title-fr"]),
     }
     suggested = scaffold.slugify(titles["fr"])
-    if suggest_slug_fr and suggested != scaffold.slugify(titles["fr"], limit=10_000):
+    cut = suggested != scaffold.slugify(titles["fr"], limit=10_000)
+    slug_fr = given["--slug-fr"]
+    # Every other value given as an option (a script, or an editor who typed them all): the
+    # French file is named after its title without a question, as the English one after the id.
+    if slug_fr is None and all(given[name] is not None for name in ASKED_FIRST):
+        try:
+            slug_fr = checks["--slug-fr"](suggested)
+        except ValueError as error:
+            click.echo(f"{localized(error)}.")
+        else:
+            if cut:
+                click.echo(
+                    gettext(
+                        "The French title is long: its file name stops after a whole word, at "
+                        "%(length)d characters ('%(slug)s'); give --slug-fr for another.",
+                        length=len(suggested),
+                        slug=suggested,
+                    )
+                )
+    if slug_fr is None and suggest_slug_fr and cut:
         click.echo(
             gettext(
                 "The French title is long: the file name suggested below stops after a "
@@ -134,9 +157,7 @@ def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: boo
             click.echo(f"{localized(error)}.")
     slugs = {
         "en": ask(slug_en, gettext("English file name"), checks["--slug-en"]),
-        "fr": ask(
-            given["--slug-fr"], gettext("French file name"), checks["--slug-fr"], default=suggested
-        ),
+        "fr": ask(slug_fr, gettext("French file name"), checks["--slug-fr"], default=suggested),
     }
     return scaffold.NewEntry(id_, phase, audiences, topics, titles, slugs)
 

@@ -275,14 +275,34 @@ def test_a_long_french_title_says_that_its_file_name_was_cut(root, kb):
     args = [
         v if v != OPTIONS[OPTIONS.index("--title-fr") + 1] else long_title for v in OPTIONS[:-2]
     ]  # no --slug-fr: the file name is made from the title
-    result = kb(root, "new", *args, input="\n")  # accept the suggested name
+    result = kb(root, "new", *args, input="")  # every other value given: nothing is asked
     assert result.exit_code == 0, result.output
     slug = "que-se-passe-t-il-pour-les-fournisseurs-de-services-de"
     assert (
-        "The French title is long: the file name suggested below stops after a whole word, "
-        f"at {len(slug)} characters ('{slug}'). Keep it or write a shorter one."
+        "The French title is long: its file name stops after a whole word, "
+        f"at {len(slug)} characters ('{slug}'); give --slug-fr for another."
     ) in (result.output)
     assert (root / f"content/fr/phase-2/{slug}.md").is_file()
+    # Asked for the title, the editor is offered the name to keep or shorten.
+    asked = [v for v in args if v not in ("--title-fr", long_title)]
+    result = kb(root, "new", *asked, "--id", "other-period", input=f"{long_title}\nshorter\n")
+    assert "Keep it or write a shorter one." in result.output, result.output
+    assert (root / "content/fr/phase-2/shorter.md").is_file()
+
+
+def test_a_script_that_gives_every_value_but_the_file_names_is_not_asked_anything(root, kb):
+    """As the English file is named after the id, the French one after its title."""
+    result = kb(root, "new", *OPTIONS[:-2], input="")  # stdin empty, as in a script
+    assert result.exit_code == 0, result.output
+    assert "French file name" not in result.output
+    fr = load_site(root).get("fr", "transition-period")
+    assert fr.slug == "que-se-passe-t-il-pendant-la-periode-de-transition"
+    # The name is taken: said, then asked for (a script gets an error, not a wrong file).
+    again = [v if v != "transition-period" else "transition-period-2" for v in OPTIONS[:-2]]
+    result = kb(root, "new", *again, input="autre-nom\n")
+    assert result.exit_code == 0, result.output
+    assert "que-se-passe-t-il-pendant-la-periode-de-transition" in result.output
+    assert (root / "content/fr/phase-2/autre-nom.md").is_file()
 
 
 def test_a_short_french_title_is_not_said_to_be_cut(root, kb):

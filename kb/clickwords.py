@@ -60,7 +60,10 @@ CLICK_WORDS = (
     N_("Repeat for confirmation"),
     N_("Error: The two entered values do not match."),
     N_("Error: invalid input"),
+    N_("required"),  # [required], after an option's help
 )
+# The names of click's types that kb's options take, shown as their metavars (TEXT).
+TYPE_NAMES = (N_("text"), N_("integer"), N_("integer range"))
 CLICK_PLURALS = (
     plural("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
@@ -137,6 +140,13 @@ class LocalizedOption(click.Option):
     def __init__(self, *args, help_values: dict | None = None, **kwargs):
         self.help_values = help_values
         super().__init__(*args, **kwargs)
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        """The value's name (TEXT, INTEGER RANGE) in the command's language."""
+        if self.metavar is None and self.type.get_metavar(param=self, ctx=ctx) is None:
+            metavar = _gettext(self.type.name).upper()
+            return f"{metavar}..." if self.nargs != 1 else metavar
+        return super().make_metavar(ctx)
 
 
 class _HelpFormatter(click.HelpFormatter):

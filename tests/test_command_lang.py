@@ -129,6 +129,11 @@ def test_help_and_click_s_own_words_in_french(run):
     assert f"Dossier de sortie (par défaut{NBSP}: build/)." in text
     assert "pour les sites de 100 fichiers de fiches ou plus" in text  # a value filled in
     assert "Afficher ce message et quitter." in text
+    # The values' names and click's [required], in French too.
+    assert "--base-url TEXTE" in text and "-j, --jobs ENTIER" in text
+    search_help = spaced(run(["search", "--help"], FRENCH, prog_name="kb").output)
+    assert "--lang [en|fr] Langue de la recherche. [obligatoire]" in search_help
+    assert "--limit ENTIER" in search_help
     listing = spaced(run(["--help"], FRENCH, prog_name="kb").output)
     assert f"Commandes{NBSP}:" in listing and "Chercher dans les fiches" in listing
     assert f"Options{NBSP}:" in text
@@ -153,6 +158,8 @@ def test_help_and_click_s_own_words_in_french(run):
     assert "\nOptions:\n" in english.output
     assert "Output folder (default: build/)." in english.output
     assert "Show this message and exit." in english.output
+    assert "--base-url TEXT " in english.output and "--jobs INTEGER RANGE" in english.output
+    assert "[required]" in run(["search", "--help"], prog_name="kb").output
     assert "Error: Invalid value for '--jobs'" in run(["build", "--jobs", "0"]).output
     unknown = run(["build", "--jobs", "0"], {"KB_LANG": "de"})
     assert "Error: Invalid value for '--jobs'" in unknown.output
@@ -161,7 +168,7 @@ def test_help_and_click_s_own_words_in_french(run):
 def test_every_help_text_and_click_word_has_its_french():
     """A help text changed or added without its French would show in English: the catalog
     must hold each one, translated."""
-    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, LocalizedOption
+    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, TYPE_NAMES, LocalizedOption
     from kb.i18n import translations
 
     french = translations("fr")
@@ -172,8 +179,13 @@ def test_every_help_text_and_click_word_has_its_french():
             if isinstance(param, click.Option):
                 assert isinstance(param, LocalizedOption), param.opts
                 helps.append(param._help_msgid)
+                if (
+                    param.metavar is None
+                    and param.type.get_metavar(param, click.Context(main)) is None
+                ):
+                    assert param.type.name in (*TYPE_NAMES, *CLICK_WORDS), param.opts  # in French
     same = {"Options"}  # the same word in French
-    for msgid in [*helps, *CLICK_WORDS]:
+    for msgid in [*helps, *CLICK_WORDS, *TYPE_NAMES]:
         assert msgid in same or french.gettext(msgid) != msgid, msgid
     for singular, plural in CLICK_PLURALS:
         assert french.ngettext(singular, plural, 1) != singular, singular

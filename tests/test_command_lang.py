@@ -179,10 +179,8 @@ def test_every_help_text_and_click_word_has_its_french():
             if isinstance(param, click.Option):
                 assert isinstance(param, LocalizedOption), param.opts
                 helps.append(param._help_msgid)
-                if (
-                    param.metavar is None
-                    and param.type.get_metavar(param, click.Context(main)) is None
-                ):
+                named = not param.is_flag and param.metavar is None  # a flag shows no value
+                if named and param.type.get_metavar(param, click.Context(main)) is None:
                     assert param.type.name in (*TYPE_NAMES, *CLICK_WORDS), param.opts  # in French
     same = {"Options"}  # the same word in French
     for msgid in [*helps, *CLICK_WORDS, *TYPE_NAMES]:

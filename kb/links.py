@@ -174,6 +174,17 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
             name=name.rsplit("/", 1)[-1],
         )
         return None
+    real = media.outside(content / media.FOLDER, file)
+    if real is not None:
+        say(
+            N_(
+                "'%(target)s' is a symbolic link to %(real)s, outside content/media/: copy the "
+                "file into content/media/ instead"
+            ),
+            target=target,
+            real=real,
+        )
+        return None
     size = file.stat().st_size
     if size > media.MAX_BYTES:
         say(

@@ -223,3 +223,35 @@ def test_the_preview_sends_an_image_copied_over_another_with_its_times_kept(tmp_
     assert status == 200 and data == other and new_etag != etag
     assert get("/media/chart.png", new_etag)[0] == 304  # unchanged: the browser's copy is good
     assert get("/media/nowhere.png")[0] == 404
+
+
+def test_a_media_file_that_a_link_leads_out_of_content_media_is_refused(tmp_path):
+    """As for entries: a symbolic link out of the folder would publish a file from elsewhere."""
+    from kb.app import create_app
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.png").write_bytes(png(10, 10))
+    body = (
+        "![Linked folder](../../media/linked/secret.png)\n\n![Linked file](../../media/file.png)"
+        "\n\n![Inside](../../media/alias.png)"
+    )
+    root = image_site(tmp_path / "site", body, **{"chart.png": png(30, 20)})
+    media = root / "content/media"
+    (media / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (media / "file.png").symlink_to(elsewhere / "secret.png")
+    (media / "alias.png").symlink_to(media / "chart.png")  # a link that stays inside: fine
+    problems = [str(p) for p in load_site(root).problems if p.path == EN]
+    real = str((elsewhere / "secret.png").resolve())
+    assert problems == [
+        f"{EN}:13: '../../media/linked/secret.png' is a symbolic link to {real}, outside "
+        "content/media/: copy the file into content/media/ instead",
+        f"{EN}:15: '../../media/file.png' is a symbolic link to {real}, outside "
+        "content/media/: copy the file into content/media/ instead",
+    ]
+    client = create_app({"KB_ROOT": root}).test_client()
+    for path in ("/media/linked/secret.png", "/media/file.png"):
+        with client.get(path) as response:
+            assert response.status_code == 404, path
+    with client.get("/media/alias.png") as response:
+        assert response.status_code == 200 and response.data == png(30, 20)

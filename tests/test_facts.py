@@ -12,6 +12,8 @@ from babel.numbers import format_decimal
 
 from kb.i18n import long_date
 
+from support import ROOT
+
 NBSP = "\u00a0"
 
 # Each fact of the source as English readers see it, and its French form.
@@ -53,8 +55,8 @@ FACTS = [
     ("Funding Model", "modèle de financement"),
     ("York", "York"),
     ("Halton", "Halton"),
-    ("Stratford-Bruce Peninsula", "Stratford–Bruce Peninsula"),
-    ("Kingston-Pembroke", "Kingston–Pembroke"),
+    ("Stratford–Bruce Peninsula", "Stratford–Bruce Peninsula"),  # the rollout table's en dash
+    ("Kingston–Pembroke", "Kingston–Pembroke"),
     ("Toronto", "Toronto"),
     ("Northeast", "Nord-Est"),
     ("Northwest", "Nord-Ouest"),
@@ -67,6 +69,22 @@ FACTS = [
         "ministère des Services à l'enfance et des Services sociaux et communautaires",
     ),
 ]
+
+
+def test_english_texts_write_the_catchment_areas_as_their_pages_do():
+    """With the en dash of the ministry's rollout table (the FAQ of January 2023 used a hyphen):
+    an answer and the page of its catchment area say the same name."""
+    import yaml
+
+    areas = yaml.safe_load((ROOT / "content/catchment-areas.yml").read_text("utf-8"))
+    names = [area["en"]["name"] for area in areas if "–" in area["en"]["name"]]
+    assert "Kingston–Pembroke" in names
+    texts = {str(p): p.read_text("utf-8") for p in (ROOT / "content/en").rglob("*.md")}
+    timeline = yaml.safe_load((ROOT / "content/timeline.yml").read_text("utf-8"))
+    texts.update({f"timeline.yml {event['date']}": event["en"] for event in timeline})
+    for name in names:
+        hyphenated = name.replace("–", "-")
+        assert [where for where, text in texts.items() if hyphenated in text] == [], hyphenated
 
 
 def page_text(frozen, lang: str) -> str:

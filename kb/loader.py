@@ -22,7 +22,7 @@ from kb.frontmatter import (
 )
 from kb.pagelist import PAGE_SLUG
 from kb.parallel import chunked, fork_map_pickled, workers_for
-from kb.sourcefile import read_source
+from kb.sourcefile import LINK_OUT, links_out, read_source
 from kb.taxonomy import LANGS, Term
 from kb.validate import (
     MAX_FILE_BYTES,
@@ -67,6 +67,10 @@ def _load(root: Path, jobs: int | None, cache: Store | None, changed: set[str] |
         return site
     # Each parsed again only when its file's bytes changed (memo.data_file).
     site.config = memo.data_file(load_config, root, problems, ("site.yml",))
+    problems.extend(  # the build copies static/ as it is
+        problem(file.relative_to(root).as_posix(), 1, LINK_OUT, target=real, folder="static")
+        for file, real in links_out(root / "static")
+    )
     site.topics = memo.data_file(datafiles.load_topics, root, problems, ("topics.yml",))
     site.glossary = memo.data_file(datafiles.load_glossary, root, problems, ("glossary.yml",))
     site.timeline = memo.data_file(datafiles.load_timeline, root, problems, ("timeline.yml",))

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from kb.frontmatter import N_, Phrase, SourceError
 
+LINK_OUT = N_(
+    "is a symbolic link to %(target)s, outside %(folder)s/: copy the file into %(folder)s/ instead"
+)
+
 
 def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
     """The bytes of a regular file under inside, at most limit bytes; SourceError otherwise.
@@ -25,14 +29,7 @@ def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
         if not target.is_relative_to(inside) and not target.is_relative_to(inside.resolve()):
             raise SourceError(
                 1,
-                Phrase(
-                    N_(
-                        "is a symbolic link to %(target)s, outside "
-                        "%(folder)s/: copy the file into %(folder)s/ instead"
-                    ),
-                    target=str(target),
-                    folder=inside.name,
-                ),
+                Phrase(LINK_OUT, target=str(target), folder=inside.name),
             )
         info = file.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -103,3 +100,19 @@ def _real_folder(folder: Path) -> str:
         return os.readlink(f"/proc/self/fd/{descriptor}")
     finally:
         os.close(descriptor)
+
+
+def links_out(folder: Path) -> list[tuple[Path, str]]:
+    """Each file under folder (walked as Frozen-Flask walks static/: linked folders not entered)
+    that a symbolic link leads out of it, with where it really is: publishing it would publish a
+    file from elsewhere on the machine."""
+    if not folder.is_dir():
+        return []
+    base = os.path.join(os.path.realpath(folder), "")
+    found = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.islink(path) and not (real := os.path.realpath(path)).startswith(base):
+                found.append((Path(path), real))
+    return sorted(found)

@@ -107,3 +107,30 @@ def test_a_read_that_gives_less_than_asked_reads_on(content, monkeypatch):
     monkeypatch.setattr(kb.sourcefile.os, "read", lambda fd, n: real_read(fd, min(n, 5)))
     file = content / "en" / "entry.md"
     assert _read_plainly(file, LIMIT, content) == file.read_bytes()
+
+
+def test_a_static_file_that_a_link_leads_out_of_static_stops_the_build(tmp_path):
+    """The build copies static/ as it is: a link out of it would publish a file from elsewhere.
+    A link that stays inside is fine; the error names the file and where it leads."""
+    from kb.freeze import BuildError, build
+    from kb.loader import load_site
+
+    from support import make_site, pair
+
+    root = make_site(tmp_path / "site", pair())
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "static" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "static" / "alias.css").symlink_to("style.css")
+    real = os.path.realpath(tmp_path / "secret.txt")
+    assert [str(p) for p in load_site(root).problems] == [
+        f"static/leak.txt:1: is a symbolic link to {real}, outside static/: copy the file into "
+        "static/ instead"
+    ]
+    with pytest.raises(BuildError):
+        build(root, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    (root / "static" / "leak.txt").unlink()
+    build(root, tmp_path / "out")
+    assert (tmp_path / "out/static/alias.css").read_bytes() == (
+        root / "static/style.css"
+    ).read_bytes()

@@ -23,6 +23,7 @@ from kb.terminal import (
     ask_new_entry,
     check_options,
     command_lang,
+    french_name_if_all_given,
     gettext,
     live_output,
     localized,
@@ -348,7 +349,10 @@ def new(
                     "--slug-en",
                     slug_en if slug_en is not None else lambda values: values.get("--id"),
                 ),
-                ("--slug-fr", slug_fr),
+                (
+                    "--slug-fr",
+                    slug_fr if slug_fr is not None else french_name_if_all_given,
+                ),
             ]
         },
     )

@@ -92,6 +92,17 @@ def ask(value, prompt: str, check, default: str | None = None):
 ASKED_FIRST = ("--id", "--phase", "--audience", "--topic", "--title-en", "--title-fr")
 
 
+def french_name_if_all_given(values: dict) -> str | None:
+    """The French file's name made from its title when every other value was given as an
+    option (a script, or an editor who typed them all): nothing is asked, as the English file is
+    named after the id; else None, and the name is asked for with it as the default."""
+    from kb import scaffold
+
+    if all(values.get(name) is not None for name in ASKED_FIRST):
+        return scaffold.slugify(values["--title-fr"])
+    return None
+
+
 def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: bool):
     """`kb new`'s questions, for each value not given as an option: the new entry."""
     from kb import scaffold
@@ -121,24 +132,16 @@ def ask_new_entry(given: dict, checks: dict, choices: dict, suggest_slug_fr: boo
     }
     suggested = scaffold.slugify(titles["fr"])
     cut = suggested != scaffold.slugify(titles["fr"], limit=10_000)
-    slug_fr = given["--slug-fr"]
-    # Every other value given as an option (a script, or an editor who typed them all): the
-    # French file is named after its title without a question, as the English one after the id.
-    if slug_fr is None and all(given[name] is not None for name in ASKED_FIRST):
-        try:
-            slug_fr = checks["--slug-fr"](suggested)
-        except ValueError as error:
-            click.echo(f"{localized(error)}.")
-        else:
-            if cut:
-                click.echo(
-                    gettext(
-                        "The French title is long: its file name stops after a whole word, at "
-                        "%(length)d characters ('%(slug)s'); give --slug-fr for another.",
-                        length=len(suggested),
-                        slug=suggested,
-                    )
-                )
+    slug_fr = given["--slug-fr"]  # named after the title when every other value was given
+    if slug_fr is not None and suggest_slug_fr and cut:
+        click.echo(
+            gettext(
+                "The French title is long: its file name stops after a whole word, at "
+                "%(length)d characters ('%(slug)s'); give --slug-fr for another.",
+                length=len(suggested),
+                slug=suggested,
+            )
+        )
     if slug_fr is None and suggest_slug_fr and cut:
         click.echo(
             gettext(

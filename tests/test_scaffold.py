@@ -297,11 +297,17 @@ def test_a_script_that_gives_every_value_but_the_file_names_is_not_asked_anythin
     assert "French file name" not in result.output
     fr = load_site(root).get("fr", "transition-period")
     assert fr.slug == "que-se-passe-t-il-pendant-la-periode-de-transition"
-    # The name is taken: said, then asked for (a script gets an error, not a wrong file).
+    # The name is taken: refused as a taken option is, with the fix, and nothing is written.
     again = [v if v != "transition-period" else "transition-period-2" for v in OPTIONS[:-2]]
-    result = kb(root, "new", *again, input="autre-nom\n")
+    result = kb(root, "new", *again, input="")
+    assert result.exit_code == 2, result.output
+    assert (
+        "--slug-fr: content/fr/phase-2/que-se-passe-t-il-pendant-la-periode-de-transition.md "
+        "already has this name"
+    ) in result.output
+    assert load_site(root).get("en", "transition-period-2") is None
+    result = kb(root, "new", *again, "--slug-fr", "autre-nom", input="")
     assert result.exit_code == 0, result.output
-    assert "que-se-passe-t-il-pendant-la-periode-de-transition" in result.output
     assert (root / "content/fr/phase-2/autre-nom.md").is_file()
 
 

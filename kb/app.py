@@ -8,7 +8,7 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from flask.templating import Environment
 from jinja2.runtime import Context, Macro
 from jinja2.utils import _PassArg
@@ -18,6 +18,7 @@ from kb import i18n
 from kb.config import SiteConfig
 from kb.site import SiteHolder, current_site  # noqa: F401 (kb.app's names)
 from kb.site import init_app as init_site
+from kb.sourcefile import published
 
 
 class _Map(Map):
@@ -86,6 +87,13 @@ class _Flask(Flask):
     # Templates kept in a plain dict: a site has a few dozen, and Jinja's bounded cache takes a
     # lock and reorders a queue at each of the dozen look-ups a page makes.
     jinja_options: ClassVar[dict] = {**Flask.jinja_options, "cache_size": -1}
+
+    def send_static_file(self, filename: str):
+        """A file of static/, only when a build publishes it (kb.sourcefile.published): the
+        preview never shows what the site will lack, nor a file from elsewhere on the machine."""
+        if not published(Path(self.static_folder), filename):
+            abort(404)
+        return super().send_static_file(filename)
 
 
 def current_config() -> SiteConfig:

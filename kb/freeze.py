@@ -29,6 +29,7 @@ from kb.pagecache import PageCache, page_keys
 from kb.pagelist import all_pages, pageless_endpoints
 from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
+from kb.sourcefile import STATIC_IGNORED
 from kb.taxonomy import LANGS
 from kb.validate import Problem, errors
 
@@ -148,7 +149,7 @@ def _publish(
                 "FREEZER_DESTINATION": str(staging),
                 "FREEZER_BASE_URL": config.site_url or "/",
                 "FREEZER_REMOVE_EXTRA_FILES": False,
-                "FREEZER_STATIC_IGNORE": ["*.tmp"],
+                "FREEZER_STATIC_IGNORE": list(STATIC_IGNORED),
             }
         )
         app.test_client_class = FreezerClient  # the freezer's: one WSGI call a page

@@ -22,7 +22,7 @@ from kb.frontmatter import (
 )
 from kb.pagelist import PAGE_SLUG
 from kb.parallel import chunked, fork_map_pickled, workers_for
-from kb.sourcefile import LINK_OUT, links_out, read_source
+from kb.sourcefile import LINK_OUT, LINKED_FOLDER, STATIC_IGNORED, links_out, read_source
 from kb.taxonomy import LANGS, Term
 from kb.validate import (
     MAX_FILE_BYTES,
@@ -67,10 +67,7 @@ def _load(root: Path, jobs: int | None, cache: Store | None, changed: set[str] |
         return site
     # Each parsed again only when its file's bytes changed (memo.data_file).
     site.config = memo.data_file(load_config, root, problems, ("site.yml",))
-    problems.extend(  # the build copies static/ as it is
-        problem(file.relative_to(root).as_posix(), 1, LINK_OUT, target=real, folder="static")
-        for file, real in links_out(root / "static")
-    )
+    problems.extend(_static_links(root))
     site.topics = memo.data_file(datafiles.load_topics, root, problems, ("topics.yml",))
     site.glossary = memo.data_file(datafiles.load_glossary, root, problems, ("glossary.yml",))
     site.timeline = memo.data_file(datafiles.load_timeline, root, problems, ("timeline.yml",))
@@ -330,6 +327,17 @@ def parse_entry(
         lines={str(key): line for key, line in key_lines.items()},
         **fields,
     )
+
+
+def _static_links(root: Path) -> list[Problem]:
+    """The links of static/ that a build cannot publish as the preview serves them."""
+    return [
+        problem(path, 1, LINKED_FOLDER, "warning", target=real)
+        if is_folder and real.startswith(os.path.join(os.path.realpath(root / "static"), ""))
+        else problem(path, 1, LINK_OUT, target=real, folder="static")
+        for file, real, is_folder in links_out(root / "static", STATIC_IGNORED)
+        for path in [file.relative_to(root).as_posix()]
+    ]
 
 
 def _source_problem(path: str, error: SourceError) -> Problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from pathlib import Path
@@ -102,17 +103,43 @@ def _real_folder(folder: Path) -> str:
         os.close(descriptor)
 
 
-def links_out(folder: Path) -> list[tuple[Path, str]]:
-    """Each file under folder (walked as Frozen-Flask walks static/: linked folders not entered)
-    that a symbolic link leads out of it, with where it really is: publishing it would publish a
-    file from elsewhere on the machine."""
+STATIC_IGNORED = ("*.tmp",)  # what a build never copies of static/ (kb.freeze)
+LINKED_FOLDER = N_(
+    "is a symbolic link to the folder %(target)s: the build does not copy a linked folder, so "
+    "the site would lack its files; put them in a real folder instead"
+)
+
+
+def links_out(folder: Path, skip: tuple[str, ...] = ()) -> list[tuple[Path, str, bool]]:
+    """Each symbolic link under folder that the build cannot publish as the preview serves it,
+    with where it really is and whether it is a folder: a file that it leads out of folder
+    (publishing it would publish a file from elsewhere on the machine), and a folder (Frozen-Flask
+    walks static/ without entering linked folders). skip: the name patterns never published."""
     if not folder.is_dir():
         return []
     base = os.path.join(os.path.realpath(folder), "")
     found = []
-    for directory, _, names in os.walk(folder):
-        for name in names:
+    for directory, folders, names in os.walk(folder):
+        for name, is_folder in [*((n, False) for n in names), *((n, True) for n in folders)]:
             path = os.path.join(directory, name)
-            if os.path.islink(path) and not (real := os.path.realpath(path)).startswith(base):
-                found.append((Path(path), real))
+            if any(fnmatch.fnmatch(name, pattern) for pattern in skip) or not os.path.islink(path):
+                continue
+            real = os.path.realpath(path)
+            if is_folder or not real.startswith(base):
+                found.append((Path(path), real, is_folder))
     return sorted(found)
+
+
+def published(folder: Path, name: str) -> bool:
+    """Whether name, a path under folder, is what a build publishes from it: no linked folder on
+    the way, no link out of folder (links_out), so that the preview serves what the build does."""
+    base = os.path.realpath(folder)
+    path = os.path.join(folder, name)
+    if not os.path.realpath(path).startswith(os.path.join(base, "")):
+        return False
+    parent = os.path.dirname(path)
+    while len(parent) > len(os.fspath(folder)):
+        if os.path.islink(parent):
+            return False
+        parent = os.path.dirname(parent)
+    return True

@@ -134,3 +134,36 @@ def test_a_static_file_that_a_link_leads_out_of_static_stops_the_build(tmp_path)
     assert (tmp_path / "out/static/alias.css").read_bytes() == (
         root / "static/style.css"
     ).read_bytes()
+
+
+def test_the_preview_serves_of_static_only_what_a_build_publishes(tmp_path):
+    """A linked folder is not copied by the build (a warning says so), a link out of static/ is
+    an error: the preview answers 404 for both, and serves real files and links inside."""
+    from kb.app import create_app
+    from kb.loader import load_site
+
+    from support import make_site, pair
+
+    root = make_site(tmp_path / "site", pair())
+    static = root / "static"
+    (static / "lib").mkdir()
+    (static / "lib" / "a.js").write_text("x", encoding="utf-8")
+    (static / "vendor").symlink_to("lib", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.js").write_text("secret", encoding="utf-8")
+    (static / "ext").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (static / "alias.css").symlink_to("style.css")
+    (static / "skip.tmp").symlink_to(tmp_path / "elsewhere" / "b.js")  # never published
+    found = {(p.path, p.level) for p in load_site(root).problems}
+    assert found == {("static/vendor", "warning"), ("static/ext", "error")}
+    client = create_app({"KB_ROOT": root}).test_client()
+    for path, status in [
+        ("/static/lib/a.js", 200),
+        ("/static/alias.css", 200),
+        ("/static/style.css", 200),
+        ("/static/vendor/a.js", 404),
+        ("/static/ext/b.js", 404),
+        ("/static/../site/content/en/phase-2/planning.md", 404),
+    ]:
+        with client.get(path) as response:
+            assert response.status_code == status, path

@@ -178,8 +178,8 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
     if real is not None:
         say(
             N_(
-                "'%(target)s' is a symbolic link to %(real)s, outside content/media/: copy the "
-                "file into content/media/ instead"
+                "'%(target)s' leads through a symbolic link to %(real)s, outside content/media/: "
+                "copy the file into content/media/ instead"
             ),
             target=target,
             real=real,

@@ -244,9 +244,9 @@ def test_a_media_file_that_a_link_leads_out_of_content_media_is_refused(tmp_path
     problems = [str(p) for p in load_site(root).problems if p.path == EN]
     real = str((elsewhere / "secret.png").resolve())
     assert problems == [
-        f"{EN}:13: '../../media/linked/secret.png' is a symbolic link to {real}, outside "
+        f"{EN}:13: '../../media/linked/secret.png' leads through a symbolic link to {real}, outside "
         "content/media/: copy the file into content/media/ instead",
-        f"{EN}:15: '../../media/file.png' is a symbolic link to {real}, outside "
+        f"{EN}:15: '../../media/file.png' leads through a symbolic link to {real}, outside "
         "content/media/: copy the file into content/media/ instead",
     ]
     client = create_app({"KB_ROOT": root}).test_client()

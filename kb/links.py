@@ -16,6 +16,7 @@ from kb import media, memo
 from kb.markdown import SAFE_SCHEMES
 from kb.memo import per_text
 from kb.rawhtml import without_code
+from kb.sourcefile import leads_out
 from kb.validate import N_, Problem, problem
 from kb.watching import file_version
 
@@ -174,7 +175,7 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
             name=name.rsplit("/", 1)[-1],
         )
         return None
-    real = media.outside(content / media.FOLDER, file)
+    real = leads_out(content / media.FOLDER, file)
     if real is not None:
         say(
             N_(

@@ -333,9 +333,9 @@ def _static_links(root: Path) -> list[Problem]:
     """The links of static/ that a build cannot publish as the preview serves them."""
     return [
         problem(path, 1, LINKED_FOLDER, "warning", target=real)
-        if is_folder and real.startswith(os.path.join(os.path.realpath(root / "static"), ""))
+        if is_folder and not out
         else problem(path, 1, LINK_OUT, target=real, folder="static")
-        for file, real, is_folder in links_out(root / "static", STATIC_IGNORED)
+        for file, real, is_folder, out in links_out(root / "static", STATIC_IGNORED)
         for path in [file.relative_to(root).as_posix()]
     ]
 

@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.security import safe_join
 
+from kb.sourcefile import leads_out
 from kb.watching import file_version
 
 FOLDER = "media"  # content/media/
@@ -48,13 +49,6 @@ def shown(folder: Path) -> list[tuple[str, tuple[int, int] | None]]:
     and height (a key that a chmod or a sync client touching the files leaves as it is)."""
     # Every file's: an answer may show any of them as an image (a size is read for what it can).
     return [(name, dimensions(folder / name, tuple(version))) for name, *version in stamp(folder)]
-
-
-def outside(folder: Path, file: Path) -> str | None:
-    """Where file really is when a symbolic link leads it out of folder (publishing it would
-    publish a file from elsewhere on the machine); None when it stays inside."""
-    real, base = os.path.realpath(file), os.path.realpath(folder)
-    return None if real.startswith(base + os.sep) else real
 
 
 def media_name(content: Path, entry_path: str, target: str) -> str | None:
@@ -150,9 +144,9 @@ def file(name: str):
     # an image copied over another with both kept. Its version (a digest: no inode shown) tells.
     etag: str | bool = True
     path = safe_join(str(folder), name)
-    if path is not None and outside(folder, Path(path)):
-        abort(404)  # kb check reports the link
     if path is not None:
+        if leads_out(folder, path):
+            abort(404)  # kb check reports the link
         try:
             version = file_version(os.stat(path))
         except OSError:

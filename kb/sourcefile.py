@@ -110,32 +110,37 @@ LINKED_FOLDER = N_(
 )
 
 
-def links_out(folder: Path, skip: tuple[str, ...] = ()) -> list[tuple[Path, str, bool]]:
-    """Each symbolic link under folder that the build cannot publish as the preview serves it,
-    with where it really is and whether it is a folder: a file that it leads out of folder
-    (publishing it would publish a file from elsewhere on the machine), and a folder (Frozen-Flask
-    walks static/ without entering linked folders). skip: the name patterns never published."""
+def leads_out(folder: Path, path: str | Path) -> str | None:
+    """Where path really is when a symbolic link leads it out of folder (publishing it would
+    publish a file from elsewhere on the machine); None when it stays inside."""
+    real = os.path.realpath(path)
+    return None if real.startswith(os.path.join(os.path.realpath(folder), "")) else real
+
+
+def links_out(folder: Path, skip: tuple[str, ...] = ()) -> list[tuple[Path, str, bool, bool]]:
+    """Each symbolic link under folder that the build cannot publish as the preview serves it:
+    (the link, where it really is, whether it is a folder, whether it leads out of folder). A file
+    is kept when it leads out (leads_out), a folder always (Frozen-Flask walks static/ without
+    entering linked folders). skip: the name patterns never published."""
     if not folder.is_dir():
         return []
-    base = os.path.join(os.path.realpath(folder), "")
     found = []
     for directory, folders, names in os.walk(folder):
         for name, is_folder in [*((n, False) for n in names), *((n, True) for n in folders)]:
             path = os.path.join(directory, name)
             if any(fnmatch.fnmatch(name, pattern) for pattern in skip) or not os.path.islink(path):
                 continue
-            real = os.path.realpath(path)
-            if is_folder or not real.startswith(base):
-                found.append((Path(path), real, is_folder))
+            out = leads_out(folder, path)
+            if is_folder or out:
+                found.append((Path(path), out or os.path.realpath(path), is_folder, bool(out)))
     return sorted(found)
 
 
 def published(folder: Path, name: str) -> bool:
     """Whether name, a path under folder, is what a build publishes from it: no linked folder on
     the way, no link out of folder (links_out), so that the preview serves what the build does."""
-    base = os.path.realpath(folder)
     path = os.path.join(folder, name)
-    if not os.path.realpath(path).startswith(os.path.join(base, "")):
+    if leads_out(folder, path):
         return False
     parent = os.path.dirname(path)
     while len(parent) > len(os.fspath(folder)):

@@ -22,7 +22,14 @@ from kb.frontmatter import (
 )
 from kb.pagelist import PAGE_SLUG
 from kb.parallel import chunked, fork_map_pickled, workers_for
-from kb.sourcefile import LINK_OUT, LINKED_FOLDER, STATIC_IGNORED, links_out, read_source
+from kb.sourcefile import (
+    LINK_OUT,
+    LINKED_FOLDER,
+    LINKED_FOLDER_OUT,
+    STATIC_IGNORED,
+    links_out,
+    read_source,
+)
 from kb.taxonomy import LANGS, Term
 from kb.validate import (
     MAX_FILE_BYTES,
@@ -334,7 +341,9 @@ def _static_links(root: Path) -> list[Problem]:
     return [
         problem(path, 1, LINKED_FOLDER, "warning", target=real)
         if is_folder and not out
-        else problem(path, 1, LINK_OUT, target=real, folder="static")
+        else problem(
+            path, 1, LINKED_FOLDER_OUT if is_folder else LINK_OUT, target=real, folder="static"
+        )
         for file, real, is_folder, out in links_out(root / "static", STATIC_IGNORED)
         for path in [file.relative_to(root).as_posix()]
     ]

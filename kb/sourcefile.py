@@ -108,6 +108,10 @@ LINKED_FOLDER = N_(
     "is a symbolic link to the folder %(target)s: the build does not copy a linked folder, so "
     "the site would lack its files; put them in a real folder instead"
 )
+LINKED_FOLDER_OUT = N_(
+    "is a symbolic link to the folder %(target)s, outside %(folder)s/: copy the files you need "
+    "into a real folder under %(folder)s/ instead"
+)
 
 
 def leads_out(folder: Path, path: str | Path) -> str | None:

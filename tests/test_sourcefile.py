@@ -154,8 +154,16 @@ def test_the_preview_serves_of_static_only_what_a_build_publishes(tmp_path):
     (static / "ext").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (static / "alias.css").symlink_to("style.css")
     (static / "skip.tmp").symlink_to(tmp_path / "elsewhere" / "b.js")  # never published
-    found = {(p.path, p.level) for p in load_site(root).problems}
-    assert found == {("static/vendor", "warning"), ("static/ext", "error")}
+    problems = load_site(root).problems
+    assert {(p.path, p.level) for p in problems} == {
+        ("static/vendor", "warning"),
+        ("static/ext", "error"),
+    }
+    ext = next(p for p in problems if p.path == "static/ext")
+    assert ext.message == (
+        f"is a symbolic link to the folder {(tmp_path / 'elsewhere').resolve()}, outside static/: "
+        "copy the files you need into a real folder under static/ instead"
+    )
     client = create_app({"KB_ROOT": root}).test_client()
     for path, status in [
         ("/static/lib/a.js", 200),

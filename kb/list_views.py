@@ -7,7 +7,16 @@ from flask_babel import gettext as _
 
 from kb.app import current_site
 from kb.pagelist import listed
-from kb.rendering import count_by_term, entries, find_term, paginate, render, route, term_urls
+from kb.rendering import (
+    count_by_term,
+    entries,
+    find_term,
+    paginate,
+    render,
+    route,
+    term_urls,
+    topics_in_order,
+)
 from kb.taxonomy import AUDIENCES, PHASES
 
 
@@ -105,9 +114,7 @@ def audience(slug: str, page: int) -> str:
 def topic_list() -> str:
     shown = entries()
     counts = {id: sum(id in e.topics for e in shown) for id in current_site().topics}
-    return render(
-        "topics.html", topics=current_site().topics.values(), counts=counts, entries=shown
-    )
+    return render("topics.html", topics=topics_in_order(), counts=counts, entries=shown)
 
 
 @route("topic", "topics", "<slug>", paginated=True)

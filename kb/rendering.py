@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from kb.app import current_config, current_site
 from kb.content import Entry
-from kb.i18n import current_lang, page_translations, use_lang
+from kb.i18n import collation_key, current_lang, page_translations, use_lang
 from kb.pagelist import Pager, listed, page_count, page_of
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
 
@@ -158,6 +158,13 @@ def pull_lang(endpoint: str | None, values: dict | None) -> None:
 def add_lang(endpoint: str, values: dict) -> None:
     if endpoint in LOCALIZED and "lang" not in values:
         values["lang"] = current_lang()
+
+
+def topics_in_order() -> list[Term]:
+    """The site's topics as a reader scans a list of them: alphabetically in the page's language,
+    accents aside (French collation: « Intégration » among the I's)."""
+    lang = current_lang()
+    return sorted(current_site().topics.values(), key=lambda t: collation_key(t.label(lang)))
 
 
 def entries() -> list[Entry]:

@@ -10,7 +10,15 @@ from flask import abort, current_app, g, render_template, request, url_for
 from kb import catchment_views, list_views  # noqa: F401 (their routes, on the same blueprint)
 from kb.app import current_site
 from kb.i18n import collation_key, current_lang
-from kb.rendering import LOCALIZED, bp, entries, render, root_bp, route  # noqa: F401 (kb.views.bp…)
+from kb.rendering import (  # noqa: F401 (kb.views.bp…)
+    LOCALIZED,
+    bp,
+    entries,
+    render,
+    root_bp,
+    route,
+    topics_in_order,
+)
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, OTHER_LANG, PHASES
 from kb.translation import state as translation_state
 from kb.urlcache import cached_url_for
@@ -25,7 +33,7 @@ def splash() -> str:
 @route("home", None)
 def home() -> str:
     latest = sorted(entries(), key=lambda e: (e.updated, e.title), reverse=True)[:5]
-    return render("home.html", latest=latest, topics=current_site().topics.values())
+    return render("home.html", latest=latest)
 
 
 @route("entry", "entries", "<slug>")
@@ -106,7 +114,7 @@ def search() -> str:
         index_url=f"{root}search/{g.lang}/",
         root_url=root,
         facet_labels=labels,
-        topics=current_site().topics.values(),
+        topics=topics_in_order(),
     )
 
 

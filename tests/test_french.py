@@ -186,6 +186,33 @@ def test_french_glossary_is_in_french_alphabetical_order(client):
     )
 
 
+def topic_labels(html: str, pattern: str) -> list[str]:
+    return [unescape(label) for label in re.findall(pattern, html)]
+
+
+@pytest.mark.parametrize(
+    "path, search",
+    [("/fr/sujets/", "/fr/recherche/"), ("/en/topics/", "/en/search/")],
+)
+def test_topic_lists_are_in_alphabetical_order_of_the_page_language(client, path, search):
+    """The topics page and the search page's topics read in the page's own alphabetical order
+    (French collation: « Intégration » among the I's), not in content/topics.yml's."""
+    cards = topic_labels(
+        client.get(path).get_data(as_text=True),
+        r'<li><a href="[^"]+/(?:sujets|topics)/[^"]+">([^<]+)</a>',
+    )
+    assert len(cards) >= 10
+    assert cards == sorted(cards, key=collation_key)
+    page = client.get(search).get_data(as_text=True)
+    browse = topic_labels(page, r'<li><a href="[^"]+/(?:sujets|topics)/[^"/]+/">([^<]+)</a></li>')
+    assert browse == cards
+    if path.startswith("/fr/"):
+        assert cards.index("Intégration de l'aide sociale") < cards.index(
+            "Planification et prestation des services"
+        )
+        assert cards[0] == "Consultation et mobilisation"
+
+
 def test_english_glossary_order_is_unchanged(client):
     terms = glossary_terms(client, "/en/glossary/")
     assert terms == sorted(terms, key=str.casefold)

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kb import media, memo
+from kb.frontmatter import Amount
 from kb.markdown import SAFE_SCHEMES
 from kb.memo import per_text
 from kb.rawhtml import without_code
@@ -189,9 +190,9 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
     size = file.stat().st_size
     if size > media.MAX_BYTES:
         say(
-            N_("'%(target)s' is %(mb).1f MB, over the limit of 5 MB: make it smaller"),
+            N_("'%(target)s' is %(mb)s MB, over the limit of 5 MB: make it smaller"),
             target=target,
-            mb=size / 1e6,
+            mb=Amount(size / 1e6),
         )
         return None
     if size > media.WARN_BYTES:

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from kb.frontmatter import N_, Phrase, SourceError
+from kb.frontmatter import N_, Amount, Phrase, SourceError
 
 LINK_OUT = N_(
     "is a symbolic link to %(target)s, outside %(folder)s/: copy the file into %(folder)s/ instead"
@@ -44,7 +44,11 @@ def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
         if info.st_size > limit:
             raise SourceError(
                 1,
-                Phrase(N_("file is %(mb).1f MB: %(advice)s"), mb=info.st_size / 1e6, advice=advice),
+                Phrase(
+                    N_("file is %(mb)s MB: %(advice)s"),
+                    mb=Amount(info.st_size / 1e6),
+                    advice=advice,
+                ),
             )
         # O_NONBLOCK: were the file swapped for a named pipe since the check, opening returns.
         descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -56,7 +60,8 @@ def read_source(file: Path, limit: int, inside: Path, advice: str) -> bytes:
         ) from None
     if len(data) > limit:
         raise SourceError(
-            1, Phrase(N_("file is over %(mb).1f MB: %(advice)s"), mb=limit / 1e6, advice=advice)
+            1,
+            Phrase(N_("file is over %(mb)s MB: %(advice)s"), mb=Amount(limit / 1e6), advice=advice),
         )
     return data
 

@@ -123,7 +123,8 @@ def test_the_privacy_notice_says_what_feedback_sends_only_when_it_is_on(tmp_path
     fr = app.test_client().get("/fr/confidentialite/").get_data(as_text=True)
     assert "This site collects no personal information." in en
     assert ("the address of the page and its language" in en) is feedback
-    assert ("It is sent to feedback.example.org" in en) is feedback
+    assert ("Your feedback is sent to feedback.example.org" in en) is feedback
+    assert ("Votre rétroaction est transmise à feedback.example.org" in fr) is feedback
     assert ("l'adresse de la page et sa langue" in fr.replace("&#39;", "'")) is feedback
     # With only an email contact, the notice says what writing to it shares.
     assert ("we receive your email address" in en) is not feedback

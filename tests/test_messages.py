@@ -354,3 +354,21 @@ def test_phrases_survive_the_cache_and_the_worker_processes():
     again = pickle.loads(pickle.dumps(phrase))
     assert (again, again.msgid, again.params) == (phrase, phrase.msgid, phrase.params)
     assert isinstance(dict(again.params)["kind"], Phrase)
+
+
+def test_a_size_in_megabytes_is_written_as_each_language_writes_it(tmp_path, runner):
+    """5.0 MB in English, « 5,0 Mo » in French: in kb check, after the cache and the worker
+    processes (pickled), and on a French page of the preview."""
+    import pickle
+
+    root = site_with(tmp_path, "five_megabyte_entry")
+    (found,) = [p for p in load_site(root).problems if "MB" in p.message]
+    assert found.message.startswith("file is 5.0 MB: ")
+    french = f"le fichier pèse 5,0{NBSP}Mo{NBSP}: une fiche doit rester sous 1{NBSP}Mo"
+    assert found.localized(FRENCH.gettext).startswith(french)
+    assert pickle.loads(pickle.dumps(found)).localized(FRENCH.gettext).startswith(french)
+    assert found.localized(translations("en").gettext).startswith("file is 5.0 MB: ")
+    printed = runner.invoke(main, ["check", "--root", str(root), "--lang", "fr"]).stderr
+    assert f"{EN}:1: {french}" in printed
+    client = create_app(preview_config(root)).test_client()
+    assert str(escape(french)) in _french_page(client, FR_PAGE)

@@ -24,8 +24,8 @@ ID_RULE = N_("lower-case letters a to z, digits and hyphens, such as transition-
 PERIOD = {
     "en": f"{PLACEHOLDERS['en']} the period the answer describes, such as February 2023 to "
     "April 2023",
-    "fr": f"{PLACEHOLDERS['fr']} la période visée par la réponse, par exemple de février 2023 "
-    "à avril 2023",
+    "fr": f"{PLACEHOLDERS['fr']} la période visée par la réponse, par exemple de février à "
+    "avril 2023",
 }
 STATUS_NOTE = {  # the draft's status line, in the language of the file the editor reads
     "en": "set to published in both languages when the answer is ready",

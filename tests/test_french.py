@@ -12,10 +12,12 @@ import yaml
 
 from kb.catalog import load
 from kb.i18n import collation_key
+from kb.scaffold import BODY, PERIOD, STATUS_NOTE
 from kb.taxonomy import AUDIENCES, PHASES
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"
+SCAFFOLD_TEXTS = {"PERIOD": PERIOD, "STATUS_NOTE": STATUS_NOTE, "BODY": BODY}
 
 # Terms the ministry's own French (Employment Ontario Partners' Gateway) does not use, each with
 # the form that replaced it.
@@ -38,6 +40,8 @@ RETIRED = {
     r"\bchargés de cas": "chargés et chargées de cas",
     r"nouveaux arrivants": "personnes nouvellement arrivées",
     r"telles que prévues": "telles qu'elles étaient prévues",
+    r"d'accès à l'emploi et d'accès aux emplois": "each youth program's full name",
+    r"\bde [a-zéû]+ (\d{4}) à [a-zéû]+ \1\b": "de février à avril 2023 (one year, written once)",
 }
 
 
@@ -58,6 +62,8 @@ def french_texts() -> list[tuple[str, str]]:
             (f"kb/taxonomy.py {term.id}", term.labels["fr"]),
             (f"kb/taxonomy.py {term.id}", term.descriptions["fr"]),
         ]
+    # What kb new writes into a French file, which editors copy.
+    texts += [(f"kb/scaffold.py {name}", text["fr"]) for name, text in SCAFFOLD_TEXTS.items()]
     texts += [
         (f"messages.po {m.id!r}", s)
         for m in load()

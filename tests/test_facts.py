@@ -355,3 +355,16 @@ def test_the_catchment_list_groups_all_15_areas_by_phase(built_text, frozen):
         assert groups == ["prototype", "phase-1", "phase-2", "phase-3"]
         listed = re.findall(rf'href="/{lang}/{section}/([a-z-]+)/"', html)
         assert len(set(listed)) == 15
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_footer_names_the_faq_by_its_own_title(lang):
+    """The footer's list of sources (content/site.yml) and the answers' citations
+    (content/sources.yml) give the ministry's document one title: its own."""
+    import yaml
+
+    site = yaml.safe_load((ROOT / "content" / "site.yml").read_text("utf-8"))
+    sources = yaml.safe_load((ROOT / "content" / "sources.yml").read_text("utf-8"))
+    cited = sources["ets-faq-2023-01"][lang]["title"].split(", ")[0]  # without the ministry
+    footer = [source[lang]["title"] for source in site["sources"]]
+    assert any(title.startswith(f"{cited} (") for title in footer), (cited, footer)

@@ -202,6 +202,21 @@ def test_snippets_mark_synonyms_and_phrases(french):
     assert "<mark>POSPH</mark>" in hit.snippet
 
 
+def test_a_summary_without_a_stop_does_not_run_into_the_text():
+    """A catchment area's summary (« GSS : à communiquer ») has no stop of its own: the index and
+    the snippets end it with one before the answer's text; a summary with its own keeps it."""
+    from kb.search.index import document
+
+    nord = Entry(
+        "nord", "Nord-Ouest", "Nord-Ouest est une région.", "fr", summary="GSS : à communiquer"
+    )
+    sud = Entry("sud", "Sud", "Le Sud est une région.", "fr", summary="Une région désignée.")
+    assert document("fr", nord)["body"] == "GSS : à communiquer. Nord-Ouest est une région."
+    assert document("fr", sud)["body"] == "Une région désignée. Le Sud est une région."
+    [hit] = search(index("fr", nord, sud), "communiquer").hits
+    assert hit.snippet_text == "GSS : à communiquer."  # its own sentence, not run into the next
+
+
 def test_query_syntax_is_read_as_plain_words(english):
     results = search(english, 'title:transition AND (period) OR "x*" ~2 ^3')
     assert results.relaxed and ids(results)[0] == "transition"

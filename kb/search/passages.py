@@ -19,11 +19,18 @@ ELLIPSIS = "…"
 Section = tuple[str, str, str]  # anchor ("" for the text before the first heading), heading, text
 
 
+def lead(entry) -> str:
+    """The summary that comes before the answer's text in the index and its snippets, ending in
+    a stop: a catchment area's has none of its own, and would run on into the text."""
+    summary = normalize(getattr(entry, "summary", "") or "")
+    return f"{summary}." if summary[-1:].isalnum() else summary
+
+
 def sections(entry) -> list[Section]:
     """The summary and the answer's text, cut at its `##` headings (whose ids Markdown's toc
     extension gives)."""
     source = getattr(entry, "html", "") or ""
-    summary = normalize(getattr(entry, "summary", "") or "")
+    summary = lead(entry)
     if not H2.search(source):
         return [("", "", " ".join(f"{summary} {normalize(entry.text)}".split()))]
     parts = getattr(entry, "parts", None) or text_and_parts(source)[1]  # made with the HTML

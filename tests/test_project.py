@@ -42,3 +42,24 @@ def test_the_readme_command_table_names_every_command_and_option():
             if isinstance(option, click.Option) and option.name != "root":
                 longest = max(option.opts, key=len)
                 assert f"{longest}" in rows[name], f"kb {name} {longest}"
+
+
+def test_the_readme_sample_entry_passes_kb_check_but_for_its_translation(tmp_path):
+    """A newcomer copies the README's sample entry: its front matter and body are valid as they
+    are (the only error is the French file it still lacks)."""
+    import shutil
+
+    from kb.content import load_site
+
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"```markdown\n(---\n.*?)```", readme, re.S).group(1)
+    assert "sources: [" in sample
+    path = "content/en/phase-2/readme-sample.md"
+    (tmp_path / path).write_text(sample.replace("phase-2-planning-period", "readme-sample"), "utf-8")
+    problems = [p for p in load_site(tmp_path).problems if p.path == path]
+    assert [p.message for p in problems if p.level == "error"] == [
+        "entry 'readme-sample' has no French translation: add a file under content/fr/ with "
+        "'id: readme-sample'"
+    ]

@@ -207,7 +207,10 @@ def _links_of(site: Site, entry: Entry, unread: set[tuple[str, str]]) -> tuple:
                         "you mean 'entry:%(close)s'?)"
                     )
                     if close
-                    else N_("link to a missing entry 'entry:%(target)s': no entry has this id"),
+                    else N_(
+                        "link to a missing entry 'entry:%(target)s': no entry has this id: "
+                        "correct it (kb status lists every id) or remove the link"
+                    ),
                     target=target,
                     close=close[0] if close else "",
                 )

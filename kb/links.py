@@ -28,6 +28,7 @@ LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*(<[^>]*>|[^)\s]*)([^)]*)\)")
 SPACED_ENTRY = re.compile(r"\]\(\s*entry:\s+([a-z0-9-]+)")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 HTML_ID = re.compile(r'\bid="([^"]+)"')
+MAX_ANCHORS_SHOWN = 8  # a link to a missing anchor lists the page's, up to this many
 
 
 _checked = memo.per_key()
@@ -351,11 +352,22 @@ def _anchor(ids: set[str], anchor: str, where: str, say: _Say) -> None:
             anchor=anchor,
             close=close[0],
         )
+    elif headings := sorted(i for i in ids if ":" not in i):  # footnotes' ids (fn:1) aside
+        shown = ", ".join(f"'#{heading}'" for heading in headings[:MAX_ANCHORS_SHOWN])
+        say(
+            N_(
+                "link to '%(where)s#%(anchor)s': no heading has this anchor; the page's anchors "
+                "are %(anchors)s"
+            ),
+            where=where,
+            anchor=anchor,
+            anchors=shown + (", …" if len(headings) > MAX_ANCHORS_SHOWN else ""),
+        )
     else:
         say(
             N_(
-                "link to '%(where)s#%(anchor)s': no heading has this anchor; an anchor is the "
-                "heading's text in lower case with hyphens, such as '#who-holds-the-contract'"
+                "link to '%(where)s#%(anchor)s': the page has no heading to link to: remove "
+                "'#%(anchor)s'"
             ),
             where=where,
             anchor=anchor,

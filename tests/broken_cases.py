@@ -136,9 +136,8 @@ ERRORS = {
     "link_to_missing_heading_of_other_entry": (
         EN,
         [
-            f"{EN}:13: link to 'entry:transition#no-such-heading': no heading has this anchor; an "
-            "anchor is the heading's text in lower case with hyphens, such as "
-            "'#who-holds-the-contract'"
+            f"{EN}:13: link to 'entry:transition#no-such-heading': the page has no heading to "
+            "link to: remove '#no-such-heading'"
         ],
     ),
     "image_without_alt": (

@@ -255,6 +255,11 @@ def test_the_real_registry_files_exist():
             "no catchment area has this id in content/catchment-areas.yml (did you mean 'ottawa'?)",
         ),
         ("catchment:#phase-9", "link to 'catchment:#phase-9': no heading has this anchor"),
+        (
+            "catchment:#everywhere",
+            "link to 'catchment:#everywhere': no heading has this anchor; the page's anchors are "
+            "'#phase-2'",
+        ),
     ],
 )
 def test_catchment_links_are_checked(tmp_path, link, message):

@@ -55,7 +55,8 @@ CASES = {
     ),
     "link_to_missing_entry_none_close": (
         pair(en=entry(body="Intro.\n\nSee [the other one](entry:nowhere).")),
-        f"{EN}:13: link to a missing entry 'entry:nowhere': no entry has this id",
+        f"{EN}:13: link to a missing entry 'entry:nowhere': no entry has this id: correct it "
+        "(kb status lists every id) or remove the link",
     ),
     "missing_translation": (
         {EN: entry()},

@@ -155,7 +155,8 @@ def test_check_json_lists_errors_and_warnings_sorted(tmp_path, check):
             "path": EN,
             "line": 11,
             "level": "error",
-            "message": "link to a missing entry 'entry:nowhere': no entry has this id",
+            "message": "link to a missing entry 'entry:nowhere': no entry has this id: correct "
+            "it (kb status lists every id) or remove the link",
         },
         {
             "path": FR,

@@ -57,7 +57,9 @@ def test_the_readme_sample_entry_passes_kb_check_but_for_its_translation(tmp_pat
     sample = re.search(r"```markdown\n(---\n.*?)```", readme, re.S).group(1)
     assert "sources: [" in sample
     path = "content/en/phase-2/readme-sample.md"
-    (tmp_path / path).write_text(sample.replace("phase-2-planning-period", "readme-sample"), "utf-8")
+    (tmp_path / path).write_text(
+        sample.replace("phase-2-planning-period", "readme-sample"), "utf-8"
+    )
     problems = [p for p in load_site(tmp_path).problems if p.path == path]
     assert [p.message for p in problems if p.level == "error"] == [
         "entry 'readme-sample' has no French translation: add a file under content/fr/ with "

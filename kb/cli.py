@@ -405,7 +405,9 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
     from kb.sync import sync as mark
 
     site = load_site(_root(root))
-    if all_ == bool(ids):
+    if all_ and ids:
+        raise click.UsageError(gettext("give the ids of the entries to sync or --all, not both"))
+    if not all_ and not ids:
         raise click.UsageError(gettext("give the ids of the entries to sync, or --all"))
     chosen = sorted({id for _, id in site.entries}) if all_ else list(ids)
     try:

@@ -108,6 +108,9 @@ def test_kb_status_and_sync_in_french(tmp_path, run):
     missing = run(["sync", "--root", str(root), "nothing"], FRENCH)
     assert "aucune fiche n'a l'id 'nothing'" in missing.stderr
     assert "indiquez les id des fiches" in run(["sync", "--root", str(root)], FRENCH).stderr
+    both = run(["sync", "--root", str(root), "--all", "planning"], FRENCH)
+    assert both.exit_code == 2 and "ou --all, pas les deux" in both.stderr
+    assert "or --all, not both" in run(["sync", "--root", str(root), "--all", "planning"]).stderr
 
 
 def test_an_unknown_kb_lang_is_refused_with_the_fix(tmp_path, run):

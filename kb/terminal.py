@@ -85,7 +85,12 @@ def ask(value, prompt: str, check, default: str | None = None):
         except ValueError as error:
             raise click.BadParameter(localized(error)) from None
 
-    return click.prompt(prompt, default=default, value_proc=proc)
+    # An empty answer goes to the check too, which says what is missing (click would ask again
+    # without a word).
+    shown = default is not None
+    return click.prompt(
+        prompt, default=default if shown else "", show_default=shown, value_proc=proc
+    )
 
 
 # The options `kb new` asks for when they are not given, before the file names.

@@ -106,6 +106,7 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root,
                 "service-providers, ssms",
                 "timeline contracts",
                 "What happens during the Transition Period?",
+                "",  # an empty French title: said, and asked again
                 "Que se passe-t-il pendant la période de transition?",
                 "",  # accept the French file name made from the French title
             ]
@@ -119,6 +120,7 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root,
         "and hyphens, such as transition-period: try 'transition-period'"
     ) in result.output
     assert "Error: unknown phase 'phase-9' (did you mean 'phase-3'?)" in result.output
+    assert "Title in French: \nError: the title cannot be empty\nTitle in French: " in result.output
     assert "Error: unknown audience 'providers' (did you mean 'service-providers'?)" in (
         result.output
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from kb.clickwords import LocalizedGroup, option, speak_the_command_language
+from kb.clickwords import LocalizedGroup, argument, option, speak_the_command_language
 from kb.frontmatter import N_
 from kb.loader import load_site
 from kb.parallel import PARALLEL_FROM
@@ -398,7 +398,7 @@ def status(root: str | None, fmt: str) -> None:
     help=N_("Mark pairs as saying the same thing: rewrites only each file's fingerprint line.")
 )
 @root_option
-@click.argument("ids", nargs=-1)
+@argument("ids", nargs=-1)
 @option("--all", "all_", is_flag=True, help=N_("Every pair of the site."))
 def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
     from kb.sync import SyncError
@@ -426,7 +426,7 @@ def sync(root: str | None, ids: tuple[str, ...], all_: bool) -> None:
     help=N_("Search the entries; with no QUERY, one query per line of stdin, one JSON line each.")
 )
 @root_option
-@click.argument("query", required=False)
+@argument("query", required=False)
 @option("--lang", required=True, type=click.Choice(LANGS), help=N_("Language searched."))
 @option(
     "--limit",

@@ -64,6 +64,9 @@ CLICK_WORDS = (
 )
 # The names of click's types that kb's options take, shown as their metavars (TEXT).
 TYPE_NAMES = (N_("text"), N_("integer"), N_("integer range"))
+# What the usage line calls a command's arguments (kb search QUERY, kb sync IDS) and the group's
+# command: catalog ids, each argument's by its name in capitals.
+USAGE_WORDS = (N_("COMMAND [ARGS]..."), N_("QUERY"), N_("IDS"))
 CLICK_PLURALS = (
     plural("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
@@ -149,6 +152,17 @@ class LocalizedOption(click.Option):
         return super().make_metavar(ctx)
 
 
+class LocalizedArgument(click.Argument):
+    """An argument named in the command's language on the usage line and in errors."""
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        if self.metavar is not None:
+            return super().make_metavar(ctx)
+        name = _gettext(self.name.upper())
+        name = name if self.required else f"[{name}]"
+        return f"{name}..." if self.nargs != 1 else name
+
+
 class _HelpFormatter(click.HelpFormatter):
     """Help pages whose headings are punctuated in the command's language."""
 
@@ -183,7 +197,16 @@ class LocalizedGroup(_Localized, click.Group):
 
     command_class = LocalizedCommand
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [_gettext(piece) if piece == USAGE_WORDS[0] else piece for piece in pieces]
+
 
 def option(*declarations: str, **attributes):
     """click.option with a help text in the command's language."""
     return click.option(*declarations, cls=LocalizedOption, **attributes)
+
+
+def argument(name: str, **attributes):
+    """click.argument named in the command's language (USAGE_WORDS)."""
+    return click.argument(name, cls=LocalizedArgument, **attributes)

@@ -185,7 +185,9 @@ def check_options(ctx: click.Context, given: dict[str, tuple[object, object]]) -
         try:
             values[option] = check(value)
         except ValueError as error:
-            refused.append(f"  {option}: {localized(error)}")
+            refused.append(
+                "  " + gettext("%(option)s: %(message)s", option=option, message=localized(error))
+            )
     if refused:
         click.echo(
             ngettext(

@@ -84,9 +84,13 @@ def test_kb_new_in_french(tmp_path, run):
     assert refused.exit_code == 2
     lines = refused.stderr.splitlines()
     assert lines[0] == f"kb new{NBSP}: 2 options à corriger; rien n'a été écrit."
-    assert lines[1].startswith("  --id: l'id 'Bad Id' ne peut contenir que des minuscules de a à z")
+    assert lines[1].startswith(
+        f"  --id{NBSP}: l'id 'Bad Id' ne peut contenir que des minuscules de a à z"
+    )
     assert "essayez 'bad-id'" in lines[1]
-    assert lines[2].startswith("  --phase: valeur inconnue pour phase 'phase-9' (vouliez-vous dire")
+    assert lines[2].startswith(
+        f"  --phase{NBSP}: valeur inconnue pour phase 'phase-9' (vouliez-vous dire"
+    )
     stopped = run(["new", "--root", str(root)], FRENCH, input="")
     assert "Id (des minuscules de a à z" in stopped.output
     assert f"Arrêt avant la fin des questions{NBSP}: rien n'a été écrit." in stopped.stderr
@@ -171,7 +175,7 @@ def test_help_and_click_s_own_words_in_french(run):
 def test_every_help_text_and_click_word_has_its_french():
     """A help text changed or added without its French would show in English: the catalog
     must hold each one, translated."""
-    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, TYPE_NAMES, LocalizedOption
+    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, TYPE_NAMES, USAGE_WORDS, LocalizedOption
     from kb.i18n import translations
 
     french = translations("fr")
@@ -186,8 +190,23 @@ def test_every_help_text_and_click_word_has_its_french():
                 if named and param.type.get_metavar(param, click.Context(main)) is None:
                     assert param.type.name in (*TYPE_NAMES, *CLICK_WORDS), param.opts  # in French
     same = {"Options"}  # the same word in French
-    for msgid in [*helps, *CLICK_WORDS, *TYPE_NAMES]:
+    for msgid in [*helps, *CLICK_WORDS, *TYPE_NAMES, *USAGE_WORDS]:
         assert msgid in same or french.gettext(msgid) != msgid, msgid
     for singular, plural in CLICK_PLURALS:
         assert french.ngettext(singular, plural, 1) != singular, singular
         assert french.ngettext(singular, plural, 2) != plural, plural
+
+
+def test_the_usage_line_names_the_command_and_the_arguments_in_french(run):
+    """COMMAND, QUERY and IDS are words of the usage line and of errors: in French, the
+    French ones; in English, click's own."""
+    usage = {
+        (): ("kb [OPTIONS] COMMAND [ARGS]...", "kb [OPTIONS] COMMANDE [ARGUMENTS]..."),
+        ("search",): ("kb search [OPTIONS] [QUERY]", "kb search [OPTIONS] [REQUÊTE]"),
+        ("sync",): ("kb sync [OPTIONS] [IDS]...", "kb sync [OPTIONS] [ID]..."),
+    }
+    for args, (english, french) in usage.items():
+        assert run([*args, "--help"], prog_name="kb").output.splitlines()[0] == f"Usage: {english}"
+        assert run([*args, "--help"], FRENCH, prog_name="kb").output.splitlines()[0] == (
+            f"Utilisation{NBSP}: {french}"
+        )

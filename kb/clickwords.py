@@ -156,11 +156,10 @@ class LocalizedArgument(click.Argument):
     """An argument named in the command's language on the usage line and in errors."""
 
     def make_metavar(self, ctx: click.Context) -> str:
-        if self.metavar is not None:
-            return super().make_metavar(ctx)
-        name = _gettext(self.name.upper())
-        name = name if self.required else f"[{name}]"
-        return f"{name}..." if self.nargs != 1 else name
+        metavar = super().make_metavar(ctx)
+        if self.metavar is None and self.type.get_metavar(param=self, ctx=ctx) is None:
+            return metavar.replace(self.name.upper(), _gettext(self.name.upper()), 1)
+        return metavar
 
 
 class _HelpFormatter(click.HelpFormatter):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from kb import status, translation
 from kb.app import current_site
-from kb.i18n import use_lang
+from kb.i18n import page_translations, use_lang
 from kb.taxonomy import LANGS, OTHER_LANG
 from kb.views import render
 
@@ -116,7 +116,9 @@ def pair(id: str) -> str:
             and row["translation"] == "stale"
             and (entry.synced not in (None, "invalid"))
         ):
-            changes = translation.changes(site.root, entry, other).localized(_)
+            changes = translation.changes(site.root, entry, other).localized(
+                page_translations().gettext
+            )
         values = [
             (key, getattr(entry, key))
             for key in FRONT_MATTER

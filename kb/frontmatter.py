@@ -275,34 +275,11 @@ def _phrase(msgid: str, params: tuple) -> Phrase:
     return Phrase(msgid, **dict(params))
 
 
-class Amount(str):
-    """A number with decimals in a message (a file's size in MB), written as the language of the
-    message writes it: 5.3 in English, 5,3 in French. A str: the English text."""
-
-    value: float
-    digits: int
-
-    def __new__(cls, value: float, digits: int = 1) -> Amount:
-        amount = super().__new__(cls, f"{value:.{digits}f}")
-        amount.value, amount.digits = value, digits
-        return amount
-
-    def __reduce__(self):
-        return Amount, (self.value, self.digits)
-
-    def localized(self, gettext: Callable[[str], str]) -> str:
-        """In the language of gettext's catalog (its "Language" header; none is English)."""
-        from babel.numbers import format_decimal
-
-        info = getattr(getattr(gettext, "__self__", None), "info", dict)()
-        pattern = "#,##0." + "0" * self.digits
-        return format_decimal(self.value, format=pattern, locale=info.get("language") or "en_CA")
-
-
 def localized_values(params, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """A message's values, those that are phrases or amounts in the language of gettext."""
+    """A message's values, those that are phrases or amounts (kb.amount) in the language of
+    gettext."""
     return {
-        name: value.localized(gettext) if isinstance(value, (Phrase, Amount)) else value
+        name: value.localized(gettext) if hasattr(value, "localized") else value
         for name, value in params
     }
 

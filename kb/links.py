@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kb import media, memo
-from kb.frontmatter import Amount
+from kb.amount import Amount
 from kb.markdown import SAFE_SCHEMES
 from kb.memo import per_text
 from kb.rawhtml import without_code
@@ -68,7 +68,7 @@ class _Anchors:
     def __init__(self, site: Site):
         self.site = site
 
-    def __getitem__(self, key: tuple[str, str]) -> frozenset[str]:
+    def __getitem__(self, key: tuple[str, str]) -> dict[str, None]:
         return _anchors(self.site.entries[key].html)
 
 
@@ -102,8 +102,9 @@ def _entry_targets(body: str) -> tuple[str, ...]:
 
 
 @per_text
-def _anchors(html: str) -> frozenset[str]:
-    return frozenset(HTML_ID.findall(html))
+def _anchors(html: str) -> dict[str, None]:
+    """The ids of a page, in its order (a message lists them as a reader meets them)."""
+    return dict.fromkeys(HTML_ID.findall(html))
 
 
 @per_text
@@ -199,11 +200,11 @@ def _media_file(site: Site, entry: Entry, target: str, say: _Say) -> str | None:
     if size > media.WARN_BYTES:
         say(
             N_(
-                "'%(target)s' is %(kb)d KB: readers on a phone wait for it; keep files under 500 KB"
+                "'%(target)s' is %(kb)s KB: readers on a phone wait for it; keep files under 500 KB"
             ),
             "warning",
             target=target,
-            kb=size // 1000,
+            kb=Amount(size // 1000, digits=0),
         )
     say.used[name] = size
     return name
@@ -330,7 +331,7 @@ def _catchment(site: Site, target: str, say: _Say) -> None:
             hint=hint,
         )
     elif not area_id and anchor:
-        _anchor(set(site_phases(site)), anchor, "catchment:", say)
+        _anchor(dict.fromkeys(site_phases(site)), anchor, "catchment:", say)
 
 
 def site_phases(site: Site) -> list[str]:
@@ -338,7 +339,7 @@ def site_phases(site: Site) -> list[str]:
     return sorted({area.phase for area in site.catchment_areas})
 
 
-def _anchor(ids: set[str], anchor: str, where: str, say: _Say) -> None:
+def _anchor(ids: dict[str, None], anchor: str, where: str, say: _Say) -> None:
     if anchor in ids:
         return
     close = difflib.get_close_matches(anchor, sorted(ids), n=1)
@@ -352,7 +353,7 @@ def _anchor(ids: set[str], anchor: str, where: str, say: _Say) -> None:
             anchor=anchor,
             close=close[0],
         )
-    elif headings := sorted(i for i in ids if ":" not in i):  # footnotes' ids (fn:1) aside
+    elif headings := [i for i in ids if ":" not in i]:  # footnotes' ids (fn:1) aside
         shown = ", ".join(f"'#{heading}'" for heading in headings[:MAX_ANCHORS_SHOWN])
         say(
             N_(

@@ -71,6 +71,10 @@ def one_of(kind: str, value: str, allowed: Iterable[str]) -> str:
     allowed = list(allowed)
     if value in allowed:
         return value
+    if not value:
+        raise ValueError(
+            Phrase(N_("give a %(kind)s: %(allowed)s"), kind=kind, allowed=", ".join(allowed))
+        )
     hint = _did_you_mean(value, allowed)
     raise ValueError(
         Phrase(
@@ -98,6 +102,8 @@ def some_of(kind: str, text: str, allowed: Iterable[str]) -> tuple[str, ...]:
 
 def new_id(value: str, site: Site) -> str:
     value = value.strip()
+    if not value:
+        raise ValueError(Phrase(N_("give an id: %(rule)s"), rule=Phrase(ID_RULE)))
     if not SLUG.match(value):
         raise ValueError(
             Phrase(
@@ -129,6 +135,8 @@ def title(value: str) -> str:
 def new_slug(value: str, root: Path, lang: str) -> str:
     """A valid file name that no file of this language has yet, in any phase folder."""
     value = value.strip().removesuffix(".md")
+    if not value:
+        raise ValueError(Phrase(N_("give a file name: %(rule)s"), rule=Phrase(ID_RULE)))
     if not SLUG.match(value):
         raise ValueError(
             Phrase(

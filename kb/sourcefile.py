@@ -7,7 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from kb.frontmatter import N_, Amount, Phrase, SourceError
+from kb.amount import Amount
+from kb.frontmatter import N_, Phrase, SourceError
 
 LINK_OUT = N_(
     "is a symbolic link to %(target)s, outside %(folder)s/: copy the file into %(folder)s/ instead"

@@ -255,3 +255,17 @@ def test_a_media_file_that_a_link_leads_out_of_content_media_is_refused(tmp_path
             assert response.status_code == 404, path
     with client.get("/media/alias.png") as response:
         assert response.status_code == 200 and response.data == png(30, 20)
+
+
+def test_a_missing_anchor_lists_the_page_anchors_in_page_order_without_footnotes():
+    from kb import links
+
+    said = []
+    ids = dict.fromkeys(["who-decides", "fn:1", "after", *(f"step-{n}" for n in range(1, 9))])
+    links._anchor(
+        ids, "nowhere", "entry:x", lambda msgid, level="error", **values: said.append(values)
+    )
+    shown = ", ".join(
+        f"'#{name}'" for name in ["who-decides", "after", *(f"step-{n}" for n in range(1, 7))]
+    )
+    assert said == [{"where": "entry:x", "anchor": "nowhere", "anchors": f"{shown}, …"}]

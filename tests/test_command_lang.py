@@ -175,7 +175,14 @@ def test_help_and_click_s_own_words_in_french(run):
 def test_every_help_text_and_click_word_has_its_french():
     """A help text changed or added without its French would show in English: the catalog
     must hold each one, translated."""
-    from kb.clickwords import CLICK_PLURALS, CLICK_WORDS, TYPE_NAMES, USAGE_WORDS, LocalizedOption
+    from kb.clickwords import (
+        CLICK_PLURALS,
+        CLICK_WORDS,
+        TYPE_NAMES,
+        USAGE_WORDS,
+        LocalizedArgument,
+        LocalizedOption,
+    )
     from kb.i18n import translations
 
     french = translations("fr")
@@ -183,6 +190,9 @@ def test_every_help_text_and_click_word_has_its_french():
     for command in main.commands.values():
         helps.append(command._help_msgid)
         for param in command.params:
+            if isinstance(param, click.Argument):  # named on the usage line
+                assert isinstance(param, LocalizedArgument), param.name
+                assert param.name.upper() in USAGE_WORDS, param.name
             if isinstance(param, click.Option):
                 assert isinstance(param, LocalizedOption), param.opts
                 helps.append(param._help_msgid)

@@ -219,6 +219,31 @@ def test_topic_lists_are_in_alphabetical_order_of_the_page_language(client, path
         assert cards[0] == "Consultation et mobilisation"
 
 
+def test_an_accented_topic_sorts_among_its_letter(tmp_path):
+    """« Évaluation » comes before « Financement » (code points would put É after every letter)."""
+    from kb.app import create_app
+    from kb.content import load_site
+
+    from support import make_site, pair
+
+    root = make_site(tmp_path, pair())
+    topics = root / "content" / "topics.yml"
+    topics.write_text(
+        topics.read_text("utf-8")
+        + "evaluation:\n  en: {label: Evaluation, slug: evaluation}\n"
+        + "  fr: {label: Évaluation, slug: evaluation}\n",
+        "utf-8",
+    )
+    client = create_app({"TESTING": True, "KB_ROOT": root, "SITE": load_site(root)}).test_client()
+    html = client.get("/fr/sujets/").get_data(as_text=True)
+    cards = topic_labels(html, r'<li><a href="[^"]+/sujets/[^"]+">([^<]+)</a>')
+    assert (
+        cards.index("Évaluation")
+        < cards.index("Financement et cibles")
+        < cards.index("Intégration de l'aide sociale")
+    )
+
+
 def test_english_glossary_order_is_unchanged(client):
     terms = glossary_terms(client, "/en/glossary/")
     assert terms == sorted(terms, key=str.casefold)

@@ -372,3 +372,17 @@ def test_a_size_in_megabytes_is_written_as_each_language_writes_it(tmp_path, run
     assert f"{EN}:1: {french}" in printed
     client = create_app(preview_config(root)).test_client()
     assert str(escape(french)) in _french_page(client, FR_PAGE)
+
+
+def test_an_amount_is_written_as_each_language_writes_it_and_needs_a_catalog():
+    from kb.amount import Amount
+
+    english = translations("en").gettext
+    assert (str(Amount(1234, digits=0)), Amount(1234, digits=0).localized(FRENCH.gettext)) == (
+        "1,234",
+        f"1{NBSP}234",
+    )
+    for value in (5.35, 5.25, 0.05, 1234.5):  # the English text and its localized form agree
+        assert Amount(value).localized(english) == str(Amount(value))
+    with pytest.raises(TypeError):
+        Amount(5.3).localized(lambda text: text)  # no catalog: its language is unknown

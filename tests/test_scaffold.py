@@ -98,8 +98,10 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root,
     answers = (
         "\n".join(
             [
+                "",  # no id: said, and asked again
                 "Transition Period",
                 "transition-period",  # a bad id, then a good one
+                "",
                 "phase-9",
                 "phase-2",
                 "providers",
@@ -121,6 +123,8 @@ def test_new_prompts_for_what_is_missing_and_asks_again_after_a_bad_answer(root,
     ) in result.output
     assert "Error: unknown phase 'phase-9' (did you mean 'phase-3'?)" in result.output
     assert "Title in French: \nError: the title cannot be empty\nTitle in French: " in result.output
+    assert f"Error: give an id: {ID_RULE}\n" in result.output
+    assert "Error: give a phase: prototype, phase-1, phase-2, phase-3, all\n" in result.output
     assert "Error: unknown audience 'providers' (did you mean 'service-providers'?)" in (
         result.output
     )

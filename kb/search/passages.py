@@ -23,7 +23,7 @@ def lead(entry) -> str:
     """The summary that comes before the answer's text in the index and its snippets, ending in
     a stop: a catchment area's has none of its own, and would run on into the text."""
     summary = normalize(getattr(entry, "summary", "") or "")
-    return f"{summary}." if summary[-1:].isalnum() else summary
+    return summary if not summary or summary.endswith((".", "!", "?", "…")) else f"{summary}."
 
 
 def sections(entry) -> list[Section]:

@@ -8,8 +8,9 @@ from typing import Any
 
 from kb import translation
 from kb.content import Site
+from kb.frontmatter import N_
 from kb.taxonomy import LANGS, OTHER_LANG
-from kb.terminal import ngettext
+from kb.terminal import command_lang, gettext, ngettext
 
 _STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?(published|review|draft)\b", re.MULTILINE)
 _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
@@ -58,6 +59,23 @@ def needs_work(row: dict[str, Any]) -> bool:
     )
 
 
+# The words of the editors' workspace for each status and translation state (kb.editor).
+WORDS = {
+    "published": N_("published"),
+    "review": N_("awaiting review"),
+    "draft": N_("draft"),
+    "current": N_("current"),
+    "stale": N_("needs updating"),
+    "missing": N_("missing"),
+}
+
+
+def word(value: str) -> str:
+    """A status or translation state in the command's language: in English, the value itself,
+    as files and scripts write it; in French, the workspace's word (« à jour »)."""
+    return value if command_lang() == "en" or value not in WORDS else gettext(WORDS[value])
+
+
 def text(found: list[dict[str, Any]]) -> str:
     """Plain report: what needs work first (errors, translations, review, drafts), then the rest."""
 
@@ -72,6 +90,8 @@ def text(found: list[dict[str, Any]]) -> str:
 
     width = max((len(row["path"]) for row in found), default=4)
     ids = max((len(row["id"] or "?") for row in found), default=2)
+    statuses = max((len(word(row["status"])) for row in found), default=9)
+    states = max((len(word(row["translation"])) for row in found), default=7)
     lines = []
     work, done = [r for r in found if needs_work(r)], [r for r in found if not needs_work(r)]
     titles = (
@@ -87,7 +107,7 @@ def text(found: list[dict[str, Any]]) -> str:
         for row in sorted(group, key=urgency):
             lines.append(
                 f"  {row['path']:<{width}}  {row['id'] or '?':<{ids}}  {row['lang']}  "
-                f"{row['status']:<9}  {row['translation']:<7}  "
+                f"{word(row['status']):<{statuses}}  {word(row['translation']):<{states}}  "
                 + ngettext("%(num)d error", "%(num)d errors", row["errors"])
                 + ", "
                 + ngettext("%(num)d warning", "%(num)d warnings", row["warnings"])

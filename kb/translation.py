@@ -96,26 +96,30 @@ def changes(root: Path, entry: Entry, other: Entry) -> Phrase:
     if old is not None:
         commit, text = old
         diff = difflib.unified_diff(
-            _without_key(text).splitlines(),
-            current.splitlines(),
-            f"{other.path} (synced, {commit[:10]})",
-            f"{other.path} (now)",
-            lineterm="",
-            n=1,
+            _without_key(text).splitlines(), current.splitlines(), lineterm="", n=1
         )
-        return _indent(list(diff), N_("    changes since the last sync:\n%(lines)s%(more)s"))
+        # The --- and +++ lines are in the heading, whose words are the message's language.
+        return _indent(
+            list(diff)[2:],
+            N_(
+                "    changes since the last sync:\n    --- %(path)s (synced, %(commit)s)\n"
+                "    +++ %(path)s (now)\n%(lines)s%(more)s"
+            ),
+            path=other.path,
+            commit=commit[:10],
+        )
     return _indent(
         current.splitlines(), N_("    no older version in git; its text now:\n%(lines)s%(more)s")
     )
 
 
-def _indent(lines: list[str], heading: str) -> Phrase:
+def _indent(lines: list[str], heading: str, **values) -> Phrase:
     """The lines under their heading, indented below the message; past SHOWN_LINES, a count."""
     more = ""
     if len(lines) > SHOWN_LINES:
         more = Phrase(N_("\n    … %(count)d more lines"), count=len(lines) - SHOWN_LINES)
         lines = lines[:SHOWN_LINES]
-    return Phrase(heading, lines="\n".join(f"    {line}" for line in lines), more=more)
+    return Phrase(heading, lines="\n".join(f"    {line}" for line in lines), more=more, **values)
 
 
 def _without_key(text: str) -> str:

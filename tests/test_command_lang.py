@@ -104,6 +104,8 @@ def test_kb_status_and_sync_in_french(tmp_path, run):
     status = run(["status", "--root", str(root)], FRENCH)
     assert status.stdout.splitlines()[0].startswith("À retravailler (")
     assert "0 erreur, 0 avertissement" in status.stdout
+    assert re.search(r"  fr  publiée  à jour  ", status.stdout), status.stdout
+    assert re.search(r"  en  published  current  ", run(["status", "--root", str(root)]).stdout)
     assert "Needs work (" in run(["status", "--root", str(root)]).stdout
     synced = run(["sync", "--root", str(root), "--all"], FRENCH)
     assert synced.exit_code == 0, synced.output

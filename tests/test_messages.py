@@ -155,13 +155,25 @@ def test_the_sync_diff_headings_are_in_the_pages_language():
 
     detail = _indent(
         [f"+line {n}" for n in range(SHOWN_LINES + 3)],
-        "    changes since the last sync:\n%(lines)s%(more)s",
+        "    changes since the last sync:\n    --- %(path)s (synced, %(commit)s)\n"
+        "    +++ %(path)s (now)\n%(lines)s%(more)s",
+        path=EN,
+        commit="0123456789",
     )
     problem = Problem(FR, 8, Phrase("%(name)s ends before it starts", name="x"), "warning", detail)
-    assert str(problem).splitlines()[1:3] == ["    changes since the last sync:", "    +line 0"]
+    assert str(problem).splitlines()[1:5] == [
+        "    changes since the last sync:",
+        f"    --- {EN} (synced, 0123456789)",
+        f"    +++ {EN} (now)",
+        "    +line 0",
+    ]
     assert str(problem).splitlines()[-1] == "    … 3 more lines"
     french = problem.shown(FRENCH.gettext).splitlines()
-    assert french[1] == f"    modifications depuis la dernière synchronisation{NBSP}:"
+    assert french[1:4] == [
+        f"    modifications depuis la dernière synchronisation{NBSP}:",
+        f"    --- {EN} (synchronisé, 0123456789)",
+        f"    +++ {EN} (maintenant)",
+    ]
     assert french[-1] == "    … 3 lignes de plus"
 
 

@@ -62,6 +62,9 @@ def french_texts() -> list[tuple[str, str]]:
             (f"kb/taxonomy.py {term.id}", term.labels["fr"]),
             (f"kb/taxonomy.py {term.id}", term.descriptions["fr"]),
         ]
+    # The editors' guide in French, its code blocks aside (what kb reads is written as it is).
+    guide = (ROOT / "docs" / "editing.fr.md").read_text("utf-8")
+    texts.append(("docs/editing.fr.md", re.sub(r"```.*?```", "code", guide, flags=re.S)))
     # What kb new writes into a French file, which editors copy.
     texts += [(f"kb/scaffold.py {name}", text["fr"]) for name, text in SCAFFOLD_TEXTS.items()]
     texts += [

@@ -65,3 +65,21 @@ def test_the_readme_sample_entry_passes_kb_check_but_for_its_translation(tmp_pat
         "entry 'readme-sample' has no French translation: add a file under content/fr/ with "
         "'id: readme-sample'"
     ]
+
+
+def test_the_french_editors_guide_keeps_the_english_one_s_structure():
+    """docs/editing.fr.md follows docs/editing.md section by section: the same headings, tables
+    of the same size and the same number of examples, each linking to the other."""
+
+    def shape(text: str) -> tuple:
+        blocks = len(re.findall(r"^\s*```", text, re.M)) // 2
+        prose = re.sub(r"^\s*```.*?^\s*```", "", text, flags=re.M | re.S)
+        headings = [len(m.group(1)) for m in re.finditer(r"^(#+) ", prose, re.M)]
+        tables = [len(m.group(0).splitlines()) for m in re.finditer(r"(?:^\|.*\n)+", prose, re.M)]
+        return headings, tables, blocks
+
+    english = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    french = (ROOT / "docs" / "editing.fr.md").read_text(encoding="utf-8")
+    assert shape(french) == shape(english)
+    assert len(shape(english)[0]) > 10 and shape(english)[2] > 10
+    assert "[Français](editing.fr.md)" in english and "[English](editing.md)" in french

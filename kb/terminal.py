@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kb.clickwords import LocalizedCommand
+from kb.clickwords import HEADING, LocalizedCommand
 from kb.frontmatter import Phrase
 from kb.taxonomy import LANGS
 
@@ -88,8 +88,14 @@ def ask(value, prompt: str, check, default: str | None = None):
     # An empty answer goes to the check too, which says what is missing (click would ask again
     # without a word).
     shown = default is not None
+    # The colon after the question as the command's language writes it (French: a no-break space).
+    suffix = gettext(HEADING).format(heading="") + " "
     return click.prompt(
-        prompt, default=default if shown else "", show_default=shown, value_proc=proc
+        prompt,
+        default=default if shown else "",
+        show_default=shown,
+        value_proc=proc,
+        prompt_suffix=suffix,
     )
 
 

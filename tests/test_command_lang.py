@@ -93,6 +93,7 @@ def test_kb_new_in_french(tmp_path, run):
     )
     stopped = run(["new", "--root", str(root)], FRENCH, input="")
     assert "Id (des minuscules de a à z" in stopped.output
+    assert f"par exemple transition-period){NBSP}: " in stopped.output  # the question's colon
     assert f"Arrêt avant la fin des questions{NBSP}: rien n'a été écrit." in stopped.stderr
     english = run(["new", "--root", str(root), "--id", "Bad Id", "--phase", "phase-9"])
     assert english.stderr.splitlines()[0] == "kb new: 2 options to correct; nothing was written."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from support import ROOT
 
 
@@ -83,3 +85,21 @@ def test_the_french_editors_guide_keeps_the_english_one_s_structure():
     assert shape(french) == shape(english)
     assert len(shape(english)[0]) > 10 and shape(english)[2] > 10
     assert "[Français](editing.fr.md)" in english and "[English](editing.md)" in french
+
+
+@pytest.mark.parametrize("guide, lang", [("editing.md", "en"), ("editing.fr.md", "fr")])
+def test_the_guides_link_examples_lead_to_real_entries_and_headings(guide, lang):
+    """An editor copies the guide's examples: each entry: link names an entry of the site, and
+    each #anchor a heading of that entry in the guide's language."""
+    from kb.content import load_site
+
+    site = load_site(ROOT)
+    text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+    links = re.findall(r"\(entry:([a-z0-9-]+)(?:#([a-z0-9-]+))?\)", text)
+    assert links
+    for id, anchor in links:
+        if id in ("ID", "nowhere"):
+            continue
+        entry = site.get(lang, id)
+        assert entry is not None, id
+        assert not anchor or f'id="{anchor}"' in entry.html, (id, anchor)

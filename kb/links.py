@@ -330,8 +330,15 @@ def _catchment(site: Site, target: str, say: _Say) -> None:
             id=area_id,
             hint=hint,
         )
-    elif not area_id and anchor:
-        _anchor(dict.fromkeys(site_phases(site)), anchor, "catchment:", say)
+    elif not area_id and anchor and anchor not in (phases := site_phases(site)):
+        say(
+            N_(
+                "link to 'catchment:#%(anchor)s': the list of catchment areas has no section for "
+                "this phase; use one of %(phases)s"
+            ),
+            anchor=anchor,
+            phases=", ".join(f"'#{phase}'" for phase in phases),
+        )
 
 
 def site_phases(site: Site) -> list[str]:

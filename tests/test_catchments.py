@@ -254,11 +254,10 @@ def test_the_real_registry_files_exist():
             "catchment:otawa",
             "no catchment area has this id in content/catchment-areas.yml (did you mean 'ottawa'?)",
         ),
-        ("catchment:#phase-9", "link to 'catchment:#phase-9': no heading has this anchor"),
         (
-            "catchment:#everywhere",
-            "link to 'catchment:#everywhere': no heading has this anchor; the page's anchors are "
-            "'#phase-2'",
+            "catchment:#phase-9",
+            "link to 'catchment:#phase-9': the list of catchment areas has no section for this "
+            "phase; use one of '#phase-2'",
         ),
     ],
 )

@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from kb.pagelist import entry_url
 from kb.search.analysis import field_analyzer, normalize, word_analyzer
-from kb.search.passages import lead, sections
+from kb.search.passages import after_lead, sections
 from kb.search.searchers import LiveSearcher, Numbered, live_frequency
 from kb.search.spelling import by_length
 from kb.search.thesaurus import Thesaurus
@@ -122,7 +122,7 @@ def facet_numbers(docs: list[Doc]) -> tuple[list[tuple], list[int]]:
 def document(lang: str, entry) -> dict[str, str]:
     """The fields an entry is indexed with."""
     title = normalize(entry.title)
-    body = " ".join(f"{lead(entry)} {normalize(entry.text)}".split())
+    body = after_lead(entry, entry.text)
     return {
         "id": entry.id,
         "title": title,

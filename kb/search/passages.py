@@ -26,16 +26,20 @@ def lead(entry) -> str:
     return summary if not summary or summary.endswith((".", "!", "?", "…")) else f"{summary}."
 
 
+def after_lead(entry, text: str) -> str:
+    """The summary (lead) then text, as one run of words."""
+    return " ".join(f"{lead(entry)} {normalize(text)}".split())
+
+
 def sections(entry) -> list[Section]:
     """The summary and the answer's text, cut at its `##` headings (whose ids Markdown's toc
     extension gives)."""
     source = getattr(entry, "html", "") or ""
-    summary = lead(entry)
     if not H2.search(source):
-        return [("", "", " ".join(f"{summary} {normalize(entry.text)}".split()))]
+        return [("", "", after_lead(entry, entry.text))]
     parts = getattr(entry, "parts", None) or text_and_parts(source)[1]  # made with the HTML
     before, cut = parts
-    found = [("", "", " ".join(f"{summary} {normalize(before)}".split()))]
+    found = [("", "", after_lead(entry, before))]
     for anchor, heading, body in cut:
         found.append((anchor, normalize(heading).rstrip("."), normalize(body)))
     return found

@@ -268,7 +268,10 @@ def _freeze(
 
     def freeze_chunk(taken: list[tuple[Page, str | None]]) -> list[str]:
         chunk[:] = [page for page, _ in taken]
-        frozen = _frozen(freezer)
+        # A page makes next to no reference cycles: what it leaves is freed as it goes, and
+        # the collector, run between chunks, not every few hundred objects.
+        with collector.paused():
+            frozen = _frozen(freezer)
         written, freezer.written = freezer.written, {}
         if cache is not None and len(frozen) == len(taken):  # one file per page, in order
             for (url, path), (_, key) in zip(frozen, taken):
@@ -280,7 +283,8 @@ def _freeze(
         return [url for url, _ in frozen]
 
     def first() -> None:
-        before()
+        with collector.paused():  # the export builds its index: nothing in it is garbage
+            before()
         statics.extend(
             url
             for url, _ in _frozen(

@@ -9,12 +9,10 @@ from types import MethodType
 from xml.etree import ElementTree
 
 import markdown
-from markdown import blockprocessors, util
-from markdown.extensions.abbr import AbbrBlockprocessor, AbbrTreeprocessor
+from markdown import util
+from markdown.extensions.abbr import AbbrTreeprocessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.def_list import DefListProcessor
-from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnotePostprocessor
-from markdown.extensions.tables import TableProcessor
+from markdown.extensions.footnotes import FootnotePostprocessor
 from markdown.extensions.toc import (
     TocExtension,
     TocTreeprocessor,
@@ -25,8 +23,9 @@ from markdown.extensions.toc import (
 )
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
-from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+
+from kb import mdblocks
 
 # What a text needs for the inline pattern of that name to match it: one of these sets of
 # characters, all present (backtick: a `, link: a [, image: a ! and a [, emphasis: * or _…).
@@ -54,30 +53,6 @@ TRIGGER_CHARACTERS = frozenset("".join(c for needs in TRIGGERS.values() for c in
 # leave every text as it was (Python-Markdown: "ignore undefined refs").
 REFERENCES = {"reference", "short_reference", "image_reference", "short_image_ref"}
 DEFINED = "a reference definition"  # what these need besides their characters
-
-
-# What a block needs for each block processor to take it (one of these strings): a block that
-# lacks them all is one its test turns down, or, for the last three (whose test takes every
-# block), one its run puts back untouched. Each test is a regex search of the whole block, and
-# the parser tries them all on each block in turn.
-BLOCK_NEEDS = {
-    "table": (TableProcessor, ("|",)),
-    "hashheader": (blockprocessors.HashHeaderProcessor, ("#",)),
-    "setextheader": (blockprocessors.SetextHeaderProcessor, ("\n=", "\n-")),
-    # Three markers, the first two apart by two spaces at most:
-    "hr": (
-        blockprocessors.HRProcessor,
-        tuple(f"{m}{gap}{m}" for m in "-_*" for gap in ("", " ", "  ")),
-    ),
-    # A colon that starts a line (after up to three spaces): inside the block, or at its start.
-    "deflist": (DefListProcessor, tuple(f"\n{' ' * n}:" for n in range(4))),
-    "quote": (blockprocessors.BlockQuoteProcessor, (">",)),
-    "footnote": (FootnoteBlockProcessor, ("[^",)),
-    "abbr": (AbbrBlockprocessor, ("*[",)),
-    "reference": (blockprocessors.ReferenceProcessor, ("]:",)),
-}
-# Blocks that start with one of these are tried too (the deflist's colon on the first line).
-BLOCK_STARTS = {"deflist": tuple(f"{' ' * n}:" for n in range(4))}
 
 
 class QuickInline(InlineProcessor):
@@ -265,16 +240,6 @@ class QuickAttrList(AttrListTreeprocessor):
             super().run(doc)
 
 
-class QuickHtmlBlock(HtmlBlockPreprocessor):
-    """The raw HTML pass, run only on a source with a < or an &: the only characters its HTML
-    parser acts on. On any other text it gives back the text as it was."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        if any("<" in line or "&" in line for line in lines):
-            return super().run(lines)
-        return lines
-
-
 class QuickUnescape(UnescapeTreeprocessor):
     """The pass that puts back backslash-escaped characters, run only when the source holds a
     backslash: the escape and code patterns make their placeholders only of one."""
@@ -282,63 +247,6 @@ class QuickUnescape(UnescapeTreeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         if "\\" in "\n".join(self.md.lines):  # the source, its raw HTML and code stashed
             super().run(root)
-
-
-class FixedOrder(util.Registry):
-    """A registry that lists its items in order once, not again for every block it is asked
-    for (a list made each time); listed again when an item is added or removed."""
-
-    _listed: list | None = None
-
-    def __iter__(self):
-        if self._listed is None:
-            self._listed = list(super().__iter__())
-        return iter(self._listed)
-
-    def register(self, item, name: str, priority: float) -> None:
-        self._listed = None
-        super().register(item, name, priority)
-
-    def deregister(self, name: str, strict: bool = True) -> None:
-        self._listed = None
-        super().deregister(name, strict)
-
-
-def _guarded(test, needs: tuple[str, ...], starts: tuple[str, ...] = ()):
-    """test(parent, block), asked only of a block that holds one of needs or starts with one
-    of starts."""
-    if len(needs) == 1 and not starts:
-        (need,) = needs
-
-        def guarded(parent, block):
-            return need in block and test(parent, block)
-
-    else:
-
-        def guarded(parent, block):
-            return (any(map(block.__contains__, needs)) or block.startswith(starts)) and test(
-                parent, block
-            )
-
-    return guarded
-
-
-def _quick_blocks(md: markdown.Markdown) -> None:
-    """The block parser's processors tried only on blocks they can take, listed once; the
-    block-level test made of a set (Markdown's is a list, scanned for each element)."""
-    processors = md.parser.blockprocessors
-    for name, (kind, needs) in BLOCK_NEEDS.items():
-        if name in processors and type(processors[name]) is kind:
-            processors[name].test = _guarded(
-                processors[name].test, needs, BLOCK_STARTS.get(name, ())
-            )
-    processors.__class__ = FixedOrder
-    block_level = frozenset(md.block_level_elements)
-
-    def is_block_level(tag) -> bool:
-        return isinstance(tag, str) and tag.lower().rstrip("/") in block_level
-
-    md.is_block_level = is_block_level
 
 
 def _link_text(self: LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
@@ -378,7 +286,7 @@ def _quick_links(md: markdown.Markdown) -> None:
 def install(md: markdown.Markdown) -> None:
     """Put the quick processors in place of Markdown's own (the toc extension is
     QuickTocExtension), where this Markdown has them, at the same place in the order."""
-    _quick_blocks(md)
+    mdblocks.install(md)
     _quick_links(md)
     stock = md.treeprocessors["inline"]
     if type(stock) is InlineProcessor and hasattr(stock, "_InlineProcessor__handleInline"):
@@ -390,5 +298,3 @@ def install(md: markdown.Markdown) -> None:
         md.treeprocessors.register(QuickAttrList(md), "attr_list", 8)
     if type(md.treeprocessors["unescape"]) is UnescapeTreeprocessor:
         md.treeprocessors.register(QuickUnescape(md), "unescape", 0)
-    if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
-        md.preprocessors.register(QuickHtmlBlock(md), "html_block", 20)

@@ -187,6 +187,13 @@ TRICKY = [
     "> ## Quoted\n\n- ## In a list\n\n## Note[^1]\n\n[^1]: A note.\n\n## Note",
     '<p id="taken">x</p>\n\n## Taken\n\n## Taken\n\n## Taken_1\n\nText {: #taken }',
     "# One\n\n###### Six\n\n## `code` heading\n\n## <b>raw</b> heading\n\n## ÉO à l’été",
+    # Lines of spaces (blank or not), tabs, carriage returns; fences of backticks and tildes:
+    "One  \n   \nTwo\t\n\t\nThree\r\n  \r\nFour\rFive \n \n- a\n    \n- b",
+    "A\n \nB",
+    "C\n\t\nD",
+    "~~~\nEO ~~ tilde\n~~~\n\n~~ two ~~",
+    "````python\ncode  \n   \n````\n\n`` two ``\n\n```\nopen",
+    "Text ``` inline fence ``` and ~~~ tildes ~~~ mid-line\n\n  ```\n  indented fence\n  ```",
 ]
 
 
@@ -250,7 +257,7 @@ def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
 
     from markdown.extensions.toc import TocExtension
 
-    from kb import mdfast
+    from kb import mdblocks, mdfast
 
     (tmp_path / "media").mkdir()
     ihdr = struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)
@@ -270,22 +277,25 @@ def test_quick_processors_render_as_python_markdown_does(tmp_path, monkeypatch):
     assert isinstance(quick._md.treeprocessors["abbr"], mdfast.QuickAbbr)
     assert isinstance(quick._md.treeprocessors["toc"], mdfast.QuickToc)
     assert isinstance(quick._md.treeprocessors["attr_list"], mdfast.QuickAttrList)
+    assert isinstance(quick._md.preprocessors["normalize_whitespace"], mdblocks.QuickWhitespace)
+    assert isinstance(quick._md.preprocessors["fenced_code_block"], mdblocks.QuickFencedCode)
     monkeypatch.setattr(mdfast, "install", lambda md: None)
     monkeypatch.setattr(mdfast, "QuickTocExtension", TocExtension)
     stock = renderer()
     assert type(stock._md.treeprocessors["toc"]).__name__ == "TocTreeprocessor"
     # Each quick processor stands where Python-Markdown's own stands, and is one of its kind.
-    quick_order, stock_order = list(quick._md.treeprocessors), list(stock._md.treeprocessors)
-    assert len(quick_order) == len(stock_order)
-    assert all(isinstance(q, type(s)) for q, s in zip(quick_order, stock_order))
+    for kind in ("preprocessors", "treeprocessors"):
+        quick_order, stock_order = list(getattr(quick._md, kind)), list(getattr(stock._md, kind))
+        assert len(quick_order) == len(stock_order)
+        assert all(isinstance(q, type(s)) for q, s in zip(quick_order, stock_order))
     for body in TRICKY + TRICKY[::-1]:
         for path in ("", "content/en/phase-2/x.md"):
             assert quick.render(body, path) == stock.render(body, path), body
             # Before the sanitiser too (it removes attributes such as data-toc-label).
             assert quick._md.reset().convert(body) == stock._md.reset().convert(body), body
     assert 'height="2"' in quick.render(TRICKY[5], "content/en/phase-2/x.md")
-    assert isinstance(quick._md.parser.blockprocessors, mdfast.FixedOrder)
-    assert type(stock._md.parser.blockprocessors) is not mdfast.FixedOrder
+    assert isinstance(quick._md.parser.blockprocessors, mdblocks.FixedOrder)
+    assert type(stock._md.parser.blockprocessors) is not mdblocks.FixedOrder
     assert '<div class="toc">' in quick.render(TRICKY[11]) and "toc" not in quick.render(TRICKY[1])
 
 

@@ -31,6 +31,7 @@ from kb.parallel import WorkerDied, chunked, fork_imap, workers_for
 from kb.search.export import export_site
 from kb.sourcefile import STATIC_IGNORED
 from kb.taxonomy import LANGS
+from kb.urlcache import page_paths
 from kb.validate import Problem, errors
 
 OutputError = out.OutputError
@@ -263,7 +264,7 @@ def _freeze(
         log_url_for=False,
         keep_bytes=cache is not None,
     )
-    freezer.register_generator(lambda: chunk)
+    freezer.register_generator(lambda: page_paths(chunk))
     statics: list[str] = []
 
     def freeze_chunk(taken: list[tuple[Page, str | None]]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from babel.numbers import format_decimal
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request
 from markupsafe import Markup
 
 from kb.app import current_config, current_site
@@ -13,10 +13,10 @@ from kb.content import Entry
 from kb.i18n import collation_key, current_lang, page_translations, use_lang
 from kb.pagelist import Pager, listed, page_count, page_of
 from kb.taxonomy import AUDIENCES, LANG_NAMES, LANGS, LOCALES, OTHER_LANG, PHASES, SECTIONS, Term
+from kb.urlcache import LOCALIZED, cached_url_for
 
 bp = Blueprint("pages", __name__)
 root_bp = Blueprint("root", __name__)
-LOCALIZED: set[str] = set()
 
 
 @bp.record_once
@@ -175,7 +175,7 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
     """Render a page; alternates are the same page's URLs per language (the toggle, hreflang)."""
     if alternates is None:
         values = dict(request.view_args or {})
-        alternates = {lang: url_for(request.endpoint, **values, lang=lang) for lang in LANGS}
+        alternates = {lang: cached_url_for(request.endpoint, **values, lang=lang) for lang in LANGS}
     shown = context.get("entries") or ([context["entry"]] if "entry" in context else [])
     modified = max((e.updated for e in shown), default=current_site().last_updated)
     faq_entries = shown if context.pop("faq", False) else []
@@ -194,13 +194,17 @@ def render(template: str, *, alternates: dict[str, str] | None = None, **context
 
 
 def term_urls(endpoint: str, term: Term, page: int = 1) -> dict[str, str]:
-    return {lang: url_for(endpoint, slug=term.slug(lang), page=page, lang=lang) for lang in LANGS}
+    return {
+        lang: cached_url_for(endpoint, slug=term.slug(lang), page=page, lang=lang) for lang in LANGS
+    }
 
 
 def paginate(endpoint: str, term: str | None, page: int, **values) -> tuple[list[Entry], Pager]:
     """One page of a list (kb.pagelist.LISTS) and its pager; a page past the last one is not found."""
     chosen = listed(current_site(), g.lang, endpoint, term, current_app.config["KB_DRAFTS"])
-    pager = Pager(page, page_count(len(chosen)), lambda n: url_for(endpoint, **values, page=n))
+    pager = Pager(
+        page, page_count(len(chosen)), lambda n: cached_url_for(endpoint, **values, page=n)
+    )
     if page > pager.pages:
         abort(404)
     return page_of(chosen, page), pager

@@ -12,6 +12,7 @@ from flask import Flask, Response
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 
 import kb.freeze
+from kb.app import create_app
 from kb.freezer import StagingFreezer
 from kb.pagecache import PageCache
 
@@ -28,6 +29,45 @@ def test_the_site_is_what_frozen_flasks_own_freezer_writes(tmp_path, monkeypatch
     lean, stock = snapshot(tmp_path / "lean"), snapshot(tmp_path / "stock")
     assert len(lean) > 100
     assert lean == stock
+
+
+def test_urls_built_through_kbs_cache_freeze_the_site_frozen_flask_builds(tmp_path, monkeypatch):
+    """The freezer is given each page's path built through kb's URL cache (kb.urlcache), under a
+    prefix: the same files and bytes as Frozen-Flask building each URL itself."""
+    monkeypatch.setattr(kb.freeze.PageCache, "get", lambda cache, key: None)
+    monkeypatch.setattr(kb.freeze.PageCache, "put", lambda cache, *args: None)
+    site_url = "https://example.org/kb/"
+    kb.freeze.build(ROOT, tmp_path / "cached", base_url=site_url, jobs=1)
+    monkeypatch.setattr(kb.freeze, "page_paths", lambda pages: iter(pages))  # (endpoint, values)
+    kb.freeze.build(ROOT, tmp_path / "built", base_url=site_url, jobs=1)
+    cached, built = snapshot(tmp_path / "cached"), snapshot(tmp_path / "built")
+    assert "fr/questions/index.html" in cached
+    assert cached == built
+
+
+def test_a_url_asked_for_with_or_without_its_language_is_one_url():
+    """cached_url_for keeps one URL for a page asked for with its language and without it (in a
+    page of that language), and never gives a page of the other language the first's."""
+    from flask import url_for
+
+    from kb.i18n import use_lang
+    from kb.urlcache import cached_url_for
+
+    app = create_app({"KB_ROOT": ROOT})
+    kept = app.extensions["kb_urls"]
+    with app.test_request_context("/"):
+        slug = next(e.slug for e in app.extensions["kb"].get().entries.values() if e.lang == "fr")
+        use_lang("fr")
+        french = url_for("pages.entry", slug=slug, lang="fr")
+        assert cached_url_for("pages.entry", slug=slug) == french
+        assert cached_url_for("pages.entry", slug=slug, lang="fr") == french
+        assert len(kept) == 1
+        use_lang("en")
+        english = cached_url_for("pages.entry", slug=slug)
+        assert english == url_for("pages.entry", slug=slug, lang="en") != french
+        assert english.startswith("/en/") and french.startswith("/fr/")
+        assert cached_url_for("static", filename="style.css") == "/static/style.css"
+        assert len(kept) == 3
 
 
 def test_the_page_cache_keeps_the_bytes_written(tmp_path):

@@ -121,6 +121,13 @@ def test_phrases_are_found_in_plain_terms():
         "system manag",
     ]
     assert phrases.found(["system"]) == []
+    # A phrase's last word first, or after a word that comes before it in no phrase: none.
+    assert phrases.found(["manag", "the", "manag", "servic", "manag"]) == []
+    assert phrases.found(["system", "manag", "servic", "system", "manag"]) == [
+        "system manag",
+        "servic system manag",
+        "system manag",
+    ]
 
 
 def test_words_are_the_word_analyzers_tokens():

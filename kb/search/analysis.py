@@ -96,6 +96,11 @@ class PhraseFilter(Filter):
         for phrase in sorted(self.phrases, key=len, reverse=True):
             by_last.setdefault(phrase[-1], []).append(phrase)
         self.by_last = {last: tuple(found) for last, found in by_last.items()}
+        # The words that come before each last word in a phrase: most words that end a phrase
+        # (« emploi », "program") follow another word in the text.
+        self.before_last = {
+            last: frozenset(phrase[-2] for phrase in found) for last, found in by_last.items()
+        }
         self.longest = max(map(len, self.phrases), default=0)
 
     def found(self, terms: list[str]) -> list[str]:
@@ -103,8 +108,11 @@ class PhraseFilter(Filter):
         by_last = self.by_last
         if by_last.keys().isdisjoint(terms):  # most texts end no phrase
             return []
+        before_last = self.before_last
         added = []
         for end in [end for end, term in enumerate(terms, start=1) if term in by_last]:
+            if end < 2 or terms[end - 2] not in before_last[terms[end - 1]]:
+                continue  # every phrase has two words or more
             for phrase in by_last[terms[end - 1]]:
                 if end >= len(phrase) and tuple(terms[end - len(phrase) : end]) == phrase:
                     added.append(" ".join(phrase))
